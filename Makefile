@@ -1,0 +1,42 @@
+# tekser — every task the project has. `make help` lists them.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_DB ?= sqlite:///$(CURDIR)/.demo/tekser.sqlite
+export TEKSER_SHARED_DATA ?= $(abspath ../shared/data)
+
+.PHONY: help demo test lint typecheck unit bench fuzz clean
+
+help: ## show this help
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $@
+
+venv: $(STAMP) ## create .venv and install tekser with its development tools
+
+demo: $(STAMP) ## install, load the watchlists and show what was loaded (embedded SQLite in .demo/)
+	DEMO_DB='$(DEMO_DB)' $(BIN)/python -m tekser.demo
+
+test: $(STAMP) lint typecheck unit ## lint, type-check and run every test
+
+lint: $(STAMP) ## ruff
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+typecheck: $(STAMP) ## mypy (strict on the core)
+	$(BIN)/mypy
+
+unit: $(STAMP) ## run the test suite only
+	$(BIN)/pytest -n 2 -q
+
+bench: $(STAMP) ## benchmarks: list import time and peak memory on the real lists
+	$(BIN)/python -m benchmarks
+
+clean: ## remove the venv, caches and the demo database
+	rm -rf $(VENV) .demo .pytest_cache .mypy_cache .ruff_cache

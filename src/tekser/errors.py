@@ -1,0 +1,75 @@
+"""The one exception family of tekser.
+
+Every error the project raises on purpose derives from :class:`TekserError`. Adapters map
+them to exit codes (CLI) or HTTP statuses (API) in one table each; the core never knows
+about either.
+
+    TekserError
+    ├── InvalidInput      data or arguments that fail validation (carries FieldError list)
+    ├── SourceError       a list file or download that is refused (names file and reason)
+    ├── ConfigError       settings or configuration files that cannot be used
+    ├── NotFound          a version, entry or object that does not exist
+    └── Conflict          a request that contradicts the current state
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    """One validation failure: which record, which field, what is wrong."""
+
+    record: str
+    field: str
+    message: str
+    value: str | None = None
+
+    def __str__(self) -> str:
+        shown = f" (got {self.value!r})" if self.value is not None else ""
+        return f"{self.record}, field {self.field}: {self.message}{shown}"
+
+
+class TekserError(Exception):
+    """Base of every error tekser raises deliberately."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InvalidInput(TekserError):
+    """Input that fails validation; ``errors`` lists every failure, not only the first."""
+
+    def __init__(self, message: str, errors: list[FieldError] | None = None) -> None:
+        self.errors: list[FieldError] = list(errors or [])
+        if self.errors:
+            shown = "; ".join(str(e) for e in self.errors[:5])
+            more = f" (and {len(self.errors) - 5} more)" if len(self.errors) > 5 else ""
+            message = f"{message}: {shown}{more}"
+        super().__init__(message)
+
+
+class SourceError(TekserError):
+    """A list source (file, directory or download) is refused; the active version stays active."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        self.source = source
+        self.reason = reason
+        super().__init__(f"{source}: {reason}")
+
+
+class ConfigError(TekserError):
+    """Settings or a configuration file cannot be used."""
+
+
+class NotFound(TekserError):
+    """The requested object does not exist."""
+
+
+class Conflict(TekserError):
+    """The request contradicts the current state."""

@@ -1,0 +1,46 @@
+"""The one settings object. Built at the edge (CLI, API) and passed in; never mutated globally.
+
+Every field can be set by an environment variable with the ``TEKSER_`` prefix
+(``TEKSER_DB_URL``, ``TEKSER_SHARED_DATA`` ...) or by the matching CLI option.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_db_url() -> str:
+    """The embedded SQLite file in the user's data directory."""
+    return f"sqlite:///{Path(user_data_dir('tekser', appauthor=False)) / 'tekser.sqlite'}"
+
+
+class Settings(BaseSettings):
+    """Deployment settings of tekser."""
+
+    model_config = SettingsConfigDict(env_prefix="TEKSER_", extra="ignore")
+
+    db_url: str = Field(
+        default_factory=default_db_url,
+        description="SQLAlchemy URL of the database: sqlite:///PATH (default: a file in the user's data "
+        "directory) or postgresql+psycopg://USER@HOST/DB.",
+    )
+    shared_data: Path = Field(
+        default=Path("../shared/data"),
+        description="Folder of real third-party sample data (watchlists, messages) used by tests, "
+        "demo and benchmarks; never copied into the repository.",
+    )
+    sources_file: Path | None = Field(
+        default=None,
+        description="YAML file overriding the list sources (download addresses, sanity checks); "
+        "by default the built-in sources.yml is used.",
+    )
+    http_timeout: float = Field(default=120.0, description="Seconds before a list download is abandoned.")
+    kz_api_key: str | None = Field(
+        default=None,
+        description="X-Api-Key for the Kazakhstan AFM API (issued to organisations registered in Kazakhstan).",
+    )
+    debug: bool = Field(default=False, description="Show tracebacks for errors.")
