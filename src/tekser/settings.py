@@ -39,6 +39,9 @@ class Settings(BaseSettings):
         "by default the built-in sources.yml is used.",
     )
     http_timeout: float = Field(default=120.0, description="Seconds before a list download is abandoned.")
+    eu_token: str | None = Field(
+        default=None, description="Token of the EU Financial Sanctions Files download address."
+    )
     kz_api_key: str | None = Field(
         default=None,
         description="X-Api-Key for the Kazakhstan AFM API (issued to organisations registered in Kazakhstan).",

@@ -265,3 +265,73 @@ class ParsedList:
     published_at: datetime | None = None
     warnings: list[str] = field(default_factory=list)
     unparsed: dict[str, int] = field(default_factory=dict)  # fact kind → count kept as remarks only
+
+
+@dataclass(frozen=True, slots=True)
+class ListVersion:
+    """One import of one list: what was read, when, from where, with which result."""
+
+    id: int
+    list_id: str
+    number: int  # 1, 2, 3 ... per list; shown as "un@3"
+    reader: str
+    source: str
+    retrieved_at: datetime
+    imported_at: datetime
+    published_at: datetime | None
+    imported_by: str
+    content_hash: str
+    entry_count: int
+    counts: dict[str, int]
+    files: tuple[SourceFile, ...]
+    warnings: tuple[str, ...]
+    unparsed: dict[str, int]
+    checks: dict[str, object]
+    previous_id: int | None
+    active: bool = False
+
+    @property
+    def label(self) -> str:
+        return f"{self.list_id}@{self.number}"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportFailure:
+    """A refused import, kept with its reason and its files."""
+
+    id: int
+    list_id: str | None
+    source: str
+    reason: str
+    failed_at: datetime
+    attempted_by: str
+    files: tuple[SourceFile, ...]
+
+
+def entry_counts(entries: list[ListEntry]) -> dict[str, int]:
+    """Counts by kind of everything an import stored, for reports and reconciliation."""
+    counts: dict[str, int] = {"entries": len(entries)}
+
+    def add(key: str, amount: int = 1) -> None:
+        counts[key] = counts.get(key, 0) + amount
+
+    for entry in entries:
+        add(str(entry.kind))
+        for name in entry.names:
+            if name.split_from is not None:
+                add("name_variants")
+                continue
+            if name.kind is NameKind.PRIMARY:
+                add("names_primary")
+            else:
+                add(f"aliases_{name.quality}")
+            if name.original_script:
+                add("names_original_script")
+        add("birth_dates", len(entry.birth_dates))
+        add("birth_places", len(entry.birth_places))
+        add("documents", len(entry.documents))
+        add("addresses", len(entry.addresses))
+        add("nationalities", len(entry.nationalities) + len(entry.citizenships))
+        add("designations", len(entry.designations))
+        add("links", len(entry.links))
+    return counts

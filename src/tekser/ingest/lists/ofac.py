@@ -148,11 +148,18 @@ def read(path: Path) -> ParsedList:
             unparsed[kind_name] += count
         entries.append(_entry(row, facts, alts.get(ent_num, []), addresses.get(ent_num, [])))
     return ParsedList(
-        list_id=LIST_ID, reader=READER, entries=entries, files=files, warnings=warnings, unparsed=dict(unparsed)
+        list_id=LIST_ID,
+        reader=READER,
+        entries=entries,
+        files=files,
+        warnings=warnings,
+        unparsed=dict(unparsed),
     )
 
 
-def _entry(row: list[str], facts: RemarkFacts, alt_rows: list[list[str]], add_rows: list[list[str]]) -> ListEntry:
+def _entry(
+    row: list[str], facts: RemarkFacts, alt_rows: list[list[str]], add_rows: list[list[str]]
+) -> ListEntry:
     ent_num = row[0].strip()
     sdn_type = _null(row[2])
     kind = _KINDS.get(sdn_type or "", EntityKind.ORGANIZATION)

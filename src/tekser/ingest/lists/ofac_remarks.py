@@ -88,7 +88,9 @@ _GENERIC_ID = re.compile(
     r"^(?P<type>[A-Za-z][\w.'/#&-]*(?:\s+[A-Za-z(][\w.'/#&()-]*)*?)\s+(?P<number>[A-Z0-9]*\d[\w./ -]*?)"
     r"(?=\s*\(|\s+issued|\s+expires|$)"
 )
-_ID_WORDS = re.compile(r"\b(?:No|Number|ID|Code|Card|Passport|License|Licence|Registration|Certificate)\b|#", re.I)
+_ID_WORDS = re.compile(
+    r"\b(?:No|Number|ID|Code|Card|Passport|License|Licence|Registration|Certificate)\b|#", re.I
+)
 
 _ATTRIBUTE_PREFIXES = (
     "Additional Sanctions Information -",
@@ -119,7 +121,11 @@ _ATTRIBUTE_PREFIXES = (
     "ISIN",
 )
 _ATTRIBUTE = re.compile(
-    r"^" + _ALT + r"(?P<name>" + "|".join(re.escape(p) for p in _ATTRIBUTE_PREFIXES) + r"|Executive Order \d+[^:-]*[:-])"
+    r"^"
+    + _ALT
+    + r"(?P<name>"
+    + "|".join(re.escape(p) for p in _ATTRIBUTE_PREFIXES)
+    + r"|Executive Order \d+[^:-]*[:-])"
     r"\s*(?P<value>.*)$"
 )
 _CONTACT = re.compile(

@@ -34,7 +34,14 @@ from tekser.domain.watchlists import (
     Remark,
 )
 from tekser.errors import SourceError
-from tekser.ingest.lists.common import category_for, clean, document_kind, file_info, name_variants, normalize_number
+from tekser.ingest.lists.common import (
+    category_for,
+    clean,
+    document_kind,
+    file_info,
+    name_variants,
+    normalize_number,
+)
 from tekser.ingest.lists.dates import parse_date, parse_iso_date, year_range
 from tekser.names.scripts import detect_script
 
@@ -149,30 +156,48 @@ class _EntryBuilder:
             last_updated=tuple(d for v in _values(record, "LAST_DAY_UPDATED") if (d := parse_iso_date(v))),
         )
 
-    def _add_name(self, full: str, origin: str, **fields: object) -> None:
+    def _add_name(
+        self,
+        full: str,
+        origin: str,
+        *,
+        kind: NameKind = NameKind.PRIMARY,
+        quality: NameQuality = NameQuality.STRONG,
+        source_quality: str | None = None,
+        original_script: bool = False,
+        note: str | None = None,
+    ) -> None:
         """Add the name as given and, when it packs several variants, each variant."""
         variants, notes = name_variants(full)
-        note = fields.pop("note", None)
         all_notes = "; ".join(n for n in [note, *notes] if n) or None
-        script = detect_script(full)
-        self.names.append(Name(full=full, script=script, note=all_notes, origin=origin, **fields))  # type: ignore[arg-type]
-        base = {k: v for k, v in fields.items() if k not in ("parts", "original_script")}
-        for variant, original in variants:
+        self.names.append(
+            Name(
+                full=full,
+                kind=kind,
+                quality=quality,
+                script=detect_script(full),
+                original_script=original_script,
+                source_quality=source_quality,
+                note=all_notes,
+                origin=origin,
+            )
+        )
+        for variant, variant_original in variants:
             self.names.append(
                 Name(
                     full=variant,
+                    kind=kind,
+                    quality=quality,
                     script=detect_script(variant),
-                    original_script=original or bool(fields.get("original_script")),
+                    original_script=variant_original or original_script,
+                    source_quality=source_quality,
                     split_from=full,
                     origin=origin,
-                    **base,  # type: ignore[arg-type]
                 )
             )
 
     def _primary_names(self) -> None:
-        parts = tuple(
-            NamePart(role, value) for tag, role in _POSITIONS if (value := _text(self.record, tag))
-        )
+        parts = tuple(NamePart(role, value) for tag, role in _POSITIONS if (value := _text(self.record, tag)))
         if not parts:
             raise ValueError("FIRST_NAME is empty")
         if self.kind is EntityKind.PERSON:
@@ -272,7 +297,12 @@ class _EntryBuilder:
                 parsed = parse_date(year, origin=origin, note=note, approximate=approximate)
             elif first and last and first.isdigit() and last.isdigit():
                 parsed = year_range(
-                    int(first), int(last), text=f"{first}-{last}", origin=origin, approximate=approximate, note=note
+                    int(first),
+                    int(last),
+                    text=f"{first}-{last}",
+                    origin=origin,
+                    approximate=approximate,
+                    note=note,
                 )
             elif note:
                 parsed = parse_date(note, origin=origin, approximate=approximate, reference=reference)  # type: ignore[arg-type]

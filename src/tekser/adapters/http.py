@@ -1,0 +1,77 @@
+"""List downloads over HTTP(S) with conditional requests (httpx)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import httpx
+
+from tekser import __version__
+from tekser.errors import SourceError
+from tekser.services.ports import FetchResult, FetchState
+
+
+class HttpDownloader:
+    """Streams a URL to a file; sends If-None-Match / If-Modified-Since from the last fetch."""
+
+    def __init__(self, timeout: float = 120.0, transport: httpx.BaseTransport | None = None) -> None:
+        self.client = httpx.Client(
+            timeout=timeout,
+            follow_redirects=True,
+            headers={"User-Agent": f"tekser/{__version__} (watchlist update)"},
+            transport=transport,
+        )
+
+    def fetch(
+        self, url: str, destination: Path, headers: dict[str, str], previous: FetchState | None
+    ) -> FetchResult:
+        request_headers = dict(headers)
+        if previous is not None:
+            if previous.etag:
+                request_headers["If-None-Match"] = previous.etag
+            if previous.last_modified:
+                request_headers["If-Modified-Since"] = previous.last_modified
+        digest = hashlib.sha256()
+        try:
+            with self.client.stream("GET", url, headers=request_headers) as response:
+                if response.status_code == 304:
+                    return FetchResult(
+                        url,
+                        True,
+                        None,
+                        previous.etag if previous else None,
+                        previous.last_modified if previous else None,
+                        previous.sha256 if previous else None,
+                    )
+                if response.status_code != 200:
+                    raise SourceError(
+                        url, f"download failed: HTTP {response.status_code} {response.reason_phrase}"
+                    )
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                with destination.open("wb") as handle:
+                    for block in response.iter_bytes(1 << 16):
+                        digest.update(block)
+                        handle.write(block)
+                expected = response.headers.get("Content-Length")
+                if (
+                    expected is not None
+                    and expected.isdigit()
+                    and int(expected) != destination.stat().st_size
+                ):
+                    raise SourceError(
+                        url, f"download truncated: {destination.stat().st_size} of {expected} bytes received"
+                    )
+                return FetchResult(
+                    url=url,
+                    not_modified=False,
+                    path=destination,
+                    etag=response.headers.get("ETag"),
+                    last_modified=response.headers.get("Last-Modified"),
+                    sha256=digest.hexdigest(),
+                )
+        except httpx.HTTPError as error:
+            raise SourceError(url, f"download failed: {type(error).__name__}: {error}") from None
+
+    def close(self) -> None:
+        self.client.close()

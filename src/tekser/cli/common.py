@@ -1,0 +1,108 @@
+"""What every command shares: the --db option, the console, and one-line errors."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from tekser.errors import ConfigError, Conflict, InvalidInput, NotFound, SourceError, TekserError
+from tekser.ingest.lists.sources import Sources, load_sources
+from tekser.services.watchlists import WatchlistService
+from tekser.settings import Settings
+from tekser.storage.database import open_database
+from tekser.storage.watchlists import SqlWatchlistStore
+
+# Wide enough for the tables when output goes to a file or a pipe (Rich would assume 80).
+console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+errors = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 160)
+
+# Exit codes by what the user can do about it.
+EXIT_CODES: dict[type[TekserError], int] = {
+    InvalidInput: 2,
+    SourceError: 3,
+    NotFound: 4,
+    Conflict: 5,
+    ConfigError: 6,
+}
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Database URL (default: TEKSER_DB_URL, else the embedded SQLite file in the user's data directory).",
+        show_default=False,
+    ),
+]
+DebugOption = Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")]
+ByOption = Annotated[
+    str | None,
+    typer.Option("--by", help="Who does this (recorded with the change; default: the login name)."),
+]
+
+
+def actor(by: str | None) -> str:
+    if by:
+        return by
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return os.environ.get("USER", "unknown")
+
+
+def settings(db: str | None) -> Settings:
+    configured = Settings()
+    return configured.model_copy(update={"db_url": db}) if db else configured
+
+
+@dataclass
+class Services:
+    settings: Settings
+    sources: Sources
+    watchlists: WatchlistService
+
+
+def services(db: str | None) -> Services:
+    current = settings(db)
+    sources = load_sources(current.sources_file)
+    engine = open_database(current.db_url)
+    return Services(current, sources, WatchlistService(SqlWatchlistStore(engine), sources))
+
+
+@contextmanager
+def handled(debug: bool) -> Iterator[None]:
+    """Turn errors into one clear line and an exit code; tracebacks only with --debug."""
+    try:
+        yield
+    except TekserError as error:
+        if debug:
+            raise
+        errors.print(f"[red]error:[/red] {error}", markup=True, soft_wrap=True)
+        raise typer.Exit(EXIT_CODES.get(type(error), 1)) from None
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except Exception as error:
+        if debug or Settings().debug:
+            raise
+        errors.print(
+            f"[red]internal error:[/red] {type(error).__name__}: {error} (run again with --debug for details)",
+            markup=True,
+            soft_wrap=True,
+        )
+        raise typer.Exit(70) from None
+
+
+def fail(message: str, code: int = 1) -> None:
+    errors.print(f"[red]error:[/red] {message}", markup=True, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()

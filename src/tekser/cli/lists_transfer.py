@@ -1,0 +1,75 @@
+"""`tekser lists update` (download from the official addresses) and `tekser lists export`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tekser.adapters.http import HttpDownloader
+from tekser.cli.common import ByOption, DbOption, DebugOption, actor, console, fail, handled, services
+from tekser.cli.lists import JsonOption, _outcome_dict, _print_outcomes, app, progress_bar
+from tekser.services.list_updates import ListUpdater
+
+
+@app.command("update")
+def update(
+    list_ids: Annotated[
+        list[str] | None, typer.Argument(help="Lists to update (default: every configured list).")
+    ] = None,
+    keep: Annotated[Path | None, typer.Option(help="Keep the downloaded files in this folder.")] = None,
+    by: ByOption = None,
+    output_json: JsonOption = False,
+    db: DbOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Download lists from their configured addresses (conditional requests) and import them."""
+    with handled(debug):
+        found = services(db)
+        downloader = HttpDownloader(timeout=found.settings.http_timeout)
+        secrets = {"eu_token": found.settings.eu_token, "kz_api_key": found.settings.kz_api_key}
+        updater = ListUpdater(found.watchlists, downloader, secrets)
+        try:
+            with progress_bar() as report:
+                outcomes = updater.update(list_ids or None, actor=actor(by), keep=keep, progress=report)
+        finally:
+            downloader.close()
+        if output_json:
+            console.print_json(json.dumps([_outcome_dict(o) for o in outcomes]))
+        else:
+            _print_outcomes(outcomes)
+        if not all(o.ok for o in outcomes):
+            raise typer.Exit(3)
+
+
+@app.command("export")
+def export(
+    format_name: Annotated[
+        str, typer.Option("--format", help="Export format: ftm (FollowTheMoney JSON lines).")
+    ] = "ftm",
+    list_ids: Annotated[list[str] | None, typer.Option("--list", help="Only these lists (repeatable).")] = None,
+    version: Annotated[str | None, typer.Option(help="A version (id or LIST@N) instead of the active ones.")] = None,
+    output: Annotated[str, typer.Option("--output", "-o", help="File to write, or - for standard output.")] = "-",
+    db: DbOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Export list entries (active versions by default) as FollowTheMoney entities."""
+    with handled(debug):
+        if format_name != "ftm":
+            fail(f"unknown export format {format_name!r} (known: ftm)", 2)
+        from tekser.exports.ftm import write_ftm
+
+        service = services(db).watchlists
+        if version is not None:
+            entries = service.entries(service.resolve(version))
+        else:
+            entries = service.active_entries(list_ids or None)
+        if output == "-":
+            count = write_ftm(entries, sys.stdout)
+        else:
+            with Path(output).open("w", encoding="utf-8") as handle:
+                count = write_ftm(entries, handle)
+            console.print(f"wrote {count} entries to {output}", highlight=False)

@@ -1,0 +1,56 @@
+"""The `tekser` command line."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from tekser import __version__
+from tekser.cli import lists, lists_transfer
+from tekser.cli.common import DbOption, DebugOption, console, handled, settings
+from tekser.storage.database import open_database, schema_revision
+
+app = typer.Typer(
+    help="tekser: counter-terrorism screening. Watchlists, matching, travel data, alerts.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(lists.app, name="lists")
+assert lists_transfer.app is lists.app  # its commands register on the lists group
+db_app = typer.Typer(help="Database: create or upgrade the schema, show where it is.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"tekser {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """tekser: counter-terrorism screening."""
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOption = None, debug: DebugOption = False) -> None:
+    """Create the database or bring its schema to the newest revision."""
+    with handled(debug):
+        current = settings(db)
+        engine = open_database(current.db_url)
+        console.print(f"{engine.url.render_as_string()}: schema at revision {schema_revision(engine)}")
+
+
+@db_app.command("info")
+def db_info(db: DbOption = None, debug: DebugOption = False) -> None:
+    """Where the database is and which schema revision it has."""
+    with handled(debug):
+        current = settings(db)
+        engine = open_database(current.db_url)
+        console.print(f"database: {engine.url.render_as_string()}")
+        console.print(f"schema revision: {schema_revision(engine)}")

@@ -1,0 +1,79 @@
+"""Deployment policy: which lists, programmes and categories screening may use.
+
+The policy is the latest of an append-only series of events (who, when, why). A list entry
+is excluded when its list is disabled, or when every one of its designations is disabled by
+programme or category: an entry listed for terrorism and for extremism stays screened when
+only "extremism" is disabled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from tekser.domain.watchlists import ListEntry
+
+
+class PolicyScope(StrEnum):
+    LIST = "list"
+    PROGRAMME = "programme"
+    CATEGORY = "category"
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyEvent:
+    id: int
+    list_id: str
+    scope: PolicyScope
+    value: str  # "" for the whole list
+    enabled: bool
+    actor: str
+    reason: str
+    at: datetime
+
+    @property
+    def target(self) -> str:
+        return (
+            self.list_id if self.scope is PolicyScope.LIST else f"{self.list_id} {self.scope} {self.value!r}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """The effective policy: the latest event for each (list, scope, value) that disables."""
+
+    events: tuple[PolicyEvent, ...] = ()
+
+    @property
+    def exclusions(self) -> tuple[PolicyEvent, ...]:
+        latest: dict[tuple[str, PolicyScope, str], PolicyEvent] = {}
+        for event in sorted(self.events, key=lambda e: e.id):
+            latest[(event.list_id, event.scope, event.value.casefold())] = event
+        return tuple(e for e in latest.values() if not e.enabled)
+
+    def list_enabled(self, list_id: str) -> bool:
+        return not any(e.scope is PolicyScope.LIST and e.list_id == list_id for e in self.exclusions)
+
+    def allows(self, entry: ListEntry) -> bool:
+        if not self.list_enabled(entry.list_id):
+            return False
+        rules = [e for e in self.exclusions if e.list_id == entry.list_id and e.scope is not PolicyScope.LIST]
+        if not rules or not entry.designations:
+            return True
+        programmes = {e.value.casefold() for e in rules if e.scope is PolicyScope.PROGRAMME}
+        categories = {e.value.casefold() for e in rules if e.scope is PolicyScope.CATEGORY}
+        return any(
+            (d.programme or "").casefold() not in programmes
+            and (d.category or "").casefold() not in categories
+            for d in entry.designations
+        )
+
+    def describe(self, list_id: str) -> list[str]:
+        """Human-readable exclusions of one list, for every place results are shown."""
+        return [
+            f"{'list disabled' if e.scope is PolicyScope.LIST else f'{e.scope} {e.value!r} disabled'}"
+            f" by {e.actor} on {e.at:%Y-%m-%d}: {e.reason}"
+            for e in self.exclusions
+            if e.list_id == list_id
+        ]

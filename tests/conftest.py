@@ -1,0 +1,90 @@
+"""Fixture strategy.
+
+- Every test can run on the project's own small synthetic fixtures in ``tests/fixtures``
+  (written for tekser, never copied from elsewhere). Use ``fixtures_dir``.
+- Real third-party data is read in place from the shared folder (``TEKSER_SHARED_DATA``,
+  default ``../shared/data``) through the ``shared_data`` fixture; it is never vendored.
+- Tests that need a component (PostgreSQL, shared data, Chromium, Java) call :func:`need`:
+  it skips locally when the component is missing and **fails** under ``CI=true``.
+- Storage tests take the ``db_url`` fixture, parametrised over SQLite and PostgreSQL; each
+  PostgreSQL test gets its own schema, so tests can run in parallel (pytest-xdist).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO / "tests" / "fixtures"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+POSTGRES_URL = os.environ.get("TEKSER_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def need(available: bool, reason: str) -> None:
+    """Skip the test when a component is missing; under CI=true, fail instead."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"required component missing in CI: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def fixtures_dir() -> Path:
+    return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    path = Path(os.environ.get("TEKSER_SHARED_DATA", REPO.parent / "shared" / "data"))
+    need(path.is_dir(), f"shared data folder {path} not found (set TEKSER_SHARED_DATA)")
+    return path
+
+
+def _postgres_available() -> bool:
+    try:
+        import psycopg
+    except ImportError:
+        return False
+    try:
+        dsn = POSTGRES_URL.replace("postgresql+psycopg://", "postgresql://")
+        with psycopg.connect(dsn, connect_timeout=3):
+            return True
+    except psycopg.Error:
+        return False
+
+
+@pytest.fixture(scope="session")
+def postgres_available() -> bool:
+    return _postgres_available()
+
+
+@pytest.fixture
+def postgres_url(postgres_available: bool) -> Iterator[str]:
+    """A PostgreSQL URL whose search_path is a fresh schema, dropped after the test."""
+    need(postgres_available, f"PostgreSQL not reachable at {POSTGRES_URL}")
+    import psycopg
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    dsn = POSTGRES_URL.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(dsn, autocommit=True) as connection:
+        connection.execute(f'CREATE SCHEMA "{schema}"')
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    try:
+        yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(dsn, autocommit=True) as connection:
+            connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each storage test runs on embedded SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'tekser.sqlite'}"
+    return str(request.getfixturevalue("postgres_url"))
