@@ -82,6 +82,7 @@ def split_facts(remarks: str) -> list[str]:
 
 _ALT = r"(?P<alt>alt\.\s+)?"
 _COUNTRY_TAIL = re.compile(r"\s*\((?P<country>[^()]+)\)\s*$")
+_COUNTRY_AFTER_COMMA = re.compile(r",\s*(?P<country>[A-Za-z .'-]+)\s*$")
 _ISSUED = re.compile(r"\s+issued\s+(?P<issued>.+?)(?=\s+expires\b|$)", re.IGNORECASE)
 _EXPIRES = re.compile(r"\s+expires\s+(?P<expires>.+)$", re.IGNORECASE)
 _GENERIC_ID = re.compile(
@@ -89,7 +90,9 @@ _GENERIC_ID = re.compile(
     r"(?=\s*\(|\s+issued|\s+expires|$)"
 )
 _ID_WORDS = re.compile(
-    r"\b(?:No|Number|ID|Code|Card|Passport|License|Licence|Registration|Certificate)\b|#", re.I
+    r"\b(?:No|Nr|Number|Numero|Número|Numéro|ID|Code|Card|Passport|License|Licence|Registration|Certificate"
+    r"|Documento|Tarjeta|Carte)\b|#",
+    re.I,
 )
 
 _ATTRIBUTE_PREFIXES = (
@@ -117,6 +120,7 @@ _ATTRIBUTE_PREFIXES = (
     "Organization Type:",
     "Target Type",
     "UN LOCODE",
+    "Nationality of Registration",
     "Equity Ticker",
     "ISIN",
 )
@@ -166,6 +170,8 @@ def _identifier(fact: str, facts: RemarkFacts) -> bool:
     issuing: Country | None = None
     if (found := _COUNTRY_TAIL.search(rest)) and is_known_country(found["country"]):
         issuing, rest = country(found["country"]), rest[: found.start()]
+    elif (found := _COUNTRY_AFTER_COMMA.search(rest)) and is_known_country(found["country"]):
+        issuing, rest = country(found["country"]), rest[: found.start()]  # "1372584, Kenya"
     number = rest.strip()
     if not re.search(r"[A-Za-z0-9]", number) or (kind_raw_is_generic and not re.search(r"\d", number)):
         return False
@@ -252,17 +258,15 @@ def _contact(match: re.Match[str], facts: RemarkFacts) -> None:
 
 
 def _attribute(match: re.Match[str], facts: RemarkFacts) -> None:
-    facts.attributes.append(
-        Attribute(name=match["name"].rstrip(" :-"), value=match["value"].strip(), origin=ORIGIN)
-    )
+    facts.attributes.append(Attribute(name=match["name"].rstrip(" :-"), value=match["value"].strip(), origin=ORIGIN))
 
 
 RULES: tuple[Rule, ...] = (
     (re.compile(r"^" + _ALT + r"(?P<kind>[afn])\.k\.a\.\s+'(?P<name>.*)'$", re.S), _weak_name),
     (re.compile(r"^" + _ALT + r"DOB\s+(?P<value>.+)$"), _dob),
     (re.compile(r"^" + _ALT + r"POB\s+(?P<value>.+)$"), _pob),
-    (re.compile(r"^" + _ALT + r"nationality\s+(?P<value>.+)$", re.I), _nationality),
-    (re.compile(r"^" + _ALT + r"citizen\s+(?P<value>.+)$", re.I), _citizenship),
+    (re.compile(r"^" + _ALT + r"nationality\s+(?P<value>.+)$"), _nationality),
+    (re.compile(r"^" + _ALT + r"citizen\s+(?P<value>.+)$"), _citizenship),
     (re.compile(r"^Gender\s+(?P<value>Male|Female)$", re.I), _gender),
     (re.compile(r"^Linked To:\s*(?P<value>.+)$"), _link),
     (_CONTACT, _contact),

@@ -390,8 +390,8 @@ def read(path: Path) -> ParsedList:
         raise SourceError(source, "the file is empty")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
     try:
-        root = etree.parse(str(path), parser).getroot()
-    except etree.XMLSyntaxError as error:
+        root = etree.fromstring(path.read_bytes(), parser)
+    except (etree.XMLSyntaxError, ValueError) as error:
         raise SourceError(source, f"not well-formed XML (truncated or corrupt): {error}") from None
     if root.tag != "CONSOLIDATED_LIST":
         raise SourceError(source, f"root element is <{root.tag}>, expected <CONSOLIDATED_LIST>")
