@@ -99,7 +99,10 @@ class WatchlistService:
         else:
             sources, skipped = registry.discover(path)
         if not sources:
-            reason = f"{path}: not a list file tekser recognises (use --format to name its format)"
+            if path.is_file() and path.stat().st_size == 0:
+                reason = f"{path}: the file is empty"
+            else:
+                reason = f"{path}: not a list file tekser recognises (use --format to name its format)"
             return [self._refuse(path, None, reason, actor, progress=None)]
         outcomes = [
             self.import_source(
