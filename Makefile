@@ -21,13 +21,13 @@ $(STAMP): pyproject.toml constraints.txt
 venv: $(STAMP) ## create .venv and install tekser with its development tools
 
 demo: $(STAMP) ## install, load the watchlists and show what was loaded (embedded SQLite in .demo/)
-	DEMO_DB='$(DEMO_DB)' $(BIN)/python -m tekser.demo
+	DEMO_DB='$(DEMO_DB)' $(BIN)/python scripts/demo.py
 
 test: $(STAMP) lint typecheck unit ## lint, type-check and run every test
 
 lint: $(STAMP) ## ruff
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
 
 typecheck: $(STAMP) ## mypy (strict on the core)
 	$(BIN)/mypy
@@ -37,6 +37,9 @@ unit: $(STAMP) ## run the test suite only
 
 bench: $(STAMP) ## benchmarks: list import time and peak memory on the real lists
 	$(BIN)/python -m benchmarks
+
+fuzz: $(STAMP) ## long property/fuzz run of the list readers (HYPOTHESIS_PROFILE=long)
+	HYPOTHESIS_PROFILE=long $(BIN)/pytest -q -k "mutated" tests/ingest
 
 clean: ## remove the venv, caches and the demo database
 	rm -rf $(VENV) .demo .pytest_cache .mypy_cache .ruff_cache

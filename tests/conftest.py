@@ -88,3 +88,11 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'tekser.sqlite'}"
     return str(request.getfixturevalue("postgres_url"))
+
+
+# `make fuzz` runs the property tests of the parsers far longer than `make test` does.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("default", max_examples=60, deadline=None)
+_hypothesis_settings.register_profile("long", max_examples=5000, deadline=None)
+_hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))

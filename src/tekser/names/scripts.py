@@ -43,6 +43,8 @@ def char_script(char: str) -> str | None:
 
 def detect_script(text: str) -> str | None:
     """The script of most letters in ``text`` (None when it has no letters)."""
+    if text.isascii():  # the common case, without counting
+        return "Latn" if any(c.isalpha() for c in text) else None
     counts = Counter(s for s in map(char_script, text) if s)
     if not counts:
         return None

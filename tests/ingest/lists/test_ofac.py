@@ -186,7 +186,7 @@ def test_orphan_rows_are_reported_not_dropped_silently(fixtures_dir: Path, tmp_p
     assert result.warnings == ["alt.csv: 1 rows refer to an ent_num absent from sdn.csv (77777)"]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_mutated_sets_are_read_or_refused_never_crash(fixtures_dir: Path, tmp_path: Path, data: st.DataObject) -> None:
     folder = _copy_set(fixtures_dir, Path(tempfile.mkdtemp(dir=tmp_path)) / "ofac")

@@ -173,7 +173,7 @@ def test_refuses_a_record_without_reference(fixtures_dir: Path, tmp_path: Path) 
         un.read(path)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_mutated_files_are_read_or_refused_never_crash(fixtures_dir: Path, tmp_path: Path, data: st.DataObject) -> None:
     original = (fixtures_dir / "lists" / "un" / "consolidated-small.xml").read_bytes()

@@ -74,8 +74,10 @@ def sniff(path: Path) -> bool:
 
 
 def _text(element: _Element, tag: str) -> str | None:
-    child = element.find(tag)
-    return clean(child.text) if child is not None else None
+    for child in element:  # direct children only; faster than find() on these small records
+        if child.tag == tag:
+            return clean(child.text)
+    return None
 
 
 def _values(element: _Element, tag: str) -> list[str]:

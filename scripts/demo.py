@@ -1,0 +1,101 @@
+"""`make demo`: a tour of tekser on an embedded SQLite database in .demo/.
+
+Every step is a real `tekser` command, printed before it runs, so the demo doubles as a
+how-to. It uses the real UN and OFAC lists from ../shared/data when they are there, and the
+small synthetic lists shipped in tests/fixtures otherwise (and for the lists that have no
+public sample: EU, UK, Kazakhstan, national).
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO / "tests" / "fixtures" / "lists"
+DEMO = REPO / ".demo"
+TEKSER = str(Path(sys.executable).with_name("tekser"))
+
+
+def shared_lists() -> Path | None:
+    shared = Path(os.environ.get("TEKSER_SHARED_DATA", REPO.parent / "shared" / "data")) / "lists"
+    return shared if (shared / "un").is_dir() and (shared / "ofac").is_dir() else None
+
+
+def step(title: str) -> None:
+    print(f"\n\033[1m== {title}\033[0m")
+
+
+def run(*args: str, check: bool = True) -> int:
+    command = [TEKSER, *args]
+    shown = " ".join(shlex.quote(a) for a in ["tekser", *args])
+    print(f"\033[36m$ {shown}\033[0m", flush=True)
+    result = subprocess.run(command, env={**os.environ, "TEKSER_DB_URL": DB_URL, "COLUMNS": "120"})
+    if check and result.returncode != 0:
+        sys.exit(f"demo step failed: {shown} (exit {result.returncode})")
+    return result.returncode
+
+
+DB_URL = os.environ.get("DEMO_DB", f"sqlite:///{DEMO / 'tekser.sqlite'}")
+
+
+def main() -> None:
+    shutil.rmtree(DEMO, ignore_errors=True)
+    DEMO.mkdir()
+    print(f"tekser demo — database {DB_URL}")
+
+    real = shared_lists()
+    step("1. Load watchlists (each import is a version: checked, hashed, stored in one transaction)")
+    if real is not None:
+        print(f"real UN and OFAC lists from {real}")
+        run("lists", "import", str(real / "un"), str(real / "ofac"), "--by", "demo")
+    else:
+        print("../shared/data not found: using the synthetic UN and OFAC lists shipped in tests/fixtures")
+        run("lists", "import", str(FIXTURES / "un"), str(FIXTURES / "ofac"), "--min-entries", "3", "--by", "demo")
+    synthetic = [FIXTURES / name for name in ("eu", "uk", "kz", "ftm") if (FIXTURES / name).is_dir()]
+    if synthetic:
+        print("EU, UK, Kazakhstan and OpenSanctions (FtM) samples are synthetic: no public copy is available here")
+        run("lists", "import", *map(str, synthetic), "--min-entries", "3", "--by", "demo")
+    national = FIXTURES / "national" / "refused-entry.csv"
+    if national.is_file():
+        run("lists", "import", str(national), "--list", "refused-entry", "--by", "demo")
+
+    step("2. What is loaded: active versions and their counts by kind")
+    run("lists", "show")
+
+    step("3. Nothing is half-loaded: a truncated file is refused and the active version stays")
+    source = real / "un" / "UN_consolidated.xml" if real else FIXTURES / "un" / "consolidated-small.xml"
+    truncated = DEMO / "UN_truncated.xml"
+    data = source.read_bytes()
+    truncated.write_bytes(data[: len(data) // 2])
+    run("lists", "import", str(truncated), "--by", "demo", check=False)
+    run("lists", "failures")
+
+    step("4. A new version of a list and what changed, field by field")
+    changed = DEMO / "un-next.xml"
+    text = source.read_text(encoding="utf-8")
+    first_dob = text.index("<DATE>") + len("<DATE>")
+    changed.write_text(text[:first_dob] + "1901-01-01" + text[first_dob + 10 :], encoding="utf-8")
+    run("lists", "import", str(changed), "--by", "demo", *([] if real else ["--min-entries", "3"]))
+    run("lists", "diff", "un", "--limit", "5")
+
+    step("5. Deployment policy: leave out a category, with who and why")
+    if (FIXTURES / "kz").is_dir():
+        run(
+            "lists", "policy", "disable", "kz", "--category", "extremism", "--by", "dpo",
+            "--reason", "extremism-only listings are not used for travel screening (demo)", check=False,
+        )
+    run("lists", "policy", "show")
+
+    step("6. Export the active lists as FollowTheMoney entities")
+    run("lists", "export", "--format", "ftm", "--output", str(DEMO / "lists.ftm.jsonl"))
+
+    print(f"\nDone. Explore: {TEKSER} lists show --db {DB_URL}")
+
+
+if __name__ == "__main__":
+    main()
