@@ -23,9 +23,7 @@ class HttpDownloader:
             transport=transport,
         )
 
-    def fetch(
-        self, url: str, destination: Path, headers: dict[str, str], previous: FetchState | None
-    ) -> FetchResult:
+    def fetch(self, url: str, destination: Path, headers: dict[str, str], previous: FetchState | None) -> FetchResult:
         request_headers = dict(headers)
         if previous is not None:
             if previous.etag:
@@ -45,20 +43,14 @@ class HttpDownloader:
                         previous.sha256 if previous else None,
                     )
                 if response.status_code != 200:
-                    raise SourceError(
-                        url, f"download failed: HTTP {response.status_code} {response.reason_phrase}"
-                    )
+                    raise SourceError(url, f"download failed: HTTP {response.status_code} {response.reason_phrase}")
                 destination.parent.mkdir(parents=True, exist_ok=True)
                 with destination.open("wb") as handle:
                     for block in response.iter_bytes(1 << 16):
                         digest.update(block)
                         handle.write(block)
                 expected = response.headers.get("Content-Length")
-                if (
-                    expected is not None
-                    and expected.isdigit()
-                    and int(expected) != destination.stat().st_size
-                ):
+                if expected is not None and expected.isdigit() and int(expected) != destination.stat().st_size:
                     raise SourceError(
                         url, f"download truncated: {destination.stat().st_size} of {expected} bytes received"
                     )

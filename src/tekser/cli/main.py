@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from tekser import __version__
-from tekser.cli import lists, lists_transfer
+from tekser.cli import lists, lists_transfer  # noqa: F401  (lists_transfer adds update/export to `lists`)
 from tekser.cli.common import DbOption, DebugOption, console, handled, settings
 from tekser.storage.database import open_database, schema_revision
 
@@ -17,7 +17,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(lists.app, name="lists")
-assert lists_transfer.app is lists.app  # its commands register on the lists group
 db_app = typer.Typer(help="Database: create or upgrade the schema, show where it is.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 

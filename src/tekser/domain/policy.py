@@ -34,9 +34,7 @@ class PolicyEvent:
 
     @property
     def target(self) -> str:
-        return (
-            self.list_id if self.scope is PolicyScope.LIST else f"{self.list_id} {self.scope} {self.value!r}"
-        )
+        return self.list_id if self.scope is PolicyScope.LIST else f"{self.list_id} {self.scope} {self.value!r}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +62,7 @@ class Policy:
         programmes = {e.value.casefold() for e in rules if e.scope is PolicyScope.PROGRAMME}
         categories = {e.value.casefold() for e in rules if e.scope is PolicyScope.CATEGORY}
         return any(
-            (d.programme or "").casefold() not in programmes
-            and (d.category or "").casefold() not in categories
+            (d.programme or "").casefold() not in programmes and (d.category or "").casefold() not in categories
             for d in entry.designations
         )
 

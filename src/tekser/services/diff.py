@@ -82,9 +82,7 @@ def field_changes(before: ListEntry, after: ListEntry) -> tuple[FieldChange, ...
             changes.append(FieldChange(name, tuple(sorted(added)), tuple(sorted(removed))))
         else:
             changes.append(
-                FieldChange(
-                    name, (_describe(b),) if b is not None else (), (_describe(a),) if a is not None else ()
-                )
+                FieldChange(name, (_describe(b),) if b is not None else (), (_describe(a),) if a is not None else ())
             )
     return tuple(changes)
 
@@ -105,7 +103,5 @@ def diff_entries(
         result.removed.append(EntryChange(key, entry.caption, str(entry.kind)))
     for key in sorted(k for k in old.keys() & new.keys() if old[k] != new[k]):
         previous, current = blobs[old[key]], blobs[new[key]]
-        result.changed.append(
-            EntryChange(key, current.caption, str(current.kind), field_changes(previous, current))
-        )
+        result.changed.append(EntryChange(key, current.caption, str(current.kind), field_changes(previous, current)))
     return result

@@ -26,9 +26,7 @@ def _fill(template: str, secrets: dict[str, str | None]) -> str:
     def value(match: re.Match[str]) -> str:
         found = secrets.get(match[1])
         if not found:
-            raise SourceError(
-                template.split("?")[0], f"needs setting TEKSER_{match[1].upper()}, which is not set"
-            )
+            raise SourceError(template.split("?")[0], f"needs setting TEKSER_{match[1].upper()}, which is not set")
         return found
 
     return _PLACEHOLDER.sub(value, template)
@@ -77,9 +75,7 @@ class ListUpdater:
         previous = self.store.fetch_state(download.url) if conditional else None
         return download.url, self.downloader.fetch(url, folder / download.file, headers, previous)
 
-    def _update_one(
-        self, config: SourceConfig, folder: Path, actor: str, progress: Progress | None
-    ) -> ImportOutcome:
+    def _update_one(self, config: SourceConfig, folder: Path, actor: str, progress: Progress | None) -> ImportOutcome:
         if not config.downloads:
             return ImportOutcome(
                 source=config.list_id,
@@ -107,9 +103,7 @@ class ListUpdater:
                 for d, (u, r) in zip(config.downloads, results, strict=True)
             ]
         except SourceError as error:
-            failure = self.store.record_failure(
-                config.list_id, error.source, str(error), actor, [], self.clock()
-            )
+            failure = self.store.record_failure(config.list_id, error.source, str(error), actor, [], self.clock())
             return ImportOutcome(
                 source=error.source,
                 status="refused",

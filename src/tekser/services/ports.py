@@ -118,8 +118,6 @@ class FetchResult:
 
 
 class Downloader(Protocol):
-    def fetch(
-        self, url: str, destination: Path, headers: dict[str, str], previous: FetchState | None
-    ) -> FetchResult:
+    def fetch(self, url: str, destination: Path, headers: dict[str, str], previous: FetchState | None) -> FetchResult:
         """GET ``url`` into ``destination`` with If-None-Match / If-Modified-Since from ``previous``."""
         ...

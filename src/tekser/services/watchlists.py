@@ -70,9 +70,7 @@ def entry_rows(entries: list[ListEntry]) -> list[EntryRow]:
 
 
 class WatchlistService:
-    def __init__(
-        self, store: WatchlistStore, sources: Sources, clock: Callable[[], datetime] = _utcnow
-    ) -> None:
+    def __init__(self, store: WatchlistStore, sources: Sources, clock: Callable[[], datetime] = _utcnow) -> None:
         self.store = store
         self.sources = sources
         self.clock = clock
@@ -133,9 +131,7 @@ class WatchlistService:
         )
         if progress:
             progress("refused", 1, 1)
-        return ImportOutcome(
-            source=str(path), status="refused", list_id=list_id, reason=reason, failure=failure
-        )
+        return ImportOutcome(source=str(path), status="refused", list_id=list_id, reason=reason, failure=failure)
 
     def import_source(
         self,
@@ -159,9 +155,7 @@ class WatchlistService:
             return self._refuse(path, target, str(error), actor, progress)
         except Exception as error:
             # Fail closed and keep the evidence, then let the bug surface.
-            self._refuse(
-                path, target, f"internal error while reading: {type(error).__name__}: {error}", actor, None
-            )
+            self._refuse(path, target, f"internal error while reading: {type(error).__name__}: {error}", actor, None)
             raise
         target = parsed.list_id
         if progress:

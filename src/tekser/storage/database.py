@@ -40,9 +40,7 @@ def make_engine(url: str) -> Engine:
     try:
         engine = create_engine(parsed, pool_pre_ping=True)
     except (NoSuchModuleError, ImportError) as error:
-        raise ConfigError(
-            f"no driver for {parsed.drivername}: {error} (pip install 'tekser[postgres]')"
-        ) from None
+        raise ConfigError(f"no driver for {parsed.drivername}: {error} (pip install 'tekser[postgres]')") from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine

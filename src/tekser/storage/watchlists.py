@@ -103,9 +103,7 @@ class SqlWatchlistStore:
     def version_by_number(self, list_id: str, number: int) -> ListVersion:
         with self.engine.connect() as connection:
             row = connection.execute(
-                select(list_versions).where(
-                    list_versions.c.list_id == list_id, list_versions.c.number == number
-                )
+                select(list_versions).where(list_versions.c.list_id == list_id, list_versions.c.number == number)
             ).first()
             if row is None:
                 raise NotFound(f"no version {list_id}@{number}")
@@ -164,8 +162,7 @@ class SqlWatchlistStore:
         for start in range(0, len(hashes), _CHUNK):
             chunk = hashes[start : start + _CHUNK]
             existing.update(
-                r.hash
-                for r in connection.execute(select(entry_blobs.c.hash).where(entry_blobs.c.hash.in_(chunk)))
+                r.hash for r in connection.execute(select(entry_blobs.c.hash).where(entry_blobs.c.hash.in_(chunk)))
             )
         new = [{"hash": h, "data": unique[h]} for h in hashes if h not in existing]
         if new:
@@ -390,8 +387,6 @@ class SqlWatchlistStore:
             "fetched_at": state.fetched_at,
         }
         with self.engine.begin() as connection:
-            updated = connection.execute(
-                update(fetch_state).where(fetch_state.c.url == state.url).values(**values)
-            )
+            updated = connection.execute(update(fetch_state).where(fetch_state.c.url == state.url).values(**values))
             if updated.rowcount == 0:
                 connection.execute(insert(fetch_state).values(url=state.url, **values))

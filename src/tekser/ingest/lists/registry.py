@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tekser.domain.watchlists import ParsedList
 from tekser.errors import InvalidInput, SourceError
-from tekser.ingest.lists import ofac, un
+from tekser.ingest.lists import eu, ftm, ofac, uk, un
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,9 +20,7 @@ class Reader:
     read: Callable[[Path, str | None], ParsedList]
 
 
-def _fixed(
-    module_read: Callable[[Path], ParsedList], list_id: str
-) -> Callable[[Path, str | None], ParsedList]:
+def _fixed(module_read: Callable[[Path], ParsedList], list_id: str) -> Callable[[Path, str | None], ParsedList]:
     def read(path: Path, requested: str | None) -> ParsedList:
         if requested not in (None, list_id):
             raise InvalidInput(f"{path}: this format always loads list {list_id!r}, not {requested!r}")
@@ -40,6 +38,9 @@ READERS: tuple[Reader, ...] = (
         _fixed(un.read, un.LIST_ID),
     ),
     Reader("ofac-csv", "OFAC SDN legacy CSV set", ofac.LIST_ID, ofac.sniff, _fixed(ofac.read, ofac.LIST_ID)),
+    Reader("eu-fsf-xml", "EU Financial Sanctions Files XML", eu.LIST_ID, eu.sniff, _fixed(eu.read, eu.LIST_ID)),
+    Reader("uk-fcdo", "UK Sanctions List (FCDO) XML or CSV", uk.LIST_ID, uk.sniff, _fixed(uk.read, uk.LIST_ID)),
+    Reader("ftm", "FollowTheMoney entity JSON lines (OpenSanctions)", None, ftm.sniff, ftm.read),
 )
 
 

@@ -57,9 +57,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(255), nullable=False),
         sa.Column("sha256", sa.String(64), nullable=False),
         sa.PrimaryKeyConstraint("version_id", "name", name="pk_version_files"),
-        sa.ForeignKeyConstraint(
-            ["version_id"], ["list_versions.id"], name="fk_version_files_version_id_list_versions"
-        ),
+        sa.ForeignKeyConstraint(["version_id"], ["list_versions.id"], name="fk_version_files_version_id_list_versions"),
         sa.ForeignKeyConstraint(["sha256"], ["raw_files.sha256"], name="fk_version_files_sha256_raw_files"),
     )
     op.create_table(
@@ -79,9 +77,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["version_id"], ["list_versions.id"], name="fk_version_entries_version_id_list_versions"
         ),
-        sa.ForeignKeyConstraint(
-            ["entry_hash"], ["entry_blobs.hash"], name="fk_version_entries_entry_hash_entry_blobs"
-        ),
+        sa.ForeignKeyConstraint(["entry_hash"], ["entry_blobs.hash"], name="fk_version_entries_entry_hash_entry_blobs"),
     )
     op.create_table(
         "active_versions",
