@@ -86,8 +86,17 @@ def main() -> None:
     step("5. Deployment policy: leave out a category, with who and why")
     if (FIXTURES / "kz").is_dir():
         run(
-            "lists", "policy", "disable", "kz", "--category", "extremism", "--by", "dpo",
-            "--reason", "extremism-only listings are not used for travel screening (demo)", check=False,
+            "lists",
+            "policy",
+            "disable",
+            "kz",
+            "--category",
+            "extremism",
+            "--by",
+            "dpo",
+            "--reason",
+            "extremism-only listings are not used for travel screening (demo)",
+            check=False,
         )
     run("lists", "policy", "show")
 

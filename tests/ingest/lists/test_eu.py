@@ -263,7 +263,7 @@ def _mutate(data: st.DataObject, original: bytes) -> bytes:
     return original[:at] + chunk + original[at:]
 
 
-@settings(max_examples=50, deadline=None)
+@settings()
 @given(data=st.data())
 def test_mutated_files_are_read_or_refused_never_crash(
     fixture_path: Path, tmp_path_factory: pytest.TempPathFactory, data: st.DataObject

@@ -345,7 +345,7 @@ def mutated_files(draw: st.DrawFn) -> str:
     return "\n".join(lines)
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(mutated_files())
 def test_mutated_files_give_a_list_or_a_refusal(content: str) -> None:
     with tempfile.TemporaryDirectory() as folder:

@@ -334,7 +334,7 @@ def _mutate(data: st.DataObject, original: bytes) -> bytes:
     return original[:at] + chunk + original[at:]
 
 
-@settings(max_examples=50, deadline=None)
+@settings()
 @given(data=st.data(), form=st.sampled_from(("xml", "csv")))
 def test_mutated_files_are_read_or_refused_never_crash(
     fixtures_dir: Path, tmp_path_factory: pytest.TempPathFactory, data: st.DataObject, form: str

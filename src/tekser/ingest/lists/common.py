@@ -42,9 +42,7 @@ def _data(name: str) -> Any:
 
 @cache
 def _document_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    return tuple(
-        (kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _data("document_kinds.yml")["kinds"]
-    )
+    return tuple((kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _data("document_kinds.yml")["kinds"])
 
 
 def document_kind(raw: str | None) -> str:

@@ -157,9 +157,7 @@ def read(path: Path) -> ParsedList:
     )
 
 
-def _entry(
-    row: list[str], facts: RemarkFacts, alt_rows: list[list[str]], add_rows: list[list[str]]
-) -> ListEntry:
+def _entry(row: list[str], facts: RemarkFacts, alt_rows: list[list[str]], add_rows: list[list[str]]) -> ListEntry:
     ent_num = row[0].strip()
     sdn_type = _null(row[2])
     kind = _KINDS.get(sdn_type or "", EntityKind.ORGANIZATION)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tekser.domain.watchlists import ParsedList
 from tekser.errors import InvalidInput, SourceError
-from tekser.ingest.lists import eu, ftm, ofac, uk, un
+from tekser.ingest.lists import eu, ftm, kz, national, ofac, uk, un
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +40,15 @@ READERS: tuple[Reader, ...] = (
     Reader("ofac-csv", "OFAC SDN legacy CSV set", ofac.LIST_ID, ofac.sniff, _fixed(ofac.read, ofac.LIST_ID)),
     Reader("eu-fsf-xml", "EU Financial Sanctions Files XML", eu.LIST_ID, eu.sniff, _fixed(eu.read, eu.LIST_ID)),
     Reader("uk-fcdo", "UK Sanctions List (FCDO) XML or CSV", uk.LIST_ID, uk.sniff, _fixed(uk.read, uk.LIST_ID)),
+    Reader("kz-afm-xml", "Kazakhstan AFM lists XML", kz.LIST_ID, kz.sniff, _fixed(kz.read, kz.LIST_ID)),
     Reader("ftm", "FollowTheMoney entity JSON lines (OpenSanctions)", None, ftm.sniff, ftm.read),
+    Reader(
+        "national",
+        "national / internal list CSV or JSON (docs/formats/national-list.md)",
+        None,
+        national.sniff,
+        national.read,
+    ),
 )
 
 

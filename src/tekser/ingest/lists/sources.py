@@ -76,9 +76,7 @@ def _source(list_id: str, raw: dict[str, Any], base: SourceConfig | None, where:
                 for d in raw["downloads"]
             )
         except (KeyError, TypeError) as error:
-            raise ConfigError(
-                f"{where}: lists.{list_id}.downloads: each needs url and file ({error})"
-            ) from None
+            raise ConfigError(f"{where}: lists.{list_id}.downloads: each needs url and file ({error})") from None
     return SourceConfig(
         list_id=list_id,
         title=str(raw.get("title", base.title if base else list_id)),
