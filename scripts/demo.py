@@ -56,8 +56,13 @@ def main() -> None:
     else:
         print("../shared/data not found: using the synthetic UN and OFAC lists shipped in tests/fixtures")
         run("lists", "import", str(FIXTURES / "un"), str(FIXTURES / "ofac"), "--min-entries", "3", "--by", "demo")
-    synthetic = [FIXTURES / name for name in ("eu", "uk", "kz", "ftm") if (FIXTURES / name).is_dir()]
-    if synthetic:
+    synthetic = [
+        FIXTURES / "eu",
+        FIXTURES / "uk" / "uk_sanctions_list_sample.xml",
+        FIXTURES / "kz",  # the three AFM lists (category 1, category 2, WMD) as one list
+        FIXTURES / "ftm",
+    ]
+    if all(path.exists() for path in synthetic):
         print("EU, UK, Kazakhstan and OpenSanctions (FtM) samples are synthetic: no public copy is available here")
         run("lists", "import", *map(str, synthetic), "--min-entries", "3", "--by", "demo")
     national = FIXTURES / "national" / "refused-entry.csv"

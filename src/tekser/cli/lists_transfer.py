@@ -72,4 +72,4 @@ def export(
         else:
             with Path(output).open("w", encoding="utf-8") as handle:
                 count = write_ftm(entries, handle)
-            console.print(f"wrote {count} entries to {output}", highlight=False)
+            console.print(f"wrote {count} FollowTheMoney entities to {output}", highlight=False)
