@@ -25,9 +25,10 @@ demo: $(STAMP) ## install, load the watchlists and show what was loaded (embedde
 
 test: $(STAMP) lint typecheck unit ## lint, type-check and run every test
 
-lint: $(STAMP) ## ruff
+lint: $(STAMP) ## ruff, and the import contracts (pure core, layers)
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/lint-imports --no-cache
 
 typecheck: $(STAMP) ## mypy (strict on the core)
 	$(BIN)/mypy
