@@ -9,6 +9,7 @@ import typer
 from tekser import __version__
 from tekser.cli import lists, lists_transfer  # noqa: F401  (lists_transfer adds update/export to `lists`)
 from tekser.cli.common import DbOption, DebugOption, console, handled, settings
+from tekser.cli.screen import screen
 from tekser.storage.database import open_database, schema_revision
 
 app = typer.Typer(
@@ -17,6 +18,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(lists.app, name="lists")
+app.command("screen")(screen)
 db_app = typer.Typer(help="Database: create or upgrade the schema, show where it is.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 

@@ -74,3 +74,7 @@ class Policy:
             for e in self.exclusions
             if e.list_id == list_id
         ]
+
+    def describe_all(self) -> list[str]:
+        lists = sorted({e.list_id for e in self.exclusions})
+        return [f"{list_id}: {line}" for list_id in lists for line in self.describe(list_id)]

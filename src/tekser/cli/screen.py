@@ -1,0 +1,91 @@
+"""`tekser screen`: subjects (JSON Lines or CSV) in, one JSON line of explained matches per subject out."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Annotated, TextIO
+
+import typer
+
+from tekser.cli.common import DbOption, DebugOption, errors, fail, handled, settings
+from tekser.domain.subjects import Subject
+from tekser.errors import InvalidInput
+from tekser.ingest.subjects import read_subjects
+from tekser.matching.config import MatchConfig
+from tekser.services.screening import screener_from_files, screener_from_store
+from tekser.storage.database import open_database
+from tekser.storage.watchlists import SqlWatchlistStore
+
+
+def screen(
+    lists: Annotated[
+        Path | None, typer.Option("--lists", help="Read list files in this folder directly (no import, no database).")
+    ] = None,
+    input_path: Annotated[
+        str, typer.Option("--input", "-i", help="Subjects: JSON Lines or CSV file, or - for stdin.")
+    ] = "-",
+    output_path: Annotated[str, typer.Option("--output", "-o", help="Results file, or - for stdout.")] = "-",
+    threshold: Annotated[float | None, typer.Option(help="Alert threshold on the match score (default 0.86).")] = None,
+    top: Annotated[int | None, typer.Option(help="Report the N best candidates, also below the threshold.")] = None,
+    workers: Annotated[int, typer.Option(help="Processes (default: every core).")] = 0,
+    only: Annotated[list[str] | None, typer.Option("--list", help="Only these lists (with --db).")] = None,
+    db: DbOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Screen subjects against the active lists (or list files): one JSON line per subject.
+
+    Input fields: id, name (or given_name/family_name), and optional birth_date (YYYY, YYYY-MM or
+    YYYY-MM-DD), nationality (ISO code or country name), gender (male/female), document,
+    document_country, document_type, birth_place, schema (Person or Organization).
+    """
+    with handled(debug):
+        if threshold is not None and not 0 < threshold <= 1:
+            fail("--threshold must be in (0, 1]", 2)
+        config = MatchConfig()
+        if lists is not None:
+            screener = screener_from_files(lists, config)
+        else:
+            engine = open_database(settings(db).db_url)
+            screener = screener_from_store(SqlWatchlistStore(engine), config, only or None)
+        rejected = screened = alerts = 0
+        with ExitStack() as stack:
+            source: TextIO = (
+                sys.stdin if input_path == "-" else stack.enter_context(Path(input_path).open(encoding="utf-8"))
+            )
+            sink: TextIO = (
+                sys.stdout if output_path == "-" else stack.enter_context(Path(output_path).open("w", encoding="utf-8"))
+            )
+            bad: list[InvalidInput] = []
+
+            def valid() -> Iterator[Subject]:
+                nonlocal rejected
+                for item in read_subjects(source):
+                    if isinstance(item, InvalidInput):
+                        rejected += 1
+                        bad.append(item)
+                        continue
+                    yield item
+
+            for result in screener.screen_many(valid(), threshold=threshold, top=top, workers=workers or None):
+                while bad:
+                    sink.write(json.dumps({"error": str(bad.pop(0))}, ensure_ascii=False) + "\n")
+                screened += 1
+                alerts += any(m.alert for m in result.matches)
+                sink.write(json.dumps(result.as_dict(), ensure_ascii=False) + "\n")
+            for error in bad:
+                sink.write(json.dumps({"error": str(error)}, ensure_ascii=False) + "\n")
+        policy = screener.policy.describe_all() if screener.policy else []
+        errors.print(
+            f"screened {screened} subjects, {alerts} with alerts, {rejected} rejected (invalid); "
+            f"index: {len(screener.index.entries)} entries, {len(screener.index.records)} names"
+            + (f", {screener.index.excluded} left out by policy" if screener.index.excluded else ""),
+            highlight=False,
+        )
+        for line in policy:
+            errors.print(f"policy: {line}", highlight=False)
+        if rejected:
+            raise typer.Exit(2)

@@ -1,0 +1,1 @@
+"""Explainable cross-script matching of subjects against list entries (pure: no I/O)."""

@@ -1,0 +1,81 @@
+"""The matching algorithm's configuration: every knob named, typed, documented and hashed.
+
+The configuration hash enters every result, together with the algorithm's name and version
+and the versions of the data tables it reads, so a stored result can be reproduced.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ALGORITHM = "tekser-match"
+VERSION = "1"
+
+DEFAULT_LOG_ODDS = {
+    "prior": -3.0,
+    "name_per_point": 20.0,
+    "dob_exact": 3.0,
+    "dob_month": 2.0,
+    "dob_inside": 1.5,
+    "dob_overlaps": 0.8,
+    "dob_adjacent": -0.5,
+    "dob_disjoint": -3.0,
+    "document_exact": 5.0,
+    "document_near": 2.5,
+    "nationality_match": 1.0,
+    "nationality_conflict": -0.7,
+    "gender_match": 0.3,
+    "gender_conflict": -1.5,
+    "birth_place_match": 0.8,
+    "weak_alias": -1.0,
+}
+
+
+class MatchConfig(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    threshold: float = Field(0.86, description="Match score at or above which a candidate is a hit (an alert).")
+    weak_alias_needs_corroboration: bool = Field(
+        True, description="A hit on a weak alias (UN Low, OFAC remarks a.k.a.) alerts only with corroborating evidence."
+    )
+    token_floor: float = Field(0.78, description="Token similarity below which two name parts are not aligned.")
+    unmatched_weight: float = Field(
+        0.4, description="Share of its weight an unmatched name part costs (missing middle names cost little)."
+    )
+    min_informative_weight: float = Field(
+        1.1, description="Rarity-weighted mass of matched parts a fuzzy (not exact) name match needs to pass."
+    )
+    uninformative_cap: float = Field(0.8, description="Score ceiling of a fuzzy match below that mass.")
+    reversed_parts_factor: float = Field(
+        0.92, description="Factor applied when the sources say given and family names are swapped."
+    )
+    dob_tolerance_years: int = Field(2, description="Widening of an approximate date of birth, in years.")
+    dob_agreement_bonus: float = Field(0.04, description="Score added when a date of birth agrees (exact or inside).")
+    dob_conflict_penalty: float = Field(
+        0.12, description="Score removed when every date of birth is over a year apart."
+    )
+    document_match_bonus: float = Field(0.06, description="Score added when a document number matches.")
+    gender_conflict_penalty: float = Field(0.08, description="Score removed when the genders differ.")
+    nationality_conflict_penalty: float = Field(0.02, description="Score removed when no nationality agrees.")
+    log_odds: dict[str, float] = Field(
+        default_factory=lambda: dict(DEFAULT_LOG_ODDS),
+        description="Log-odds contribution of each piece of evidence to the priority (Splink-style waterfall).",
+    )
+    candidate_min_bound: float = Field(
+        0.45, description="Share of the subject's name weight a list name must share by blocking key to be scored."
+    )
+    prune_margin: float = Field(
+        0.06, description="List names whose optimistic score estimate is this far below the threshold are not scored."
+    )
+    max_candidates: int = Field(200, description="Most list names scored per subject (best blocking overlap first).")
+
+    def config_hash(self, *table_versions: str) -> str:
+        payload = json.dumps({"config": self.model_dump(), "tables": sorted(table_versions)}, sort_keys=True)
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+    @classmethod
+    def documentation(cls) -> dict[str, str]:
+        return {name: info.description or "" for name, info in cls.model_fields.items()}

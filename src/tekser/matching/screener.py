@@ -1,0 +1,296 @@
+"""The Screener: subjects in, explained matches out.
+
+Built once from list entries (and the deployment policy), then ``screen(subject)`` for one
+subject or ``screen_many(subjects)`` for a batch on every core. Each match carries two
+numbers: the **match score** in [0, 1] (is it the same name, adjusted by agreeing or
+conflicting facts?) and the **priority** (how corroborated is it? a logistic of summed log-odds,
+Splink-style), plus the evidence behind both.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from tekser.domain.policy import Policy
+from tekser.domain.subjects import Subject
+from tekser.domain.watchlists import EntityKind, ListEntry, NameQuality
+from tekser.matching.config import ALGORITHM, VERSION, MatchConfig
+from tekser.matching.evidence import (
+    Evidence,
+    compare_birth_dates,
+    compare_birth_place,
+    compare_documents,
+    compare_gender,
+    compare_nationality,
+)
+from tekser.matching.index import ListIndex, NameRecord, kind_filter
+from tekser.matching.names import NameScore, SimilarityCache, compare_prepared, prepare
+from tekser.matching.weights import common_names_version
+from tekser.names.parts import analyze, vocabulary_version
+from tekser.names.translit import TABLES_VERSION
+
+REPORT_FLOOR = 0.5  # candidates below this name score are not reported even with --top
+_CORROBORATING = {
+    ("birth_date", "exact"),
+    ("birth_date", "month"),
+    ("birth_date", "inside"),
+    ("document", "exact"),
+    ("document", "near"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    key: str
+    list_id: str
+    name: str  # the entry's caption
+    matched_name: str  # the list name that matched best
+    score: float
+    priority: float
+    alert: bool
+    explanation: tuple[dict[str, Any], ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "score": round(self.score, 4),
+            "priority": round(self.priority, 4),
+            "alert": self.alert,
+            "list": self.list_id,
+            "name": self.name,
+            "matched_name": self.matched_name,
+            "explanation": list(self.explanation),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ScreeningResult:
+    subject_id: str
+    matches: tuple[Match, ...]
+    error: str | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.subject_id, "matches": [m.as_dict() for m in self.matches]}
+        if self.error:
+            data["error"] = self.error
+        if self.notes:
+            data["notes"] = list(self.notes)
+        return data
+
+
+def _logistic(value: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, value))))
+
+
+class Screener:
+    def __init__(
+        self,
+        index: ListIndex,
+        config: MatchConfig | None = None,
+        *,
+        versions: dict[str, str] | None = None,
+        policy: Policy | None = None,
+    ) -> None:
+        self.index = index
+        self.config = config or MatchConfig()
+        self.versions = dict(versions or {})
+        self.policy = policy
+        self.config_hash = self.config.config_hash(TABLES_VERSION, vocabulary_version(), common_names_version())
+        self.algorithm = {"name": ALGORITHM, "version": VERSION, "config_sha256": self.config_hash}
+
+    @classmethod
+    def from_entries(
+        cls,
+        entries: Iterable[ListEntry],
+        config: MatchConfig | None = None,
+        *,
+        policy: Policy | None = None,
+        versions: dict[str, str] | None = None,
+    ) -> Screener:
+        return cls(ListIndex.build(entries, policy), config, versions=versions, policy=policy)
+
+    # --- one subject ------------------------------------------------------------------------
+
+    def screen(self, subject: Subject, *, threshold: float | None = None, top: int | None = None) -> ScreeningResult:
+        config = self.config
+        threshold = config.threshold if threshold is None else threshold
+        organization = subject.kind is not None and subject.kind is not EntityKind.PERSON
+        family = (subject.family_name,) if subject.family_name else ()
+        analyzed = analyze(subject.name, organization=organization, family_parts=family)
+        if analyzed.placeholder or not analyzed.tokens:
+            return ScreeningResult(
+                subject.id, (), error=f"name {subject.name!r} has no usable part (placeholder or empty)"
+            )
+        query = prepare(analyzed, self.index.weights)
+        floor = REPORT_FLOOR if top else threshold - config.prune_margin
+        record_ids = self.index.candidates(
+            query,
+            kind_filter(subject.kind),
+            config.candidate_min_bound,
+            config.max_candidates,
+            floor=floor,
+            unmatched_weight=config.unmatched_weight,
+            min_informative=config.min_informative_weight,
+            cap=config.uninformative_cap,
+        )
+        cache: SimilarityCache = {}
+        # per entry, the best strong name and the best weak one: a weak alias may score higher
+        # yet not alert, while a strong name just above the threshold does
+        best: dict[tuple[int, bool], tuple[NameScore, NameRecord]] = {}
+        for record_id in record_ids:
+            record = self.index.records[record_id]
+            scored = compare_prepared(query, self.index.prepared[record_id], config, cache)
+            slot = (record.entry, record.name.quality is NameQuality.WEAK)
+            current = best.get(slot)
+            if current is None or scored.score > current[0].score:
+                best[slot] = (scored, record)
+        floor = REPORT_FLOOR if top else min(threshold, REPORT_FLOOR + 0.2)
+        chosen: dict[int, Match] = {}
+        for (entry_position, _), (scored, record) in best.items():
+            if scored.score < floor:
+                continue
+            match = self._match(subject, scored, record, threshold)
+            current_match = chosen.get(entry_position)
+            if current_match is None or (match.alert, match.score) > (current_match.alert, current_match.score):
+                chosen[entry_position] = match
+        matches = list(chosen.values())
+        matches.sort(key=lambda m: (-m.score, -m.priority, m.key))
+        matches = matches[:top] if top is not None else [m for m in matches if m.alert or m.score >= threshold]
+        notes = tuple(f"titles removed: {', '.join(analyzed.titles)}" for _ in (0,) if analyzed.titles)
+        return ScreeningResult(subject.id, tuple(matches), notes=notes)
+
+    def _match(self, subject: Subject, scored: NameScore, record: NameRecord, threshold: float) -> Match:
+        entry = self.index.entries[record.entry]
+        config = self.config
+        name = record.name
+        weak = name.quality is NameQuality.WEAK
+        name_evidence = Evidence(
+            "name",
+            "exact" if scored.exact else ("capped" if scored.capped else "similar"),
+            0.0,
+            config.log_odds["name_per_point"] * (scored.score - threshold),
+            subject.name,
+            name.full,
+            name.origin,
+            {
+                "name_score": scored.score,
+                "name_kind": str(name.kind),
+                "alias_quality": str(name.quality),
+                "source_quality": name.source_quality,
+                "original_script": name.original_script,
+                "parts": [
+                    {
+                        k: v
+                        for k, v in (
+                            ("query", p.query),
+                            ("candidate", p.candidate),
+                            ("kind", p.kind),
+                            ("score", p.score),
+                            ("weight", p.weight),
+                        )
+                        if v is not None
+                    }
+                    for p in scored.parts
+                ],
+                **({"reversed_parts": True} if scored.reversed else {}),
+            },
+        )
+        evidence = [
+            name_evidence,
+            compare_birth_dates(subject, entry, config),
+            compare_documents(subject, entry, config),
+            compare_nationality(subject, entry, config),
+            compare_gender(subject, entry, config),
+            compare_birth_place(subject, entry, config),
+        ]
+        corroborated = any((e.feature, e.relation) in _CORROBORATING for e in evidence)
+        if weak:
+            evidence.append(
+                Evidence(
+                    "alias_quality",
+                    "weak",
+                    0.0,
+                    config.log_odds.get("weak_alias", 0.0),
+                    candidate=name.source_quality or "weak",
+                    candidate_field=name.origin,
+                    detail={
+                        "policy": "a weak alias alerts only with a corroborating date of birth or document"
+                        if config.weak_alias_needs_corroboration
+                        else "weak aliases alert like strong ones (configured)"
+                    },
+                )
+            )
+        score = max(0.0, min(1.0, scored.score + sum(e.score_delta for e in evidence)))
+        log_odds = config.log_odds["prior"] + sum(e.log_odds for e in evidence)
+        alert = score >= threshold and (not weak or corroborated or not config.weak_alias_needs_corroboration)
+        explanation = [e.as_dict() for e in evidence if e.relation != "absent" or e.feature == "name"]
+        explanation.append(
+            {
+                "feature": "summary",
+                "match_score": round(score, 4),
+                "threshold": threshold,
+                "priority_log_odds": round(log_odds, 3),
+                "list_version": self.versions.get(entry.list_id),
+                "algorithm": self.algorithm,
+            }
+        )
+        return Match(
+            key=entry.key,
+            list_id=entry.list_id,
+            name=entry.caption,
+            matched_name=name.full,
+            score=score,
+            priority=_logistic(log_odds),
+            alert=alert,
+            explanation=tuple(explanation),
+        )
+
+    # --- many subjects -----------------------------------------------------------------------
+
+    def screen_many(
+        self,
+        subjects: Iterable[Subject],
+        *,
+        threshold: float | None = None,
+        top: int | None = None,
+        workers: int | None = None,
+        chunk: int = 256,
+    ) -> Iterator[ScreeningResult]:
+        """Screen in order, on ``workers`` processes (default: every core; 1: in this process)."""
+        workers = workers or os.cpu_count() or 1
+        if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+            for subject in subjects:
+                yield self.screen(subject, threshold=threshold, top=top)
+            return
+        global _WORKER
+        _WORKER = (self, threshold, top)  # inherited by the forked workers, never pickled
+        context = multiprocessing.get_context("fork")
+        with context.Pool(workers) as pool:
+            for results in pool.imap(_screen_chunk, _chunks(subjects, chunk)):
+                yield from results
+
+
+_WORKER: tuple[Screener, float | None, int | None] | None = None
+
+
+def _screen_chunk(subjects: list[Subject]) -> list[ScreeningResult]:
+    assert _WORKER is not None
+    screener, threshold, top = _WORKER
+    return [screener.screen(s, threshold=threshold, top=top) for s in subjects]
+
+
+def _chunks(items: Iterable[Subject], size: int) -> Iterator[list[Subject]]:
+    batch: list[Subject] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -1,0 +1,88 @@
+"""Folding Latin renderings to a canonical form and a consonant skeleton.
+
+Different romanisation tables disagree mostly in digraphs (KH/H, ZH/J, TS/TC, SH/SCH), in
+Y versus I (MVD 1997 vs ICAO 2013: YULIYA vs IULIIA), Q versus K (Kazakh) and doubled
+letters (KHASSENOVA). Folding both sides the same way makes those renderings equal; the
+skeleton (first letter + consonants) additionally equals vowel-less Arabic renderings.
+Written by hand because the rules are tekser's own matching convention, not a standard.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_NOT_LETTER = re.compile(r"[^a-z]+")
+_DIGRAPHS = (
+    ("shch", "s"),
+    ("tch", "c"),
+    ("dzh", "j"),
+    ("sch", "s"),
+    ("zh", "j"),
+    ("dj", "j"),
+    ("kh", "h"),
+    ("sh", "s"),
+    ("ch", "c"),
+    ("ts", "c"),
+    ("tc", "c"),
+    ("tz", "c"),
+    ("gh", "g"),
+    ("ph", "f"),
+    ("th", "t"),
+    ("dh", "d"),
+    ("ck", "k"),
+    ("ou", "u"),
+    ("oo", "u"),
+    ("ee", "i"),
+)
+_LETTERS = str.maketrans({"q": "k", "x": "ks", "w": "v", "y": "i"})
+_IOTATED = (("iu", "u"), ("ia", "a"), ("io", "o"), ("ie", "e"))
+_DOUBLE = re.compile(r"(.)\1+")
+_FINAL_H = re.compile(r"(?<=[aeiou])h$")
+_VOWELS = re.compile(r"[aeiou]")
+
+
+@lru_cache(maxsize=200_000)
+def canonical(latin: str) -> str:
+    """Folded form of a lowercase Latin rendering: ``yuliya``, ``iuliia`` → ``ulia``.
+
+    Applied until nothing changes, so that folding a folded form changes nothing (``qh`` → ``kh`` → ``h``).
+    """
+    text = _NOT_LETTER.sub("", latin.lower())
+    for _ in range(4):
+        folded = _fold_once(text)
+        if folded == text:
+            break
+        text = folded
+    return text
+
+
+def _fold_once(text: str) -> str:
+    for old, new in _DIGRAPHS:
+        if old in text:
+            text = text.replace(old, new)
+    text = _DOUBLE.sub(r"\1", text.translate(_LETTERS))
+    for old, new in _IOTATED:
+        if old in text:
+            text = text.replace(old, new)
+    text = _DOUBLE.sub(r"\1", text)
+    return _FINAL_H.sub("", text) or text
+
+
+_LOOSE = str.maketrans({"z": "s", "d": "t", "b": "p", "g": "k", "v": "f", "h": None})
+
+
+@lru_cache(maxsize=200_000)
+def loose_skeleton(form: str) -> str:
+    """The skeleton with voiced and voiceless consonants merged and H dropped, for blocking only:
+    ``izmailov`` and ``ismailov`` share ``ismlf``."""
+    return _DOUBLE.sub(r"\1", skeleton(form).translate(_LOOSE))
+
+
+@lru_cache(maxsize=200_000)
+def skeleton(form: str) -> str:
+    """First letter and the consonants of a canonical form: ``muhamad`` → ``mhmd``."""
+    if not form:
+        return form
+    rest = _VOWELS.sub("", form[1:])
+    return _DOUBLE.sub(r"\1", form[0] + rest)

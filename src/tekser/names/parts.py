@@ -1,0 +1,279 @@
+"""Name analysis: a written name → typed tokens with their folded Latin forms.
+
+Structure beats strings: titles are removed (kept as evidence), particles (bin, abu, al-, van)
+and legal forms are optional, a patronymic is reduced to its father's-name stem so that
+Serikovna, Серікқызы and Serikuly compare as one, ``Abd al-Rahman`` / ``Abdulrahman`` /
+``عبد الرحمن`` become one compound, and placeholders (FNU, UNKNOWN) are missing data.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cache, lru_cache
+from importlib import resources
+
+import yaml
+
+from tekser.names.fold import canonical, skeleton
+from tekser.names.scripts import detect_script
+from tekser.names.translit import latin_variants
+
+MAX_FORMS = 8
+
+
+class Role(StrEnum):
+    NAME = "name"  # an ordinary name part
+    PATRONYMIC = "patronymic"
+    PARTICLE = "particle"
+    TITLE = "title"
+    LEGAL = "legal_form"
+    INITIAL = "initial"
+
+
+OPTIONAL_ROLES = frozenset({Role.PARTICLE, Role.TITLE, Role.LEGAL, Role.PATRONYMIC})
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One part of a name: as written, its folded forms, skeletons and role."""
+
+    text: str
+    forms: tuple[str, ...]  # canonical Latin forms, most common rendering first
+    skeletons: tuple[str, ...]
+    role: Role = Role.NAME
+    stems: tuple[str, ...] = ()  # patronymics: the father's-name stem(s), folded
+    abjad: bool = False  # written without short vowels (Arabic script): compare skeletons too
+    family: bool | None = None  # True/False when the source says family/given; None when unknown
+    optional: bool = field(init=False, default=False)  # derived from role; stored for the hot loops
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "optional", self.role in OPTIONAL_ROLES)
+
+
+@dataclass(frozen=True, slots=True)
+class AnalyzedName:
+    text: str
+    tokens: tuple[Token, ...]
+    titles: tuple[str, ...] = ()
+    placeholder: bool = False  # nothing but placeholders (FNU, UNKNOWN): missing data
+    # the tokens that must agree (names and initials), and the exact-comparison key: their primary
+    # forms in order; derived once because every comparison reads them
+    core: tuple[Token, ...] = field(init=False, default=())
+    key: str = field(init=False, default="")
+
+    def __post_init__(self) -> None:
+        core = tuple(t for t in self.tokens if not t.optional)
+        object.__setattr__(self, "core", core)
+        object.__setattr__(self, "key", " ".join(t.forms[0] for t in core if t.forms))
+
+
+@cache
+def _vocabulary() -> dict[str, object]:
+    text = resources.files("tekser.names").joinpath("data/name_parts.yml").read_text(encoding="utf-8")
+    data: dict[str, object] = yaml.safe_load(text)
+    return data
+
+
+@cache
+def _sets() -> tuple[frozenset[str], dict[str, str], frozenset[str], dict[str, str]]:
+    vocab = _vocabulary()
+    titles = frozenset(canonical(str(t)) for t in vocab["titles"])  # type: ignore[attr-defined]
+    particles: dict[str, str] = {canonical(str(p)): canonical(str(p)) for p in vocab["particles"]}  # type: ignore[attr-defined]
+    for name, spellings in vocab["particle_classes"].items():  # type: ignore[attr-defined]
+        for spelling in spellings:
+            particles[canonical(str(spelling))] = canonical(str(name))
+    placeholders = frozenset(canonical(str(p)) for p in vocab["placeholders"])  # type: ignore[attr-defined]
+    legal: dict[str, str] = {}
+    for name, spellings in vocab["legal_forms"].items():  # type: ignore[attr-defined]
+        for spelling in spellings:
+            legal[canonical(str(spelling))] = canonical(str(name))
+    return titles, particles, placeholders, legal
+
+
+def vocabulary_version() -> str:
+    return f"name-parts-{_vocabulary()['version']}"
+
+
+_SEPARATORS = re.compile(r"[\s,;/\\()\[\]{}\"«»“”„:_+*&|<>‐‑‒–—―-]+")
+_REMOVED = re.compile(r"['’‘`´ʿʾ.ʻʼ]")
+_DOTTED = re.compile(r"^(?:[^\W\d_]\.){2,}$")
+_PATRONYMIC_RAW = re.compile(
+    r"^(?P<stem>.{2,}?)(?P<suffix>ovich|evich|ovic|evic|ovna|evna|inichna|ichna|uulu|uly|uli|ulu|kyzy|kizi|qizi|qyzy|"
+    r"gyzy|gizi|ogly|ogli|oglu|ugli|ich)$"
+)
+_SHORT_SUFFIXES = frozenset({"ich"})
+_PATRONYMIC_WORDS = frozenset(
+    {"uly", "uli", "ulu", "uulu", "kyzy", "kizi", "qizi", "qyzy", "gyzy", "gizi", "ogly", "ogli", "oglu", "ugli"}
+)
+_ABD = re.compile(r"^abd(?:ul|ol|el|al|ur|ar|er|us|as|ad|an|un|u|e|i)?(?P<rest>[a-z]{3,})$")
+_ABD_WORDS = frozenset({"abd", "abdul", "abdel", "abdal", "abdol", "abdu", "abdur", "abdar", "abdus"})
+
+
+def raw_tokens(text: str) -> list[str]:
+    """Split a name into words; dotted abbreviations keep together (``d.o.o.``), initials split."""
+    text = unicodedata.normalize("NFKC", text)
+    words: list[str] = []
+    for chunk in _SEPARATORS.split(text):
+        if not chunk:
+            continue
+        if _DOTTED.match(chunk):
+            joined = _REMOVED.sub("", chunk)
+            legal = _sets()[3]
+            words.extend([joined] if canonical(joined.lower()) in legal else list(joined))
+            continue
+        for piece in chunk.split("."):
+            cleaned = _REMOVED.sub("", piece)
+            if cleaned:
+                words.append(cleaned)
+    return words
+
+
+@lru_cache(maxsize=100_000)
+def _renderings(word: str) -> tuple[tuple[str, ...], bool]:
+    """Latin renderings of a word (articles detached by the generator are dropped), and abjad."""
+    script = detect_script(word)
+    abjad = script in ("Arab", "Hebr", "Syrc")
+    renderings: list[str] = []
+    for variant in latin_variants(word):
+        if "-" in variant:
+            head, _, tail = variant.rpartition("-")
+            # the Arabic article is a particle: compare what follows it
+            variant = tail if head in ("al", "el", "ul") and tail else variant.replace("-", "")
+        if variant and variant not in renderings:
+            renderings.append(variant)
+    return tuple(renderings), abjad
+
+
+def _forms(renderings: tuple[str, ...]) -> tuple[str, ...]:
+    forms: list[str] = []
+    for rendering in renderings:
+        form = canonical(rendering)
+        if form and form not in forms:
+            forms.append(form)
+        # "alhashimi": the article written together with the name
+        if len(rendering) >= 6 and rendering[:2] in ("al", "el") and rendering[2] not in "aeiouy":
+            stripped = canonical(rendering[2:])
+            if stripped not in forms:
+                forms.append(stripped)
+        if (match := _ABD.match(rendering)) and not rendering.startswith("abdi"):
+            compound = canonical("abd" + match["rest"])
+            if compound not in forms:
+                forms.append(compound)
+    return tuple(forms[:MAX_FORMS])
+
+
+def _patronymic_stems(renderings: tuple[str, ...], long_name: bool, first: bool) -> tuple[str, ...]:
+    stems: list[str] = []
+    for rendering in renderings:
+        match = _PATRONYMIC_RAW.match(rendering)
+        if not match:
+            continue
+        if match["suffix"] in _SHORT_SUFFIXES and (not long_name or first or len(rendering) < 6):
+            continue
+        stem = canonical(match["stem"])
+        if len(stem) >= 3 and stem not in stems:
+            stems.append(stem)
+    return tuple(stems)
+
+
+def _token(text: str, role: Role, renderings: tuple[str, ...], abjad: bool, **extra: object) -> Token:
+    forms = _forms(renderings)
+    return Token(
+        text=text,
+        forms=forms,
+        skeletons=tuple(dict.fromkeys(skeleton(f) for f in forms)),
+        role=role,
+        abjad=abjad,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def analyze(text: str, *, organization: bool = False, family_parts: tuple[str, ...] = ()) -> AnalyzedName:
+    """Analyse a written name. ``family_parts``: words the source marks as the family name."""
+    titles, particles, placeholders, legal = _sets()
+    words = raw_tokens(text)
+    family_words = {w.casefold() for part in family_parts for w in raw_tokens(part)}
+    tokens: list[Token] = []
+    found_titles: list[str] = []
+    real = 0
+    for index, word in enumerate(words):
+        renderings, abjad = _renderings(word)
+        if not renderings:
+            continue
+        primary = canonical(renderings[0])
+        family = (word.casefold() in family_words) if family_words else None
+        if primary in placeholders:
+            continue
+        real += 1
+        if primary in titles and not organization and len(words) > 1:
+            found_titles.append(word)
+            continue
+        if organization and primary in legal:
+            tokens.append(Token(word, (legal[primary],), (legal[primary],), Role.LEGAL))
+            continue
+        if primary in particles and len(words) > 1:
+            cls = particles[primary]
+            tokens.append(Token(word, (cls,), (cls,), Role.PARTICLE))
+            continue
+        if primary in _PATRONYMIC_WORDS and len(words) > 1:
+            if not tokens or tokens[-1].role is not Role.NAME:
+                tokens.append(Token(word, (primary,), (primary,), Role.PARTICLE))  # "uly" with no name before it
+                continue
+            previous = tokens.pop()
+            tokens.append(
+                Token(
+                    previous.text + " " + word,
+                    previous.forms,
+                    previous.skeletons,
+                    Role.PATRONYMIC,
+                    stems=previous.forms,
+                    abjad=previous.abjad,
+                )
+            )
+            continue
+        if len(primary) == 1 and not abjad:
+            tokens.append(Token(word, (primary,), (primary,), Role.INITIAL, family=family))
+            continue
+        stems = () if organization else _patronymic_stems(renderings, len(words) >= 3, index == 0)
+        role = Role.PATRONYMIC if stems else Role.NAME
+        tokens.append(_token(word, role, renderings, abjad, stems=stems, family=family))
+    tokens = _merge_abd(tokens)
+    if not any(not t.optional for t in tokens) and tokens:
+        # a name made only of optional-looking parts ("Abu Bakr" stays; "Al" alone): keep them as names
+        tokens = [Token(t.text, t.forms, t.skeletons, Role.NAME, t.stems, t.abjad, t.family) for t in tokens]
+    return AnalyzedName(
+        text=text, tokens=tuple(tokens), titles=tuple(found_titles), placeholder=real == 0 and bool(words)
+    )
+
+
+def _merge_abd(tokens: list[Token]) -> list[Token]:
+    """``Abd`` / ``Abdul`` + (article) + name → one compound token ``abd<name>``."""
+    merged: list[Token] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.role is Role.NAME and token.forms and token.forms[0] in _ABD_WORDS:
+            following = index + 1
+            while following < len(tokens) and tokens[following].optional:
+                following += 1  # "Abd al-Rahman": the article (or any optional part) between the two
+            if following < len(tokens) and tokens[following].role is Role.NAME:
+                nxt = tokens[following]
+                forms = tuple(dict.fromkeys(canonical("abd" + f) for f in nxt.forms))[:MAX_FORMS]
+                merged.append(
+                    Token(
+                        f"{token.text} {nxt.text}",
+                        forms,
+                        tuple(dict.fromkeys(skeleton(f) for f in forms)),
+                        Role.NAME,
+                        abjad=token.abjad or nxt.abjad,
+                        family=nxt.family,
+                    )
+                )
+                index = following + 1
+                continue
+        merged.append(token)
+        index += 1
+    return merged
