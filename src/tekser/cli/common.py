@@ -88,6 +88,11 @@ def handled(debug: bool) -> Iterator[None]:
         raise typer.Exit(EXIT_CODES.get(type(error), 1)) from None
     except (typer.Exit, typer.Abort, KeyboardInterrupt):
         raise
+    except BrokenPipeError:
+        # the reader went away (`tekser screen ... | head`): stop quietly, like any Unix filter
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise typer.Exit(0) from None
     except Exception as error:
         if debug or Settings().debug:
             raise

@@ -70,7 +70,7 @@ class MatchConfig(BaseModel):
     prune_margin: float = Field(
         0.06, description="List names whose optimistic score estimate is this far below the threshold are not scored."
     )
-    max_candidates: int = Field(200, description="Most list names scored per subject (best blocking overlap first).")
+    max_candidates: int = Field(60, description="Most list names scored per subject (best estimate first).")
 
     def config_hash(self, *table_versions: str) -> str:
         payload = json.dumps({"config": self.model_dump(), "tables": sorted(table_versions)}, sort_keys=True)

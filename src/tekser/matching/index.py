@@ -72,6 +72,7 @@ class ListIndex:
         # scratch accumulators reused by every query (one query at a time per process)
         self._hit_weight = np.zeros(len(records), dtype=np.float32)
         self._hit_count = np.zeros(len(records), dtype=np.float32)
+        self._posting_cache: dict[tuple[tuple[str, ...], tuple[str, ...]], npt.NDArray[np.int32] | None] = {}
         postings: dict[str, list[int]] = defaultdict(list)
         exact: dict[str, list[int]] = defaultdict(list)
         for record_id, record in enumerate(records):
@@ -117,6 +118,18 @@ class ListIndex:
                 records.append(NameRecord(position, name, analyzed))
         return cls(kept, records, excluded)
 
+    def _token_postings(self, token: Token) -> npt.NDArray[np.int32] | None:
+        """Records sharing any key with a part; remembered, since the same parts come back often."""
+        cache_key = (token.forms, token.skeletons)
+        if cache_key in self._posting_cache:
+            return self._posting_cache[cache_key]
+        arrays = [self.postings[k] for k in token_keys(token) if k in self.postings]
+        found = None if not arrays else arrays[0] if len(arrays) == 1 else np.unique(np.concatenate(arrays))
+        if len(self._posting_cache) >= 100_000:
+            self._posting_cache.clear()
+        self._posting_cache[cache_key] = found
+        return found
+
     def candidates(
         self,
         query: PreparedName,
@@ -124,7 +137,7 @@ class ListIndex:
         min_bound: float,
         limit: int,
         floor: float = 0.0,
-        fuzzy_guess: float = 0.85,
+        fuzzy_guess: float = 0.8,
         unmatched_weight: float = 0.4,
         min_informative: float = 0.0,
         cap: float = 1.0,
@@ -145,10 +158,9 @@ class ListIndex:
         hit_weight, hit_count = self._hit_weight, self._hit_count
         touched: list[npt.NDArray[np.int32]] = []
         for token, weight in core:
-            arrays = [self.postings[k] for k in token_keys(token) if k in self.postings]
-            if not arrays:
+            ids = self._token_postings(token)
+            if ids is None:
                 continue
-            ids = arrays[0] if len(arrays) == 1 else np.unique(np.concatenate(arrays))
             hit_weight[ids] += weight
             hit_count[ids] += 1
             touched.append(ids)
@@ -179,7 +191,8 @@ class ListIndex:
         )
         # a partial match resting on little rare material is capped (see names.compare_prepared)
         mass = shared + fuzzy_guess * paired_weight / 2
-        estimate = np.where((mass < min_informative) & (leftover > 0), np.minimum(estimate, cap), estimate)
+        # (just under the cap: a capped name can never reach a floor at or above the cap)
+        estimate = np.where((mass < min_informative) & (leftover > 0), np.minimum(estimate, cap - 1e-6), estimate)
         keep = (shared >= min_bound * total) & (estimate >= floor)
         if kinds is not None:
             keep &= np.isin(self.record_kind[ids], list(kinds))

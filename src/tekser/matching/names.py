@@ -39,14 +39,33 @@ class PartMatch:
     weight: float
 
 
+Alignment = tuple[tuple[int, ...], tuple[int, ...], str, float, float]  # query idx, candidate idx, kind, score, weight
+
+
 @dataclass(frozen=True, slots=True)
 class NameScore:
     score: float
-    parts: tuple[PartMatch, ...]
     exact: bool
     matched_weight: float
     capped: bool = False
     reversed: bool = False
+    alignment: tuple[Alignment, ...] = ()
+    query_tokens: tuple[Token, ...] = ()
+    candidate_tokens: tuple[Token, ...] = ()
+
+    @property
+    def parts(self) -> tuple[PartMatch, ...]:
+        """The alignment as readable records (built only when an explanation is read)."""
+        return tuple(
+            PartMatch(
+                " ".join(self.query_tokens[i].text for i in q_idx) or None,
+                " ".join(self.candidate_tokens[j].text for j in c_idx) or None,
+                kind,
+                round(score, 4),
+                round(weight, 4),
+            )
+            for q_idx, c_idx, kind, score, weight in self.alignment
+        )
 
 
 @lru_cache(maxsize=500_000)
@@ -108,14 +127,16 @@ def _weight(token: Token, weights: TokenWeights) -> float:
     return weights.of(token.forms)
 
 
-def _joined(tokens: tuple[Token, ...]) -> tuple[tuple[int, Token], ...]:
+Joined = tuple[int, tuple[str, ...]]  # first part's index, forms of the two parts written together
+
+
+def _joined(tokens: tuple[Token, ...]) -> tuple[Joined, ...]:
     """Adjacent required parts written together: ("kim", "jong") → "kimjong"."""
     pairs = []
     for index in range(len(tokens) - 1):
         first, second = tokens[index], tokens[index + 1]
         if first.role is Role.NAME and second.role is Role.NAME and first.forms and second.forms:
-            forms = tuple(dict.fromkeys(x + y for x in first.forms[:2] for y in second.forms[:2]))
-            pairs.append((index, Token(f"{first.text} {second.text}", forms, (), Role.NAME)))
+            pairs.append((index, tuple(dict.fromkeys(x + y for x in first.forms[:2] for y in second.forms[:2]))))
     return tuple(pairs)
 
 
@@ -125,7 +146,7 @@ class PreparedName:
 
     name: AnalyzedName
     weights: tuple[float, ...]
-    joined: tuple[tuple[int, Token], ...]
+    joined: tuple[Joined, ...]
     concatenated: str
     stems: frozenset[str]
     required_weight: float
@@ -133,7 +154,7 @@ class PreparedName:
 
 
 def prepare(name: AnalyzedName, weights: TokenWeights) -> PreparedName:
-    part_weights = tuple(_weight(t, weights) for t in name.tokens)
+    part_weights = tuple(weights.of(t.forms) if t.role is Role.NAME else _weight(t, weights) for t in name.tokens)
     required = [w for t, w in zip(name.tokens, part_weights, strict=True) if not t.optional]
     return PreparedName(
         name=name,
@@ -155,131 +176,137 @@ def compare_names(
 SimilarityCache = dict[tuple[tuple[str, ...], tuple[str, ...], Role, Role], tuple[float, str]]
 
 
-def _similarity(a: Token, b: Token, cache: SimilarityCache | None) -> tuple[float, str]:
-    if cache is None:
-        return token_similarity(a, b)
+_SHARED_CACHE: SimilarityCache = {}
+_SHARED_CACHE_LIMIT = 400_000
+
+
+def _similarity(a: Token, b: Token) -> tuple[float, str]:
+    """Token similarity, remembered across subjects: traveller names repeat, list names repeat more."""
     key = (a.forms, b.forms, a.role, b.role)
-    found = cache.get(key)
+    found = _SHARED_CACHE.get(key)
     if found is None:
         found = token_similarity(a, b)
-        cache[key] = found
+        if len(_SHARED_CACHE) >= _SHARED_CACHE_LIMIT:
+            _SHARED_CACHE.clear()
+        _SHARED_CACHE[key] = found
     return found
 
 
-def compare_prepared(
-    q: PreparedName, c: PreparedName, config: MatchConfig, cache: SimilarityCache | None = None
-) -> NameScore:
+def compare_prepared(q: PreparedName, c: PreparedName, config: MatchConfig) -> NameScore:
     query, candidate = q.name, c.name
     q_tokens, c_tokens = query.tokens, candidate.tokens
     if not q_tokens or not c_tokens:
-        return NameScore(0.0, (), False, 0.0)
+        return NameScore(0.0, False, 0.0)
     patronymics_agree = not q.stems or not c.stems or bool(q.stems & c.stems)
     if query.key and query.key == candidate.key and patronymics_agree:
+        q_core = [i for i, t in enumerate(q_tokens) if not t.optional]
+        c_core = [j for j, t in enumerate(c_tokens) if not t.optional]
         same = tuple(
-            PartMatch(a.text, b.text, "exact", 1.0, w)
-            for a, b, w in zip(
-                query.core,
-                candidate.core,
-                [w for t, w in zip(q_tokens, q.weights, strict=True) if not t.optional],
-                strict=True,
-            )
+            ((i,), (j,), "exact", 1.0, q.weights[i] + c.weights[j]) for i, j in zip(q_core, c_core, strict=True)
         )
-        return NameScore(1.0, same, True, sum(p.weight for p in same))
+        return NameScore(1.0, True, q.required_weight, alignment=same, query_tokens=q_tokens, candidate_tokens=c_tokens)
     if len(q.concatenated) >= 6 and q.concatenated == c.concatenated and patronymics_agree:
         # "Kimjongun" / "Kim Jong Un", "Andrewstraat" / "Andrew straat": the same letters, split differently
-        weight = q.required_weight
+        q_all = tuple(i for i, t in enumerate(q_tokens) if not t.optional)
+        c_all = tuple(j for j, t in enumerate(c_tokens) if not t.optional)
+        whole: Alignment = (q_all, c_all, "joined", 0.98, q.required_weight + c.required_weight)
         return NameScore(
-            0.98, (PartMatch(query.text, candidate.text, "joined", 0.98, round(weight, 4)),), False, weight
+            0.98, False, q.required_weight, alignment=(whole,), query_tokens=q_tokens, candidate_tokens=c_tokens
         )
     q_weights, c_weights = q.weights, c.weights
+    floor = config.token_floor
 
-    # candidate pairings: (score, sort key, query indexes, candidate indexes, kind)
-    options: list[tuple[float, str, tuple[int, ...], tuple[int, ...], str]] = []
+    # pairings: (negated score, tie-break forms, query indexes, candidate indexes, kind); the
+    # tie-break is the sorted pair of forms, so the result does not depend on which side is the query
+    options: list[tuple[float, str, str, tuple[int, ...], tuple[int, ...], str]] = []
     for i, a in enumerate(q_tokens):
-        a_optional = a.optional
+        a_optional, a_role, a_form = a.optional, a.role, a.forms[0]
         for j, b in enumerate(c_tokens):
-            b_optional = b.optional
-            if a_optional != b_optional and not (a.role is Role.PATRONYMIC or b.role is Role.PATRONYMIC):
-                continue
-            if a_optional and b_optional and a.role is not b.role:
-                continue
-            if a.role in _CONNECTIVE:
-                if a.forms[0] == b.forms[0]:
-                    options.append((1.0, _order(a, b), (i,), (j,), "particle"))
-                continue
-            similarity, kind = _similarity(a, b, cache)
-            both_patronymic = a.role is Role.PATRONYMIC and b.role is Role.PATRONYMIC
-            if similarity >= config.token_floor or both_patronymic:
-                options.append((similarity, _order(a, b), (i,), (j,), kind))
-    for side, (tokens_a, joined_b) in enumerate(((q_tokens, c.joined), (c_tokens, q.joined))):
-        for start, joined in joined_b:
-            for i, a in enumerate(tokens_a):
-                if a.role is not Role.NAME or len(a.forms[0]) < 5:
+            b_role = b.role
+            if a_optional != b.optional:
+                if a_role is not Role.PATRONYMIC and b_role is not Role.PATRONYMIC:
                     continue
-                similarity = max(_string_similarity(x, y) for x in a.forms for y in joined.forms)
-                if similarity >= max(config.token_floor, 0.9):
-                    pair: tuple[int, ...] = (start, start + 1)
-                    single: tuple[int, ...] = (i,)
-                    q_idx, c_idx = (single, pair) if side == 0 else (pair, single)
-                    options.append((similarity, _order(a, joined), q_idx, c_idx, "joined"))
-    options.sort(key=lambda o: (-o[0], o[1]))
+            elif a_optional and a_role is not b_role:
+                continue
+            b_form = b.forms[0]
+            low, high = (a_form, b_form) if a_form <= b_form else (b_form, a_form)
+            if a_role in _CONNECTIVE:
+                if a_form == b_form:
+                    options.append((-1.0, low, high, (i,), (j,), "particle"))
+                continue
+            similarity, kind = _similarity(a, b)
+            if similarity >= floor or (a_role is Role.PATRONYMIC and b_role is Role.PATRONYMIC):
+                options.append((-similarity, low, high, (i,), (j,), kind))
+    if q.required_count != c.required_count:  # parts written together on one side only
+        joined_floor = max(floor, 0.9)
+        for side, (tokens_a, joined_b) in enumerate(((q_tokens, c.joined), (c_tokens, q.joined))):
+            for start, joined in joined_b:
+                for i, a in enumerate(tokens_a):
+                    if a.role is not Role.NAME or len(a.forms[0]) < 5:
+                        continue
+                    similarity = max(_string_similarity(x, y) for x in a.forms for y in joined)
+                    if similarity >= joined_floor:
+                        pair: tuple[int, ...] = (start, start + 1)
+                        single: tuple[int, ...] = (i,)
+                        q_idx, c_idx = (single, pair) if side == 0 else (pair, single)
+                        low, high = sorted((a.forms[0], joined[0]))
+                        options.append((-similarity, low, high, q_idx, c_idx, "joined"))
+    options.sort()
 
     used_q: set[int] = set()
     used_c: set[int] = set()
-    parts: list[PartMatch] = []
+    raw: list[Alignment] = []
     numerator = denominator = matched = 0.0
     swapped = 0
-    for similarity, _, q_idx, c_idx, kind in options:
-        if used_q.intersection(q_idx) or used_c.intersection(c_idx):
+    complete = True
+    for negated, _, _, q_idx, c_idx, kind in options:
+        if not used_q.isdisjoint(q_idx) or not used_c.isdisjoint(c_idx):
             continue
         used_q.update(q_idx)
         used_c.update(c_idx)
+        similarity = -negated
         weight = sum(q_weights[i] for i in q_idx) + sum(c_weights[j] for j in c_idx)
         numerator += similarity * weight
         denominator += weight
         if kind != "particle" and (kind != "patronymic" or similarity >= 0.9):
             matched += similarity * weight / 2  # an agreeing father's name is real evidence too
-        q_family = {q_tokens[i].family for i in q_idx}
-        c_family = {c_tokens[j].family for j in c_idx}
-        if None not in q_family and None not in c_family and q_family != c_family:
+        if similarity < 0.97:
+            complete = False
+        q_family = q_tokens[q_idx[0]].family
+        c_family = c_tokens[c_idx[0]].family
+        if q_family is not None and c_family is not None and q_family != c_family:
             swapped += 1
-        parts.append(
-            PartMatch(
-                " ".join(q_tokens[i].text for i in q_idx),
-                " ".join(c_tokens[j].text for j in c_idx),
-                kind,
-                round(similarity, 4),
-                round(weight, 4),
-            )
-        )
+        raw.append((q_idx, c_idx, kind, similarity, weight))
+    unmatched = config.unmatched_weight
     for index, token in enumerate(q_tokens):
         if index not in used_q and not token.optional:
-            denominator += config.unmatched_weight * q_weights[index]
-            parts.append(
-                PartMatch(token.text, None, "unmatched", 0.0, round(config.unmatched_weight * q_weights[index], 4))
-            )
+            denominator += unmatched * q_weights[index]
+            raw.append(((index,), (), "unmatched", 0.0, unmatched * q_weights[index]))
+            complete = False
     for index, token in enumerate(c_tokens):
         if index not in used_c and not token.optional:
-            denominator += config.unmatched_weight * c_weights[index]
-            parts.append(
-                PartMatch(None, token.text, "unmatched", 0.0, round(config.unmatched_weight * c_weights[index], 4))
-            )
+            denominator += unmatched * c_weights[index]
+            raw.append(((), (index,), "unmatched", 0.0, unmatched * c_weights[index]))
+            complete = False
     score = numerator / denominator if denominator else 0.0
-    reversed_parts = swapped > 0 and swapped * 2 >= len([p for p in parts if p.kind != "unmatched"])
+    paired = sum(1 for item in raw if item[2] != "unmatched")
+    reversed_parts = swapped > 0 and swapped * 2 >= paired
     if reversed_parts:
         score *= config.reversed_parts_factor
-    complete = not any(p.kind == "unmatched" for p in parts) and all(p.score >= 0.97 for p in parts)
     capped = not complete and matched < config.min_informative_weight and score > config.uninformative_cap
     if capped:
         score = config.uninformative_cap
-    return NameScore(round(min(score, 1.0), 6), tuple(parts), False, round(matched, 4), capped, reversed_parts)
+    return NameScore(
+        round(min(score, 1.0), 6),
+        False,
+        round(matched, 4),
+        capped,
+        reversed_parts,
+        tuple(raw),
+        q_tokens,
+        c_tokens,
+    )
 
 
 def _concatenated(name: AnalyzedName) -> str:
     return "".join(t.forms[0] for t in name.core if t.forms and t.role is Role.NAME)
-
-
-def _order(a: Token, b: Token) -> str:
-    """A tie-break that does not depend on which name is the query (keeps scores symmetric)."""
-    first, second = sorted((a.forms[0] if a.forms else "", b.forms[0] if b.forms else ""))
-    return f"{first}\x00{second}"

@@ -29,9 +29,9 @@ from tekser.matching.evidence import (
     compare_nationality,
 )
 from tekser.matching.index import ListIndex, NameRecord, kind_filter
-from tekser.matching.names import NameScore, SimilarityCache, compare_prepared, prepare
+from tekser.matching.names import NameScore, compare_prepared, prepare
 from tekser.matching.weights import common_names_version
-from tekser.names.parts import analyze, vocabulary_version
+from tekser.names.parts import AnalyzedName, analyze, vocabulary_version
 from tekser.names.translit import TABLES_VERSION
 
 REPORT_FLOOR = 0.5  # candidates below this name score are not reported even with --top
@@ -103,6 +103,10 @@ class Screener:
         self.policy = policy
         self.config_hash = self.config.config_hash(TABLES_VERSION, vocabulary_version(), common_names_version())
         self.algorithm = {"name": ALGORITHM, "version": VERSION, "config_sha256": self.config_hash}
+        self._hits_cache: dict[
+            tuple[str, EntityKind | None, str | None, float],
+            tuple[AnalyzedName, dict[tuple[int, bool], tuple[NameScore, NameRecord]]],
+        ] = {}
 
     @classmethod
     def from_entries(
@@ -120,37 +124,15 @@ class Screener:
     def screen(self, subject: Subject, *, threshold: float | None = None, top: int | None = None) -> ScreeningResult:
         config = self.config
         threshold = config.threshold if threshold is None else threshold
-        organization = subject.kind is not None and subject.kind is not EntityKind.PERSON
-        family = (subject.family_name,) if subject.family_name else ()
-        analyzed = analyze(subject.name, organization=organization, family_parts=family)
+        floor = REPORT_FLOOR if top else threshold - config.prune_margin
+        analyzed, best = self._name_hits(subject.name, subject.kind, subject.family_name, floor)
         if analyzed.placeholder or not analyzed.tokens:
             return ScreeningResult(
                 subject.id, (), error=f"name {subject.name!r} has no usable part (placeholder or empty)"
             )
-        query = prepare(analyzed, self.index.weights)
-        floor = REPORT_FLOOR if top else threshold - config.prune_margin
-        record_ids = self.index.candidates(
-            query,
-            kind_filter(subject.kind),
-            config.candidate_min_bound,
-            config.max_candidates,
-            floor=floor,
-            unmatched_weight=config.unmatched_weight,
-            min_informative=config.min_informative_weight,
-            cap=config.uninformative_cap,
-        )
-        cache: SimilarityCache = {}
-        # per entry, the best strong name and the best weak one: a weak alias may score higher
-        # yet not alert, while a strong name just above the threshold does
-        best: dict[tuple[int, bool], tuple[NameScore, NameRecord]] = {}
-        for record_id in record_ids:
-            record = self.index.records[record_id]
-            scored = compare_prepared(query, self.index.prepared[record_id], config, cache)
-            slot = (record.entry, record.name.quality is NameQuality.WEAK)
-            current = best.get(slot)
-            if current is None or scored.score > current[0].score:
-                best[slot] = (scored, record)
-        floor = REPORT_FLOOR if top else min(threshold, REPORT_FLOOR + 0.2)
+        # evidence can add at most this much: names further below the threshold cannot alert
+        headroom = config.dob_agreement_bonus + config.document_match_bonus
+        floor = REPORT_FLOOR if top else threshold - headroom
         chosen: dict[int, Match] = {}
         for (entry_position, _), (scored, record) in best.items():
             if scored.score < floor:
@@ -165,6 +147,44 @@ class Screener:
         notes = tuple(f"titles removed: {', '.join(analyzed.titles)}" for _ in (0,) if analyzed.titles)
         return ScreeningResult(subject.id, tuple(matches), notes=notes)
 
+    def _name_hits(
+        self, name: str, kind: EntityKind | None, family_name: str | None, floor: float
+    ) -> tuple[AnalyzedName, dict[tuple[int, bool], tuple[NameScore, NameRecord]]]:
+        """The best list names per entry for a written name; remembered, as names recur in traffic."""
+        cache_key = (name, kind, family_name, floor)
+        found = self._hits_cache.get(cache_key)
+        if found is not None:
+            return found
+        config = self.config
+        organization = kind is not None and kind is not EntityKind.PERSON
+        analyzed = analyze(name, organization=organization, family_parts=(family_name,) if family_name else ())
+        best: dict[tuple[int, bool], tuple[NameScore, NameRecord]] = {}
+        if analyzed.tokens and not analyzed.placeholder:
+            query = prepare(analyzed, self.index.weights)
+            record_ids = self.index.candidates(
+                query,
+                kind_filter(kind),
+                config.candidate_min_bound,
+                config.max_candidates,
+                floor=floor,
+                unmatched_weight=config.unmatched_weight,
+                min_informative=config.min_informative_weight,
+                cap=config.uninformative_cap,
+            )
+            # per entry, the best strong name and the best weak one: a weak alias may score higher
+            # yet not alert, while a strong name just above the threshold does
+            for record_id in record_ids:
+                record = self.index.records[record_id]
+                scored = compare_prepared(query, self.index.prepared[record_id], config)
+                slot = (record.entry, record.name.quality is NameQuality.WEAK)
+                current = best.get(slot)
+                if current is None or scored.score > current[0].score:
+                    best[slot] = (scored, record)
+        if len(self._hits_cache) >= 50_000:
+            self._hits_cache.clear()
+        self._hits_cache[cache_key] = (analyzed, best)
+        return analyzed, best
+
     def _match(self, subject: Subject, scored: NameScore, record: NameRecord, threshold: float) -> Match:
         entry = self.index.entries[record.entry]
         config = self.config
@@ -172,7 +192,13 @@ class Screener:
         weak = name.quality is NameQuality.WEAK
         name_evidence = Evidence(
             "name",
-            "exact" if scored.exact else ("capped" if scored.capped else "similar"),
+            "exact"
+            if scored.exact
+            else "capped"
+            if scored.capped
+            else "same parts"
+            if scored.score >= 1
+            else "similar",
             0.0,
             config.log_odds["name_per_point"] * (scored.score - threshold),
             subject.name,

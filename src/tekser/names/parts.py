@@ -179,15 +179,33 @@ def _patronymic_stems(renderings: tuple[str, ...], long_name: bool, first: bool)
     return tuple(stems)
 
 
-def _token(text: str, role: Role, renderings: tuple[str, ...], abjad: bool, **extra: object) -> Token:
+@dataclass(frozen=True, slots=True)
+class _Word:
+    """What analysis needs to know about one written word, computed once per distinct word."""
+
+    renderings: tuple[str, ...]
+    abjad: bool
+    primary: str
+    forms: tuple[str, ...]
+    skeletons: tuple[str, ...]
+    stems: tuple[str, ...]  # father's-name stems for any patronymic suffix
+    strict_stems: tuple[str, ...]  # without the short "-ich" (only valid in longer names)
+
+
+@lru_cache(maxsize=200_000)
+def _word(word: str) -> _Word | None:
+    renderings, abjad = _renderings(word)
+    if not renderings:
+        return None
     forms = _forms(renderings)
-    return Token(
-        text=text,
-        forms=forms,
-        skeletons=tuple(dict.fromkeys(skeleton(f) for f in forms)),
-        role=role,
-        abjad=abjad,
-        **extra,  # type: ignore[arg-type]
+    return _Word(
+        renderings,
+        abjad,
+        canonical(renderings[0]),
+        forms,
+        tuple(dict.fromkeys(skeleton(f) for f in forms)),
+        _patronymic_stems(renderings, long_name=True, first=False),
+        _patronymic_stems(renderings, long_name=False, first=False),
     )
 
 
@@ -200,10 +218,10 @@ def analyze(text: str, *, organization: bool = False, family_parts: tuple[str, .
     found_titles: list[str] = []
     real = 0
     for index, word in enumerate(words):
-        renderings, abjad = _renderings(word)
-        if not renderings:
+        info = _word(word)
+        if info is None:
             continue
-        primary = canonical(renderings[0])
+        primary, abjad = info.primary, info.abjad
         family = (word.casefold() in family_words) if family_words else None
         if primary in placeholders:
             continue
@@ -237,13 +255,31 @@ def analyze(text: str, *, organization: bool = False, family_parts: tuple[str, .
         if len(primary) == 1 and not abjad:
             tokens.append(Token(word, (primary,), (primary,), Role.INITIAL, family=family))
             continue
-        stems = () if organization else _patronymic_stems(renderings, len(words) >= 3, index == 0)
+        stems: tuple[str, ...] = ()
+        if not organization:
+            # a bare "-ich" is a patronymic only in a name of three or more parts, never the first
+            stems = info.stems if len(words) >= 3 and index > 0 else info.strict_stems
         role = Role.PATRONYMIC if stems else Role.NAME
-        tokens.append(_token(word, role, renderings, abjad, stems=stems, family=family))
+        tokens.append(Token(word, info.forms, info.skeletons, role, stems, abjad, family))
     tokens = _merge_abd(tokens)
     if not any(not t.optional for t in tokens) and tokens:
         # a name made only of optional-looking parts ("Abu Bakr" stays; "Al" alone): keep them as names
-        tokens = [Token(t.text, t.forms, t.skeletons, Role.NAME, t.stems, t.abjad, t.family) for t in tokens]
+        # (a patronymic then stands for its father's name, so that analysing the result again is stable;
+        # other optional parts are dropped when a patronymic is there)
+        patronymics = [t for t in tokens if t.role is Role.PATRONYMIC]
+        tokens = patronymics or tokens
+        tokens = [
+            Token(
+                t.text,
+                t.stems or t.forms,
+                tuple(dict.fromkeys(skeleton(f) for f in t.stems)) if t.stems else t.skeletons,
+                Role.NAME,
+                (),
+                t.abjad,
+                t.family,
+            )
+            for t in tokens
+        ]
     return AnalyzedName(
         text=text, tokens=tuple(tokens), titles=tuple(found_titles), placeholder=real == 0 and bool(words)
     )
