@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache, lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 import yaml
 
@@ -36,38 +37,56 @@ class Role(StrEnum):
 OPTIONAL_ROLES = frozenset({Role.PARTICLE, Role.TITLE, Role.LEGAL, Role.PATRONYMIC})
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """One part of a name: as written, its folded forms, skeletons and role."""
-
+class _TokenFields(NamedTuple):
     text: str
     forms: tuple[str, ...]  # canonical Latin forms, most common rendering first
     skeletons: tuple[str, ...]
-    role: Role = Role.NAME
-    stems: tuple[str, ...] = ()  # patronymics: the father's-name stem(s), folded
-    abjad: bool = False  # written without short vowels (Arabic script): compare skeletons too
-    family: bool | None = None  # True/False when the source says family/given; None when unknown
-    optional: bool = field(init=False, default=False)  # derived from role; stored for the hot loops
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "optional", self.role in OPTIONAL_ROLES)
+    role: Role
+    stems: tuple[str, ...]  # patronymics: the father's-name stem(s), folded
+    abjad: bool  # written without short vowels (Arabic script): compare skeletons too
+    family: bool | None  # True/False when the source says family/given; None when unknown
+    optional: bool  # derived from role; stored because every comparison reads it
 
 
-@dataclass(frozen=True, slots=True)
-class AnalyzedName:
+class Token(_TokenFields):
+    """One part of a name: as written, its folded forms, skeletons and role.
+
+    A named tuple rather than a dataclass: tens of thousands are made when an index is built.
+    """
+
+    __slots__ = ()
+
+    def __new__(
+        cls,
+        text: str,
+        forms: tuple[str, ...],
+        skeletons: tuple[str, ...],
+        role: Role = Role.NAME,
+        stems: tuple[str, ...] = (),
+        abjad: bool = False,
+        family: bool | None = None,
+    ) -> Token:
+        return super().__new__(cls, text, forms, skeletons, role, stems, abjad, family, role in OPTIONAL_ROLES)
+
+
+class _NameFields(NamedTuple):
     text: str
     tokens: tuple[Token, ...]
-    titles: tuple[str, ...] = ()
-    placeholder: bool = False  # nothing but placeholders (FNU, UNKNOWN): missing data
-    # the tokens that must agree (names and initials), and the exact-comparison key: their primary
-    # forms in order; derived once because every comparison reads them
-    core: tuple[Token, ...] = field(init=False, default=())
-    key: str = field(init=False, default="")
+    titles: tuple[str, ...]
+    placeholder: bool  # nothing but placeholders (FNU, UNKNOWN): missing data
+    core: tuple[Token, ...]  # the tokens that must agree: names and initials
+    key: str  # exact-comparison key: the primary forms of the core tokens, in order
 
-    def __post_init__(self) -> None:
-        core = tuple(t for t in self.tokens if not t.optional)
-        object.__setattr__(self, "core", core)
-        object.__setattr__(self, "key", " ".join(t.forms[0] for t in core if t.forms))
+
+class AnalyzedName(_NameFields):
+    __slots__ = ()
+
+    def __new__(
+        cls, text: str, tokens: tuple[Token, ...], titles: tuple[str, ...] = (), placeholder: bool = False
+    ) -> AnalyzedName:
+        core = tuple(t for t in tokens if not t.optional)
+        key = " ".join(t.forms[0] for t in core if t.forms)
+        return super().__new__(cls, text, tokens, titles, placeholder, core, key)
 
 
 @cache
@@ -110,6 +129,11 @@ _PATRONYMIC_WORDS = frozenset(
 )
 _ABD = re.compile(r"^abd(?:ul|ol|el|al|ur|ar|er|us|as|ad|an|un|u|e|i)?(?P<rest>[a-z]{3,})$")
 _ABD_WORDS = frozenset({"abd", "abdul", "abdel", "abdal", "abdol", "abdu", "abdur", "abdar", "abdus"})
+
+
+@lru_cache(maxsize=100_000)
+def _family_words(parts: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(w.casefold() for part in parts for w in raw_tokens(part))
 
 
 def raw_tokens(text: str) -> list[str]:
@@ -192,8 +216,23 @@ class _Word:
     strict_stems: tuple[str, ...]  # without the short "-ich" (only valid in longer names)
 
 
-@lru_cache(maxsize=200_000)
+_WORDS: dict[str, _Word | None] = {}
+
+
 def _word(word: str) -> _Word | None:
+    found = _WORDS.get(word, _MISSING)
+    if found is _MISSING:
+        found = _analyse_word(word)
+        if len(_WORDS) >= 400_000:
+            _WORDS.clear()
+        _WORDS[word] = found
+    return found  # type: ignore[return-value]
+
+
+_MISSING = object()
+
+
+def _analyse_word(word: str) -> _Word | None:
     renderings, abjad = _renderings(word)
     if not renderings:
         return None
@@ -213,7 +252,7 @@ def analyze(text: str, *, organization: bool = False, family_parts: tuple[str, .
     """Analyse a written name. ``family_parts``: words the source marks as the family name."""
     titles, particles, placeholders, legal = _sets()
     words = raw_tokens(text)
-    family_words = {w.casefold() for part in family_parts for w in raw_tokens(part)}
+    family_words = _family_words(family_parts) if family_parts else frozenset()
     tokens: list[Token] = []
     found_titles: list[str] = []
     real = 0
