@@ -6,6 +6,7 @@ about either.
 
     TekserError
     ├── InvalidInput      data or arguments that fail validation (carries FieldError list)
+    │   └── MessageError  a travel message that cannot be parsed (names message, segment, element)
     ├── SourceError       a list file or download that is refused (names file and reason)
     ├── ConfigError       settings or configuration files that cannot be used
     ├── NotFound          a version, entry or object that does not exist
@@ -52,6 +53,33 @@ class InvalidInput(TekserError):
             more = f" (and {len(self.errors) - 5} more)" if len(self.errors) > 5 else ""
             message = f"{message}: {shown}{more}"
         super().__init__(message)
+
+
+class MessageError(InvalidInput):
+    """A travel message (PAXLST, PNRGOV, manifest) that cannot be parsed.
+
+    ``segment`` is the 1-based position of the offending segment, ``tag`` its tag and
+    ``element`` the element position ("3" or "3.2" for a component), when known.
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        message: str | None = None,
+        segment: int | None = None,
+        tag: str | None = None,
+        element: str | None = None,
+    ) -> None:
+        self.reason = reason
+        self.message_name = message
+        self.segment = segment
+        self.tag = tag
+        self.element = element
+        where = [part for part in (message, f"segment {segment}" if segment else None, tag) if part]
+        if element:
+            where.append(f"element {element}")
+        super().__init__(f"{' '.join(where)}: {reason}" if where else reason)
 
 
 class SourceError(TekserError):
