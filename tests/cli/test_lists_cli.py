@@ -200,3 +200,10 @@ def test_update_failures_are_clear(
     assert "download failed: ConnectError" in down["reason"]
     failures = json.loads(cli("lists", "failures", "--json").stdout)
     assert all("secret-key" not in json.dumps(f) for f in failures)
+
+
+def test_the_format_help_names_every_reader() -> None:
+    from tekser.cli.lists import FORMATS
+    from tekser.ingest.lists import registry
+
+    assert FORMATS.split(", ") == list(registry.formats())

@@ -8,17 +8,17 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from tekser.errors import ConfigError, Conflict, InvalidInput, NotFound, SourceError, TekserError
-from tekser.ingest.lists.sources import Sources, load_sources
-from tekser.services.watchlists import WatchlistService
 from tekser.settings import Settings
-from tekser.storage.database import open_database
-from tekser.storage.watchlists import SqlWatchlistStore
+
+if TYPE_CHECKING:  # the heavy modules are imported by the commands that use them
+    from tekser.ingest.lists.sources import Sources
+    from tekser.services.watchlists import WatchlistService
 
 # Wide enough for the tables when output goes to a file or a pipe (Rich would assume 80).
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
@@ -70,6 +70,11 @@ class Services:
 
 
 def services(db: str | None) -> Services:
+    from tekser.ingest.lists.sources import load_sources
+    from tekser.services.watchlists import WatchlistService
+    from tekser.storage.database import open_database
+    from tekser.storage.watchlists import SqlWatchlistStore
+
     current = settings(db)
     sources = load_sources(current.sources_file)
     engine = open_database(current.db_url)

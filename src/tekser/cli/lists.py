@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import (
@@ -21,10 +21,13 @@ from rich.table import Table
 
 from tekser.cli.common import ByOption, DbOption, DebugOption, actor, console, errors, fail, handled, services
 from tekser.domain.policy import Policy, PolicyScope
-from tekser.domain.watchlists import ListVersion
-from tekser.ingest.lists import registry
-from tekser.services.watchlists import ImportOutcome
-from tekser.services.watchlists import Progress as ProgressCallback
+
+if TYPE_CHECKING:
+    from tekser.domain.watchlists import ListVersion
+    from tekser.services.watchlists import ImportOutcome
+    from tekser.services.watchlists import Progress as ProgressCallback
+
+FORMATS = "un-xml, ofac-csv, eu-fsf-xml, uk-fcdo, kz-afm-xml, ftm, national"  # tekser.ingest.lists.registry
 
 app = typer.Typer(help="Watchlists: import, update, inspect, compare, policy and export.", no_args_is_help=True)
 policy_app = typer.Typer(help="Deployment policy: leave out a list, a programme or a category.", no_args_is_help=True)
@@ -106,9 +109,7 @@ def _print_outcomes(outcomes: list[ImportOutcome]) -> None:
 def import_(
     paths: Annotated[list[Path], typer.Argument(help="List files or folders (folders are searched).")],
     list_id: Annotated[str | None, typer.Option("--list", help="List id, for formats that do not fix it.")] = None,
-    format_name: Annotated[
-        str | None, typer.Option("--format", help=f"Reader to use: {', '.join(registry.formats())}.")
-    ] = None,
+    format_name: Annotated[str | None, typer.Option("--format", help=f"Reader to use: {FORMATS}.")] = None,
     min_entries: Annotated[
         int | None, typer.Option(help="Override the minimum size check (recorded with the version).")
     ] = None,

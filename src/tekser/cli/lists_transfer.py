@@ -9,10 +9,8 @@ from typing import Annotated
 
 import typer
 
-from tekser.adapters.http import HttpDownloader
 from tekser.cli.common import ByOption, DbOption, DebugOption, actor, console, fail, handled, services
 from tekser.cli.lists import JsonOption, _outcome_dict, _print_outcomes, app, progress_bar
-from tekser.services.list_updates import ListUpdater
 
 
 @app.command("update")
@@ -28,6 +26,9 @@ def update(
 ) -> None:
     """Download lists from their configured addresses (conditional requests) and import them."""
     with handled(debug):
+        from tekser.adapters.http import HttpDownloader
+        from tekser.services.list_updates import ListUpdater
+
         found = services(db)
         downloader = HttpDownloader(timeout=found.settings.http_timeout)
         secrets = {"eu_token": found.settings.eu_token, "kz_api_key": found.settings.kz_api_key}

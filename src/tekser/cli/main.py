@@ -10,7 +10,6 @@ from tekser import __version__
 from tekser.cli import lists, lists_transfer  # noqa: F401  (lists_transfer adds update/export to `lists`)
 from tekser.cli.common import DbOption, DebugOption, console, handled, settings
 from tekser.cli.screen import screen
-from tekser.storage.database import open_database, schema_revision
 
 app = typer.Typer(
     help="tekser: counter-terrorism screening. Watchlists, matching, travel data, alerts.",
@@ -42,6 +41,8 @@ def main(
 def db_upgrade(db: DbOption = None, debug: DebugOption = False) -> None:
     """Create the database or bring its schema to the newest revision."""
     with handled(debug):
+        from tekser.storage.database import open_database, schema_revision
+
         current = settings(db)
         engine = open_database(current.db_url)
         console.print(f"{engine.url.render_as_string()}: schema at revision {schema_revision(engine)}")
@@ -51,6 +52,8 @@ def db_upgrade(db: DbOption = None, debug: DebugOption = False) -> None:
 def db_info(db: DbOption = None, debug: DebugOption = False) -> None:
     """Where the database is and which schema revision it has."""
     with handled(debug):
+        from tekser.storage.database import open_database, schema_revision
+
         current = settings(db)
         engine = open_database(current.db_url)
         console.print(f"database: {engine.url.render_as_string()}")

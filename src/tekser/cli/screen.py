@@ -7,18 +7,15 @@ import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
 from tekser.cli.common import DbOption, DebugOption, errors, fail, handled, settings
-from tekser.domain.subjects import Subject
 from tekser.errors import InvalidInput
-from tekser.ingest.subjects import read_subjects
-from tekser.matching.config import MatchConfig
-from tekser.services.screening import screener_from_files, screener_from_store
-from tekser.storage.database import open_database
-from tekser.storage.watchlists import SqlWatchlistStore
+
+if TYPE_CHECKING:
+    from tekser.domain.subjects import Subject
 
 
 def screen(
@@ -43,6 +40,12 @@ def screen(
     document_country, document_type, birth_place, schema (Person or Organization).
     """
     with handled(debug):
+        from tekser.ingest.subjects import read_subjects
+        from tekser.matching.config import MatchConfig
+        from tekser.services.screening import screener_from_files, screener_from_store
+        from tekser.storage.database import open_database
+        from tekser.storage.watchlists import SqlWatchlistStore
+
         if threshold is not None and not 0 < threshold <= 1:
             fail("--threshold must be in (0, 1]", 2)
         config = MatchConfig()

@@ -1,0 +1,74 @@
+"""The Screener's Python interface: screen, screen_many on all cores, policy, explanations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tekser import MatchConfig, Screener, Subject
+from tekser.domain.policy import Policy, PolicyEvent, PolicyScope
+from tekser.domain.subjects import parse_birth_date
+from tekser.ingest.lists import ofac, un
+
+
+def _screener(fixtures_dir: Path, policy: Policy | None = None) -> Screener:
+    entries = un.read(fixtures_dir / "lists" / "un" / "consolidated-small.xml").entries
+    entries += ofac.read(fixtures_dir / "lists" / "ofac").entries
+    return Screener.from_entries(entries, policy=policy, versions={"un": "un@1", "ofac": "ofac@1"})
+
+
+def test_screen_many_on_all_cores_equals_screen(fixtures_dir: Path) -> None:
+    screener = _screener(fixtures_dir)
+    subjects = [
+        Subject(str(i), name, birth_date=parse_birth_date("1975"))
+        for i, name in enumerate(["Askar Nurlanov", "Gulnara Tolegenova", "Nobody Atall", "NURLANOV, Askar"] * 150)
+    ]
+    one = [r.as_dict() for r in screener.screen_many(subjects, workers=1)]
+    many = [r.as_dict() for r in screener.screen_many(subjects, workers=2, chunk=64)]
+    assert many == one
+    assert [r["id"] for r in many] == [s.id for s in subjects]
+
+
+def test_a_match_explains_itself(fixtures_dir: Path) -> None:
+    screener = _screener(fixtures_dir)
+    result = screener.screen(Subject("x", "Askar Nurlanuly", birth_date=parse_birth_date("1975-03-12"), gender="male"))
+    keys = [m.key for m in result.matches]
+    assert keys[:2] == ["ofac:90001", "un:QDi.901"] or keys[:2] == ["un:QDi.901", "ofac:90001"]
+    match = next(m for m in result.matches if m.key == "un:QDi.901")
+    assert match.alert
+    assert 0.0 <= match.priority <= 1.0
+    features = {e["feature"]: e for e in match.explanation}
+    assert features["name"]["candidate_field"] == "INDIVIDUAL_ALIAS[3]/ALIAS_NAME"
+    assert features["name"]["alias_quality"] == "strong"
+    assert features["birth_date"]["relation"] == "exact"
+    assert features["gender"]["relation"] == "match"
+    summary = features["summary"]
+    assert summary["list_version"] == "un@1"
+    assert summary["algorithm"]["version"] == "1"
+    assert len(summary["algorithm"]["config_sha256"]) == 64
+
+
+def test_priority_rises_with_corroboration(fixtures_dir: Path) -> None:
+    """nomenklatura#334: an exact name alone must rank below an exact name with DOB and nationality."""
+    screener = _screener(fixtures_dir)
+    bare = screener.screen(Subject("a", "Gulnara Tolegenova")).matches[0]
+    rich = screener.screen(
+        Subject("b", "Gulnara Tolegenova", birth_date=parse_birth_date("1985"), gender="female")
+    ).matches[0]
+    assert bare.score == rich.score == 1.0
+    assert rich.priority > bare.priority
+
+
+def test_policy_leaves_entries_out(fixtures_dir: Path) -> None:
+    from datetime import UTC, datetime
+
+    event = PolicyEvent(1, "ofac", PolicyScope.LIST, "", False, "dpo", "not used", datetime.now(UTC))
+    screener = _screener(fixtures_dir, Policy((event,)))
+    assert all(m.list_id != "ofac" for m in screener.screen(Subject("a", "Askar Nurlanov")).matches)
+    assert screener.index.excluded == 6
+
+
+def test_configuration_is_documented_and_hashed() -> None:
+    docs = MatchConfig.documentation()
+    assert all(docs[name] for name in MatchConfig.model_fields)
+    assert MatchConfig().config_hash("t1") != MatchConfig(threshold=0.9).config_hash("t1")
+    assert MatchConfig().config_hash("t1") != MatchConfig().config_hash("t2")
