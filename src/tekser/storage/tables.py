@@ -141,3 +141,84 @@ fetch_state = Table(
     Column("sha256", String(64)),
     Column("fetched_at", DateTime(timezone=True), nullable=False),
 )
+
+# --- travel messages (API / PNR) -------------------------------------------------------------------
+# A message is stored once, redacted of sensitive data, keyed by the SHA-256 of the bytes received;
+# a message that fails to parse is kept with its error and can be parsed again after a fix.
+
+travel_messages = Table(
+    "travel_messages",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("sha256", String(64), nullable=False, unique=True),
+    Column("name", String(255), nullable=False),  # file name or channel
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("content", LargeBinary, nullable=False),  # zlib-compressed, sensitive segments redacted
+    Column("kind", String(16)),  # PAXLST, PNRGOV, MANIFEST
+    Column("status", String(16), nullable=False),  # parsed | failed
+    Column("error", Text),
+    Column("parsed_at", DateTime(timezone=True)),
+    Column("findings", JSON, nullable=False),
+    Column("sensitive_dropped", JSON, nullable=False),
+    Column("summary", JSON, nullable=False),  # flights, counts: what `ingest --list` shows
+    Index("ix_travel_messages_status", "status"),
+)
+
+flights = Table(
+    "flights",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("carrier", String(8), nullable=False),
+    Column("number", String(8), nullable=False),
+    Column("departure_airport", String(8), nullable=False),
+    Column("departure_date", String(10), nullable=False),  # local date YYYY-MM-DD, "" when unknown
+    Column("arrival_airport", String(8)),
+    Column("departure", DateTime(timezone=False)),
+    Column("arrival", DateTime(timezone=False)),
+    UniqueConstraint("carrier", "number", "departure_airport", "departure_date", name="uq_flights_identity"),
+)
+
+travellers = Table(
+    "travellers",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("message_id", Integer, ForeignKey("travel_messages.id"), nullable=False),
+    Column("flight_id", Integer, ForeignKey("flights.id")),
+    Column("booking_version_id", Integer, ForeignKey("booking_versions.id")),
+    Column("role", String(24), nullable=False),
+    Column("surname", String(255)),
+    Column("given_names", String(255)),
+    Column("birth_date", String(10)),
+    Column("nationality", String(8)),
+    Column("document_number", String(64)),
+    Column("data", Text, nullable=False),  # canonical JSON of the Traveller
+    Index("ix_travellers_flight_id", "flight_id"),
+)
+
+bookings = Table(
+    "bookings",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("carrier", String(8), nullable=False),
+    Column("locator", String(16), nullable=False),
+    Column("first_seen", DateTime(timezone=True), nullable=False),
+    Column("last_seen", DateTime(timezone=True), nullable=False),
+    Column("versions", Integer, nullable=False),
+    Column("cancelled", Boolean, nullable=False),
+    UniqueConstraint("carrier", "locator", name="uq_bookings_carrier"),
+)
+
+booking_versions = Table(
+    "booking_versions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("booking_id", Integer, ForeignKey("bookings.id"), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("message_id", Integer, ForeignKey("travel_messages.id"), nullable=False),
+    Column("flight_id", Integer, ForeignKey("flights.id")),
+    Column("push", String(16)),  # full | update
+    Column("cancelled", Boolean, nullable=False),
+    Column("data", Text, nullable=False),  # canonical JSON of the Booking
+    UniqueConstraint("booking_id", "number", name="uq_booking_versions_number"),
+)
