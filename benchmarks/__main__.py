@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks import lists_import
+from benchmarks import lists_import, matching
 
-BENCHMARKS = {"lists": lists_import.main}
+BENCHMARKS = {"lists": lists_import.main, "matching": matching.main}
 
 
 def main(argv: list[str]) -> int:

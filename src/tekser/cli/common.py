@@ -90,7 +90,7 @@ def handled(debug: bool) -> Iterator[None]:
         if debug:
             raise
         errors.print(f"[red]error:[/red] {error}", markup=True, soft_wrap=True)
-        raise typer.Exit(EXIT_CODES.get(type(error), 1)) from None
+        raise typer.Exit(next((c for t, c in EXIT_CODES.items() if isinstance(error, t)), 1)) from None
     except (typer.Exit, typer.Abort, KeyboardInterrupt):
         raise
     except BrokenPipeError:

@@ -113,6 +113,8 @@ class Traveller:
     ticket_numbers: tuple[str, ...] = ()
     frequent_flyer: tuple[str, ...] = ()
     origin: str = ""
+    clearance: str | None = None  # PAXLST LOC+22: first arrival / clearance airport
+    references: tuple[tuple[str, str], ...] = ()  # other references: (RFF qualifier or "REF", value)
 
     @property
     def name(self) -> str:
@@ -163,6 +165,7 @@ class Booking:
     remarks: tuple[str, ...] = ()  # non-sensitive free text (OSI/IFT/LTS) that passed the filter
     cancelled: bool = False
     origin: str = ""
+    other_locators: tuple[str, ...] = ()  # RCI: the same PNR in other systems ("AC:P46KA5")
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,3 +204,6 @@ class TravelMessage:
     findings: list[Finding] = field(default_factory=list)
     sensitive_dropped: dict[str, int] = field(default_factory=dict)  # code → count, never the content
     parts: int = 1
+    transaction_reference: str | None = None  # PAXLST RFF+TN
+    reporting_party: str | None = None  # PAXLST NAD+MS (the party responsible for the message)
+    reporting_contacts: list[Contact] = field(default_factory=list)  # PAXLST COM of the reporting party

@@ -1,0 +1,451 @@
+"""tekser's side of the matching benchmark, in its own process (so its peak RSS is its own).
+
+    python -m benchmarks.matching.run_tekser DATASET OUTDIR
+
+Builds the index (UN + OFAC without the held-out names, plus the injected synthetic persons),
+screens every query and negative with ``screen_many(workers=2)`` (timed: throughput), measures
+single-subject latency in process, screens again without dates of birth (name only), collects
+each query's top-10 candidates (diagnostics, threshold sweeps and the peer's candidate lists)
+and measures candidate recall against brute force. Writes ``OUTDIR/matching-tekser.json`` and
+the peer's input (``matching-peer-entities.json``, ``matching-peer-queries.jsonl``).
+"""
+
+from __future__ import annotations
+
+import gc
+import inspect
+import json
+import multiprocessing
+import os
+import platform
+import random
+import resource
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from benchmarks.matching import dataset as ds
+from tekser.domain.subjects import Subject, parse_birth_date
+from tekser.domain.watchlists import DatePrecision, EntityKind, ListEntry, NameKind, NameQuality
+from tekser.matching import names as matching_names
+from tekser.matching import screener as screener_module
+from tekser.matching.screener import Match, Screener, ScreeningResult
+
+WORKERS = 2
+LATENCY_SAMPLE = 2000
+BRUTE_FORCE_SAMPLE = int(os.environ.get("TEKSER_BENCH_BRUTE", "500"))
+PEER_NEGATIVES = int(os.environ.get("TEKSER_BENCH_PEER_NEGATIVES", "0"))  # 0: every negative
+PEER_CANDIDATES = 10
+PEER_MIN_BOUND = 0.3
+TOP = 10
+WARM_UP = (
+    "John Warmup",
+    "Мария Разогрева",
+    "محمد التسخين",
+    "Kim Chol Warmup",
+    "WARMUP TRADING CO LTD",
+    "Aigul Warmupova",
+)
+CORROBORATING = getattr(
+    screener_module,
+    "_CORROBORATING",
+    {
+        ("birth_date", "exact"),
+        ("birth_date", "month"),
+        ("birth_date", "inside"),
+        ("document", "exact"),
+        ("document", "near"),
+    },
+)
+
+
+def _peak_mib(who: int = resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def _kind(schema: str | None) -> EntityKind | None:
+    return {"person": EntityKind.PERSON, "organization": EntityKind.ORGANIZATION}.get(schema or "")
+
+
+def subject(query: ds.Query, *, with_birth_date: bool = True) -> Subject:
+    birth = parse_birth_date(query.birth_date) if (query.birth_date and with_birth_date) else None
+    return Subject(query.id, query.name, kind=_kind(query.schema), birth_date=birth)
+
+
+def is_injected(key: str) -> bool:
+    return key.startswith(ds.INJECTED_PREFIXES)
+
+
+def eligible(match: Match) -> bool:
+    """Could this match alert at a lower threshold? (A weak alias needs corroboration.)"""
+    items = [e for e in match.explanation if isinstance(e, dict)]
+    weak = any(e.get("feature") == "alias_quality" for e in items)
+    corroborated = any((e.get("feature"), e.get("relation")) in CORROBORATING for e in items)
+    return not weak or corroborated
+
+
+# --- candidate retrieval exactly as Screener.screen does it ----------------------------------------
+# ``screen`` runs with ``index.candidates`` wrapped, so the benchmark sees the very call (query, kinds,
+# bound, floor...) the screener makes, whatever its internals become.
+
+
+@dataclass(slots=True)
+class Retrieval:
+    call: inspect.BoundArguments  # the arguments screen() passed to index.candidates
+    ids: list[int]  # what it returned
+
+    def again(self, screener: Screener, **changes: Any) -> list[int]:
+        """The same call with some arguments changed (e.g. a lower bound for the peer's lists)."""
+        arguments = dict(self.call.arguments)
+        arguments.update({k: v for k, v in changes.items() if k in self.call.signature.parameters})
+        return list(screener.index.candidates(**arguments))
+
+
+def screen_recorded(screener: Screener, subj: Subject, **options: Any) -> tuple[ScreeningResult, Retrieval | None]:
+    index = screener.index
+    method = index.candidates
+    signature = inspect.signature(method)
+    calls: list[Retrieval] = []
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        ids = method(*args, **kwargs)
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        calls.append(Retrieval(bound, list(ids)))
+        return ids
+
+    forget(screener)
+    index.candidates = recording  # type: ignore[method-assign]
+    try:
+        result = screener.screen(subj, **options)
+    finally:
+        del index.candidates
+    return result, (calls[0] if calls else None)
+
+
+def forget(screener: Screener) -> None:
+    """Empty the screener's memory of names already screened (if it has one)."""
+    remembered = getattr(screener, "_hits_cache", None)
+    if isinstance(remembered, dict):
+        remembered.clear()
+
+
+def score_all(screener: Screener, query: Any, kinds: frozenset[int] | None) -> tuple[float, set[int]]:
+    """Brute force: the best name score over every list name of the allowed kinds, and its entries."""
+    index, config = screener.index, screener.config
+    compare_prepared = getattr(matching_names, "compare_prepared", None)
+    prepared = getattr(index, "prepared", None)
+    with_cache = compare_prepared is not None and len(inspect.signature(compare_prepared).parameters) > 3
+    cache: dict[Any, Any] = {}
+
+    def score(record_id: int) -> float:
+        if compare_prepared is None or prepared is None:
+            record = index.records[record_id]
+            return float(matching_names.compare_names(query, record.analyzed, index.weights, config).score)
+        if with_cache:
+            return float(compare_prepared(query, prepared[record_id], config, cache).score)
+        return float(compare_prepared(query, prepared[record_id], config).score)
+
+    best, best_entries = -1.0, set()
+    for record_id, record in enumerate(index.records):
+        if kinds is not None and int(index.record_kind[record_id]) not in kinds:
+            continue
+        value = score(record_id)
+        if value > best + 1e-9:
+            best, best_entries = value, {record.entry}
+        elif abs(value - best) <= 1e-9:
+            best_entries.add(record.entry)
+    return best, best_entries
+
+
+# --- work done in forked pool workers (the screener is inherited, never pickled) -----------------
+
+_STATE: dict[str, Any] = {}
+
+
+def _pool_map(function: Any, items: list[Any], chunk: int = 64) -> list[Any]:
+    context = multiprocessing.get_context("fork")
+    with context.Pool(WORKERS) as pool:
+        return list(pool.imap(function, items, chunksize=chunk))
+
+
+def _diagnose(subj: Subject) -> dict[str, Any]:
+    """Top-10 matches (any score ≥ 0.5) and the peer's candidate entry keys for one subject."""
+    screener: Screener = _STATE["screener"]
+    result, retrieval = screen_recorded(screener, subj, top=TOP)
+    top = [[m.key, round(m.score, 4), eligible(m), m.matched_name, m.alert] for m in result.matches]
+    keys: list[str] = [m.key for m in result.matches]
+    if retrieval is not None:
+        entries, records = screener.index.entries, screener.index.records
+        for record_id in retrieval.again(screener, min_bound=PEER_MIN_BOUND, floor=0.0):
+            if len(keys) >= PEER_CANDIDATES:
+                break
+            key = entries[records[record_id].entry].key
+            if key not in keys:
+                keys.append(key)
+    return {"top": top, "peer_candidates": keys[:PEER_CANDIDATES], "error": result.error}
+
+
+def _brute_force(subj: Subject) -> dict[str, Any] | None:
+    screener: Screener = _STATE["screener"]
+    _, retrieval = screen_recorded(screener, subj)  # the default screening call
+    if retrieval is None:
+        return None
+    arguments = retrieval.call.arguments
+    best, best_entries = score_all(screener, arguments["query"], arguments.get("kinds"))
+    records, entries = screener.index.records, screener.index.entries
+    retrieved = {records[r].entry for r in retrieval.ids}
+    return {
+        "id": subj.id,
+        "best_score": round(best, 4),
+        "best_keys": sorted(entries[e].key for e in best_entries)[:5],
+        "retrieved": bool(best_entries & retrieved),
+        "candidates": len(retrieval.ids),
+    }
+
+
+# --- FtM-like dicts for the peer ---------------------------------------------------------------
+
+_FTM_SCHEMA = {
+    EntityKind.PERSON: "Person",
+    EntityKind.ORGANIZATION: "Organization",
+    EntityKind.VESSEL: "Vessel",
+    EntityKind.AIRCRAFT: "Airplane",
+}
+
+
+def _date_prefixes(entry: ListEntry) -> list[str]:
+    out: list[str] = []
+    for value in entry.birth_dates:
+        if value.start is None or value.end is None:
+            continue
+        if value.precision is DatePrecision.DAY and not value.approximate:
+            out.append(value.start.isoformat())
+        elif value.precision is DatePrecision.MONTH and not value.approximate:
+            out.append(value.start.isoformat()[:7])
+        elif value.end.year - value.start.year <= 5:
+            out.extend(str(year) for year in range(value.start.year, value.end.year + 1))
+    return list(dict.fromkeys(out))
+
+
+def to_ftm(entry: ListEntry) -> dict[str, Any]:
+    schema = _FTM_SCHEMA[entry.kind]
+    props: dict[str, list[str]] = {"name": [], "alias": [], "weakAlias": []}
+    for name in ds.indexable_names(entry):
+        if name.quality is NameQuality.WEAK:
+            props["weakAlias"].append(name.full)
+        elif name.kind is NameKind.PRIMARY and not props["name"]:
+            props["name"].append(name.full)
+        else:
+            props["alias"].append(name.full)
+    if not props["name"] and props["alias"]:
+        props["name"].append(props["alias"].pop(0))
+    if schema in ("Person", "Organization"):
+        countries = [c.code.lower() for c in (*entry.nationalities, *entry.citizenships) if c.code]
+        if countries:
+            props["nationality" if schema == "Person" else "country"] = list(dict.fromkeys(countries))
+        for document in entry.documents:
+            field = "passportNumber" if document.kind == "passport" and schema == "Person" else "idNumber"
+            props.setdefault(field, []).append(document.number)
+    if schema == "Person":
+        if dates := _date_prefixes(entry):
+            props["birthDate"] = dates
+        if entry.gender:
+            props["gender"] = [entry.gender]
+    return {"id": entry.key, "schema": schema, "properties": {k: v for k, v in props.items() if v}}
+
+
+# --- the run -----------------------------------------------------------------------------------
+
+
+def _latency(screener: Screener, subjects: list[Subject]) -> dict[str, Any]:
+    timed = []
+    for subj in subjects:
+        started = time.perf_counter()
+        screener.screen(subj)
+        timed.append(((time.perf_counter() - started) * 1000, subj.name))
+    timed.sort()
+    times = [t for t, _ in timed]
+
+    def pct(p: float) -> float:
+        return times[min(len(times) - 1, round(p * (len(times) - 1)))]
+
+    return {
+        "n": len(times),
+        "p50_ms": pct(0.5),
+        "p95_ms": pct(0.95),
+        "p99_ms": pct(0.99),
+        "max_ms": times[-1],
+        "mean_ms": statistics.fmean(times),
+        "slowest": [[round(t, 2), name] for t, name in timed[-10:][::-1]],
+    }
+
+
+def _found(result: ScreeningResult, expected: str) -> bool:
+    return any(m.key == expected and m.alert for m in result.matches)
+
+
+def _false_alerts(result: ScreeningResult) -> list[list[Any]]:
+    return [[m.key, round(m.score, 4), m.matched_name] for m in result.matches if m.alert and not is_injected(m.key)]
+
+
+def run(dataset_path: Path, out: Path, shared: Path) -> dict[str, Any]:
+    dataset = ds.load(dataset_path)
+    started = time.perf_counter()
+    lists = ds.read_lists(shared)
+    parse_s = time.perf_counter() - started
+    entries = ds.index_entries(lists, dataset)
+    del lists
+    gc.collect()
+    started = time.perf_counter()
+    screener = Screener.from_entries(entries)
+    build_s = time.perf_counter() - started
+    print(
+        f"  index: {len(screener.index.records):,} names of {len(screener.index.entries):,} entries in {build_s:.2f} s",
+        file=sys.stderr,
+    )
+    _STATE["screener"] = screener
+
+    positives, negatives = dataset.queries, dataset.negatives
+    everything = [*positives, *negatives]
+    subjects = [subject(q) for q in everything]
+    for number, name in enumerate(WARM_UP):  # load the lazy tables, as a long-running service has
+        screener.screen(Subject(f"warm-up-{number}", name))
+    forget(screener)
+
+    started = time.perf_counter()
+    results = {r.subject_id: r for r in screener.screen_many(subjects, workers=WORKERS)}
+    batch_s = time.perf_counter() - started
+    print(f"  batch: {len(subjects):,} subjects in {batch_s:.1f} s on {WORKERS} workers", file=sys.stderr)
+
+    rng = random.Random(f"{ds.SEED}:latency")
+    latency = _latency(screener, rng.sample(subjects, min(LATENCY_SAMPLE, len(subjects))))
+    memory = {"main_peak_mib": _peak_mib(), "worker_peak_mib": _peak_mib(resource.RUSAGE_CHILDREN)}
+
+    forget(screener)
+    started = time.perf_counter()
+    name_only = {
+        r.subject_id: r
+        for r in screener.screen_many([subject(q, with_birth_date=False) for q in everything], workers=WORKERS)
+    }
+    name_only_s = time.perf_counter() - started
+    print(f"  name-only pass in {name_only_s:.1f} s", file=sys.stderr)
+
+    # top-10 lists: every positive, a stratified sample of negatives for the peer, every false positive
+    by_culture: dict[str, list[ds.Query]] = {}
+    for query in negatives:
+        by_culture.setdefault(query.detail or "", []).append(query)
+    if PEER_NEGATIVES <= 0 or len(negatives) <= PEER_NEGATIVES:
+        peer_negatives = list(negatives)
+    else:
+        per_culture = max(1, PEER_NEGATIVES // max(len(by_culture), 1))
+        peer_negatives = [q for group in by_culture.values() for q in rng.sample(group, min(per_culture, len(group)))]
+    peer_negative_ids = {q.id for q in peer_negatives}
+    flagged = [q for q in negatives if _false_alerts(results[q.id]) and q.id not in peer_negative_ids]
+    diagnosed_queries = [*positives, *peer_negatives, *flagged]
+    started = time.perf_counter()
+    diagnosis = dict(
+        zip(
+            (q.id for q in diagnosed_queries),
+            _pool_map(_diagnose, [subject(q) for q in diagnosed_queries]),
+            strict=True,
+        )
+    )
+    diagnose_s = time.perf_counter() - started
+    print(f"  top-10 lists for {len(diagnosed_queries):,} subjects in {diagnose_s:.1f} s", file=sys.stderr)
+
+    sample = rng.sample(positives, min(BRUTE_FORCE_SAMPLE, len(positives)))
+    started = time.perf_counter()
+    brute = [b for b in _pool_map(_brute_force, [subject(q) for q in sample], chunk=4) if b is not None]
+    brute_s = time.perf_counter() - started
+    print(f"  brute force for {len(sample)} subjects in {brute_s:.1f} s", file=sys.stderr)
+    relevant = [b for b in brute if b["best_score"] >= screener.config.threshold]
+    candidate_recall = {
+        "n": len(brute),
+        "recall": sum(b["retrieved"] for b in brute) / len(brute) if brute else None,
+        "n_alert_relevant": len(relevant),
+        "recall_alert_relevant": sum(b["retrieved"] for b in relevant) / len(relevant) if relevant else None,
+        "misses": [b for b in brute if not b["retrieved"]][:30],
+        "seconds": brute_s,
+    }
+
+    outcomes: dict[str, dict[str, Any]] = {}
+    for query in everything:
+        result, plain = results[query.id], name_only[query.id]
+        record: dict[str, Any] = {}
+        if query.expected:
+            record["found"] = _found(result, query.expected)
+            record["found_name_only"] = _found(plain, query.expected)
+        else:
+            record["false_alerts"] = _false_alerts(result)
+            record["false_alerts_name_only"] = _false_alerts(plain)
+        if result.error:
+            record["error"] = result.error
+        if query.id in diagnosis:
+            record["top"] = diagnosis[query.id]["top"]
+        outcomes[query.id] = record
+
+    # the peer's input: its queries, their candidates, and the candidates as FtM-like dicts
+    by_key = {e.key: e for e in screener.index.entries}
+    needed: set[str] = set()
+    out.mkdir(parents=True, exist_ok=True)
+    with (out / "matching-peer-queries.jsonl").open("w", encoding="utf-8") as file:
+        for query in [*positives, *peer_negatives]:
+            keys = list(diagnosis[query.id]["peer_candidates"])
+            if query.expected and query.expected not in keys:
+                keys.append(query.expected)
+            needed.update(keys)
+            schema = _FTM_SCHEMA[by_key[query.expected].kind] if query.expected else "Person"
+            if query.schema == "person":
+                schema = "Person"
+            elif query.schema == "organization":
+                schema = "Organization"
+            row = {
+                "id": query.id,
+                "schema": schema,
+                "name": query.name,
+                "birth_date": query.birth_date,
+                "candidates": keys,
+            }
+            file.write(json.dumps(row, ensure_ascii=False) + "\n")
+    entities = {key: to_ftm(by_key[key]) for key in sorted(needed)}
+    (out / "matching-peer-entities.json").write_text(json.dumps(entities, ensure_ascii=False))
+
+    return {
+        "machine": {"platform": platform.platform(), "cpus": os.cpu_count(), "python": platform.python_version()},
+        "algorithm": screener.algorithm,
+        "threshold": screener.config.threshold,
+        "index": {"records": len(screener.index.records), "entries": len(screener.index.entries)},
+        "timings": {
+            "parse_s": parse_s,
+            "build_s": build_s,
+            "batch": {
+                "subjects": len(subjects),
+                "seconds": batch_s,
+                "per_s": len(subjects) / batch_s,
+                "workers": WORKERS,
+            },
+            "latency": latency,
+            "name_only_s": name_only_s,
+            "diagnose_s": diagnose_s,
+        },
+        "memory": memory,
+        "candidate_recall": candidate_recall,
+        "peer_negatives": sorted(peer_negative_ids),
+        "outcomes": outcomes,
+    }
+
+
+def main(argv: list[str]) -> int:
+    dataset_path, out = Path(argv[0]), Path(argv[1])
+    shared = Path(argv[2]) if len(argv) > 2 else Path(os.environ.get("TEKSER_SHARED_DATA", "../shared/data"))
+    result = run(dataset_path, out, shared)
+    (out / "matching-tekser.json").write_text(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,317 @@
+"""EDIFACT envelopes: UNB/UNG/UNH/UNT/UNE/UNZ, control counts and multi-part reassembly.
+
+Wrong counts and references are carrier-compliance findings, not rejections: the payload is
+still read. Only an input without any ``UNH`` is refused here.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from tekser.domain.travel import Finding
+from tekser.errors import MessageError
+from tekser.ingest.messages.edifact import Delimiters, Segment, Tokens, is_digits, resynchronise
+
+KNOWN_SYNTAXES = frozenset({"UNOA", "UNOB", "UNOC", "UNOD", "UNOE", "UNOF", "UNOW", "UNOY", "IATA", "IATB", "SIRE"})
+_SEQUENCE = re.compile(r"0*(\d{1,3})")
+
+
+@dataclass(slots=True)
+class Interchange:
+    delimiters: Delimiters
+    syntax: str | None = None
+    sender: str | None = None
+    recipient: str | None = None
+    prepared: datetime | None = None
+    reference: str | None = None
+    findings: list[Finding] = field(default_factory=list)
+    messages: list[EdifactMessage] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class EdifactMessage:
+    """The segments between UNH and UNT (exclusive); several parts after reassembly."""
+
+    header: Segment
+    reference: str
+    message_type: str
+    version: str | None
+    common_access: str | None
+    sequence: int | None
+    last: bool | None  # UNH sequence mark: True "F", False "C", None absent
+    segments: list[Segment] = field(default_factory=list)
+    part_starts: list[int] = field(default_factory=lambda: [0])
+    findings: list[Finding] = field(default_factory=list)
+    parts: int = 1
+    group_sender: str | None = None
+
+
+def _number(text: str) -> int | None:
+    text = text.strip()
+    return int(text) if is_digits(text) and len(text) < 10 else None
+
+
+def edifact_datetime(day: str, time: str = "") -> datetime | None:
+    """UNB/UNG date (YYMMDD or CCYYMMDD) and time (HHMM); None when unreadable."""
+    day, time = day.strip(), time.strip()
+    try:
+        if len(day) == 6 and is_digits(day):
+            year = 2000 + int(day[:2]) if int(day[:2]) < 70 else 1900 + int(day[:2])
+            rest = day[2:]
+        elif len(day) == 8 and is_digits(day):
+            year, rest = int(day[:4]), day[4:]
+        else:
+            return None
+        hour, minute = (int(time[:2]), int(time[2:4])) if len(time) >= 4 and is_digits(time[:4]) else (0, 0)
+        return datetime(year, int(rest[:2]), int(rest[2:4]), hour, minute)
+    except ValueError:
+        return None
+
+
+def _open_message(header: Segment) -> EdifactMessage:
+    identifier = header.element(1)
+    kind = identifier[0].strip().upper() if identifier else ""
+    version = ":".join(c.strip() for c in identifier[1:3]) if len(identifier) > 2 else None
+    sequence_parts = header.element(3)
+    sequence = None
+    last: bool | None = None
+    if sequence_parts and sequence_parts[0].strip():
+        match = _SEQUENCE.fullmatch(sequence_parts[0].strip())
+        sequence = int(match.group(1)) if match else None
+        mark = sequence_parts[1].strip().upper() if len(sequence_parts) > 1 else ""
+        last = True if mark == "F" else False if mark == "C" else None
+    return EdifactMessage(
+        header=header,
+        reference=header.get(0),
+        message_type=kind,
+        version=version or None,
+        common_access=header.get(2) or None,
+        sequence=sequence,
+        last=last,
+    )
+
+
+class _Walk:
+    """One pass over the interchange's segments, checking the envelope as it goes."""
+
+    def __init__(self, tokens: Tokens) -> None:
+        self.interchange = Interchange(tokens.delimiters, findings=list(tokens.findings))
+        self.findings = self.interchange.findings
+        self.message: EdifactMessage | None = None
+        self.message_start = 0
+        self.group_reference: str | None = None
+        self.group_sender: str | None = None
+        self.group_count = 0
+        self.groups = 0
+        self.stray = 0
+
+    def note(self, segment: Segment | None, message: str, element: str | None = None) -> None:
+        self.findings.append(
+            Finding(segment.position if segment else None, segment.tag if segment else None, element, message)
+        )
+
+    def run(self, segments: list[Segment]) -> Interchange:
+        seen_unb = False
+        index = 0
+        for index, segment in enumerate(segments):
+            tag = segment.tag
+            if tag == "UNZ":
+                self.close_message(segment, None)
+                self.check_unz(segment)
+                break
+            if tag == "UNH":
+                self.close_message(segment, None)
+                self.message = _open_message(segment)
+                self.message.group_sender = self.group_sender
+                self.message_start = index
+                self.group_count += 1
+            elif tag == "UNT":
+                self.close_message(segment, index)
+            elif tag == "UNB":
+                if seen_unb:
+                    self.note(segment, "second UNB inside one interchange")
+                seen_unb = True
+                self.read_unb(segment)
+            elif tag == "UNG":
+                self.close_message(segment, None)
+                self.groups += 1
+                self.group_count = 0
+                self.group_reference = segment.get(4) or None
+                self.group_sender = segment.get(1) or None
+            elif tag == "UNE":
+                self.close_message(segment, None)
+                self.check_une(segment)
+            elif self.message is not None:
+                self.message.segments.append(segment)
+            else:
+                self.stray += 1
+                if self.stray <= 3:
+                    self.findings.append(
+                        Finding(segment.position, tag[:12], None, "segment outside any message ignored")
+                    )
+        else:
+            index = len(segments)
+            self.close_message(None, None)
+            if segments:
+                self.note(None, "interchange has no UNZ")
+        if index + 1 < len(segments):
+            self.findings.append(
+                Finding(None, "UNZ", None, f"{len(segments) - index - 1} segment(s) of text after UNZ ignored")
+            )
+        if not seen_unb and self.interchange.messages:
+            self.note(None, "interchange has no UNB")
+        return self.interchange
+
+    def read_unb(self, segment: Segment) -> None:
+        interchange = self.interchange
+        interchange.syntax = segment.get(0).upper() or None
+        if interchange.syntax not in KNOWN_SYNTAXES:
+            self.note(segment, f"unknown syntax identifier {interchange.syntax!r}", "1")
+        interchange.sender = segment.get(1) or None
+        interchange.recipient = segment.get(2) or None
+        if interchange.recipient is None:
+            self.note(segment, "recipient is empty", "3")
+        interchange.prepared = edifact_datetime(segment.get(3, 0), segment.get(3, 1))
+        interchange.reference = segment.get(4) or None
+
+    def close_message(self, closing: Segment | None, unt_index: int | None) -> None:
+        message = self.message
+        if message is None:
+            if closing is not None and closing.tag == "UNT":
+                self.note(closing, "UNT without UNH ignored")
+            return
+        self.message = None
+        self.interchange.messages.append(message)
+        if unt_index is None or closing is None:
+            message.findings.append(
+                Finding(message.header.position, "UNH", None, f"message {message.reference!r} has no UNT")
+            )
+            return
+        counted = unt_index - self.message_start + 1
+        declared = _number(closing.get(0))
+        if declared is None:
+            message.findings.append(Finding(closing.position, "UNT", "1", "segment count missing or unreadable"))
+        elif declared != counted:
+            message.findings.append(
+                Finding(closing.position, "UNT", "1", f"segment count {declared} declared, {counted} counted")
+            )
+        reference = closing.get(1)
+        if not reference:
+            message.findings.append(Finding(closing.position, "UNT", "2", "message reference missing"))
+        elif reference != message.reference:
+            message.findings.append(
+                Finding(
+                    closing.position, "UNT", "2", f"reference {reference!r} does not match UNH {message.reference!r}"
+                )
+            )
+
+    def check_une(self, segment: Segment) -> None:
+        declared = _number(segment.get(0))
+        if declared is not None and declared != self.group_count:
+            self.note(segment, f"group message count {declared} declared, {self.group_count} counted", "1")
+        reference = segment.get(1)
+        if self.group_reference and reference != self.group_reference:
+            self.note(segment, f"reference {reference!r} does not match UNG {self.group_reference!r}", "2")
+
+    def check_unz(self, segment: Segment) -> None:
+        counted = self.groups or len(self.interchange.messages)
+        declared = _number(segment.get(0))
+        if declared is None:
+            self.note(segment, "control count missing or unreadable", "1")
+        elif declared != counted:
+            self.note(segment, f"control count {declared} declared, {counted} counted", "1")
+        reference, expected = segment.get(1), self.interchange.reference
+        if expected and reference != expected:
+            if reference.startswith(expected):
+                self.note(segment, "text after UNZ without a segment terminator ignored", "2")
+            else:
+                self.note(segment, f"reference {reference!r} does not match UNB {expected!r}", "2")
+
+
+def read_interchange(tokens: Tokens, name: str) -> Interchange:
+    """Walk the envelope; refuse input that holds no message at all."""
+    if not tokens.segments:
+        raise MessageError("empty message: no EDIFACT segment found", message=name)
+    interchange = _Walk(tokens).run(tokens.segments)
+    if not interchange.messages:
+        first = tokens.segments[0]
+        raise MessageError(
+            "no UNH segment: not an EDIFACT message", message=name, segment=first.position, tag=first.tag
+        )
+    interchange.messages = reassemble(interchange.messages)
+    return interchange
+
+
+def reassemble(messages: list[EdifactMessage]) -> list[EdifactMessage]:
+    """Join multi-part messages (same type and common access reference) in sequence order."""
+    groups: dict[tuple[str, str], list[EdifactMessage]] = {}
+    result: list[EdifactMessage] = []
+    for message in messages:
+        single = message.sequence in (None, 1) and message.last is not False
+        if single or message.common_access is None:
+            if not single:
+                _check_parts([message])
+            result.append(message)
+            continue
+        key = (message.message_type, message.common_access)
+        if key not in groups:
+            groups[key] = []
+            result.append(message)  # placeholder, replaced by the joined message below
+        groups[key].append(message)
+    for parts in groups.values():
+        first = parts[0]
+        index = result.index(first)
+        result[index] = _join(parts)
+    return result
+
+
+def _check_parts(parts: list[EdifactMessage]) -> list[Finding]:
+    findings: list[Finding] = []
+    numbers = [p.sequence for p in parts if p.sequence is not None]
+    finals = [p.sequence for p in parts if p.last and p.sequence is not None]
+    total = max(finals) if finals else max(numbers, default=0)
+    missing = sorted(set(range(1, total + 1)) - set(numbers))
+    header = parts[0].header
+    if missing:
+        shown = ", ".join(str(n) for n in missing[:10]) + (" …" if len(missing) > 10 else "")
+        findings.append(Finding(header.position, "UNH", "4", f"multi-part message: part(s) {shown} missing"))
+    if not finals:
+        findings.append(Finding(header.position, "UNH", "4", "multi-part message: last part (F) missing"))
+    parts[0].findings.extend(findings)
+    return findings
+
+
+def _join(parts: list[EdifactMessage]) -> EdifactMessage:
+    ordered = sorted(parts, key=lambda p: p.sequence or 0)
+    unique: list[EdifactMessage] = []
+    for part in ordered:
+        if unique and part.sequence == unique[-1].sequence:
+            unique[0].findings.append(
+                Finding(part.header.position, "UNH", "4", f"part {part.sequence} received twice: repeat ignored")
+            )
+            continue
+        unique.append(part)
+    joined = unique[0]
+    for part in unique[1:]:
+        joined.part_starts.append(len(joined.segments))
+        joined.segments.extend(part.segments)
+        joined.findings.extend(part.findings)
+    joined.parts = len(unique)
+    _check_parts(unique)
+    return joined
+
+
+def resynchronise_parts(
+    message: EdifactMessage, limits: dict[str, int], known: frozenset[str], findings: list[Finding]
+) -> tuple[list[Segment], list[int]]:
+    """:func:`resynchronise` each part; returns the segments and where each part starts."""
+    bounds = [*message.part_starts, len(message.segments)]
+    segments: list[Segment] = []
+    starts: list[int] = []
+    for begin, end in itertools.pairwise(bounds):
+        starts.append(len(segments))
+        segments.extend(resynchronise(message.segments[begin:end], limits, known, findings))
+    return segments, starts

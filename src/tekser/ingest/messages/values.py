@@ -1,0 +1,235 @@
+"""Value readers shared by the PAXLST and PNRGOV parsers: dates, names, places, contacts.
+
+Every reader is lenient: an unreadable value becomes ``None`` (and the caller records a
+finding); nothing here raises on bad input.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import lru_cache
+
+from tekser.domain.countries import country_code
+from tekser.domain.travel import Finding
+from tekser.ingest.messages.edifact import Segment, is_digits
+from tekser.ingest.messages.sensitive import SensitiveFilter
+
+# Placeholders senders put where they have no value (GTAS filters the same family).
+PLACEHOLDERS = frozenset({"UNKNOWN", "UNK", "NULL", "NA", "N/A", "?", "_", "FNU", "LNU", "XXX", "-", "."})
+MAX_FINDINGS = 200
+
+
+def words(text: str) -> frozenset[str]:
+    """A set of codes written as one space-separated string (easier to read than a long literal)."""
+    return frozenset(text.split())
+
+
+_MONTHS = {m: i for i, m in enumerate(("JAN", "FEB", "MAR", "APR", "MAY", "JUN"), start=1)} | {
+    m: i for i, m in enumerate(("JUL", "AUG", "SEP", "OCT", "NOV", "DEC"), start=7)
+}
+_DDMMMYY = re.compile(r"(\d{1,2})([A-Z]{3})(\d{2}|\d{4})")
+_PHONE = re.compile(r"\+?\d[\d \-().]{4,}\d")
+_NON_DIGITS = re.compile(r"\D")
+_EMAIL_SUFFIX = re.compile(r"-\d+[A-Z' ]+(?:/[A-Z' ]*)*$")
+_SEAT = re.compile(r"0*(\d{1,3})([A-Z])")
+# Titles typed into given names: "JOHNMR", "NINA MS". Glued titles only where no name ends so.
+_TITLE_SPACED = re.compile(r"\s+(?:MR|MRS|MS|MISS|MSTR|DR|PROF|REV|SIR|CHD|INF)$")
+_TITLE_GLUED = re.compile(r"(?<=[A-Z]{2})(?:MRS|MR|MSTR)$")
+
+
+def clean(value: str | None) -> str | None:
+    """The value stripped; None when empty or a placeholder."""
+    if value is None:
+        return None
+    value = value.strip()
+    if not value or value.upper() in PLACEHOLDERS:
+        return None
+    return value
+
+
+def is_placeholder(value: str) -> bool:
+    return value.strip().upper() in PLACEHOLDERS
+
+
+@lru_cache(maxsize=4096)
+def country(value: str | None) -> str | None:
+    """ISO alpha-2 for a code (alpha-2 or alpha-3) when known; otherwise the value as given."""
+    text = clean(value)
+    if text is None:
+        return None
+    text = text.upper()
+    if len(text) in (2, 3) and text.isalpha():
+        return country_code(text) or text
+    return text
+
+
+@lru_cache(maxsize=4096)
+def is_known_country(value: str | None) -> bool:
+    text = clean(value)
+    return bool(text) and len(text or "") in (2, 3) and country_code(text or "") is not None
+
+
+@lru_cache(maxsize=8192)
+def without_title(given: str | None) -> str | None:
+    """Given names without a trailing title (JOHNMR → JOHN, "NINA MS" → NINA)."""
+    if not given:
+        return given
+    stripped = _TITLE_SPACED.sub("", given.strip())
+    stripped = _TITLE_GLUED.sub("", stripped)
+    return stripped.strip() or None
+
+
+@lru_cache(maxsize=4096)
+def seat(value: str | None) -> str | None:
+    """Seat as row + letter without leading zeros (014A → 14A); None for XXX and the like."""
+    text = clean(value)
+    if text is None:
+        return None
+    text = text.upper().replace(" ", "")
+    match = _SEAT.fullmatch(text)
+    return f"{int(match.group(1))}{match.group(2)}" if match else None
+
+
+def phone(text: str | None) -> str | None:
+    """The first telephone number in free text, digits only (a leading + kept)."""
+    if not text:
+        return None
+    match = _PHONE.search(text)
+    if not match:
+        return None
+    number = match.group(0)
+    digits = _NON_DIGITS.sub("", number)
+    if len(digits) < 5:
+        return None
+    return ("+" if number.startswith("+") else "") + digits
+
+
+def email(text: str | None) -> str | None:
+    """A PNR-encoded e-mail address (``//`` for @, ``..`` for _) decoded and lower-cased."""
+    if not text:
+        return None
+    value = text.strip().split()[0] if text.strip() else ""
+    value = _EMAIL_SUFFIX.sub("", value.upper())
+    value = value.replace("//", "@").replace("..", "_")
+    if value.count("@") != 1 or value.startswith("@") or value.endswith("@"):
+        return None
+    return value.lower()
+
+
+def ddmmmyy(text: str) -> tuple[int, int, int, bool] | None:
+    """Day, month, year and whether the year had two digits, for ``12JUL64``."""
+    match = _DDMMMYY.fullmatch(text.strip().upper())
+    if not match:
+        return None
+    month = _MONTHS.get(match.group(2))
+    if month is None:
+        return None
+    year = match.group(3)
+    return int(match.group(1)), month, int(year), len(year) == 2
+
+
+def yymmdd(text: str) -> tuple[int, int, int, bool] | None:
+    """Day, month, year and two-digit flag for ``YYMMDD`` or ``CCYYMMDD``."""
+    text = text.strip()
+    if not is_digits(text):
+        return None
+    if len(text) == 6:
+        return int(text[4:6]), int(text[2:4]), int(text[:2]), True
+    if len(text) == 8:
+        return int(text[6:8]), int(text[4:6]), int(text[:4]), False
+    return None
+
+
+def _make(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=8192)
+def past_date(parts: tuple[int, int, int, bool] | None, reference: date) -> date | None:
+    """A date of birth: a two-digit year takes the latest century not after ``reference``."""
+    if parts is None:
+        return None
+    day, month, year, short = parts
+    if not short:
+        return _make(year, month, day)
+    century = reference.year // 100 * 100
+    for base in (century, century - 100, century - 200):
+        candidate = _make(base + year, month, day)
+        if candidate is not None and candidate <= reference:
+            return candidate
+    return None
+
+
+@lru_cache(maxsize=8192)
+def near_date(parts: tuple[int, int, int, bool] | None, reference: date) -> date | None:
+    """Expiry, issue, schedule and booking dates: a two-digit year takes the nearest century."""
+    if parts is None:
+        return None
+    day, month, year, short = parts
+    if not short:
+        return _make(year, month, day)
+    century = reference.year // 100 * 100
+    candidates = [d for base in (century - 100, century, century + 100) if (d := _make(base + year, month, day))]
+    return min(candidates, key=lambda d: abs((d - reference).days), default=None)
+
+
+def clock(text: str) -> tuple[int, int, int] | None:
+    """HHMM or HHMMSS; None when not a valid time of day."""
+    text = text.strip()
+    if not is_digits(text) or len(text) not in (4, 6):
+        return None
+    hour, minute, second = int(text[:2]), int(text[2:4]), int(text[4:6] or 0)
+    if hour > 24 or minute > 59 or second > 59 or (hour == 24 and (minute or second)):
+        return None
+    return (0, 0, 0) if hour == 24 else (hour, minute, second)
+
+
+def at(day: date | None, time: tuple[int, int, int] | None) -> datetime | None:
+    if day is None:
+        return None
+    hour, minute, second = time or (0, 0, 0)
+    return datetime(day.year, day.month, day.day, hour, minute, second)
+
+
+@dataclass(slots=True)
+class Context:
+    """What one parse accumulates besides the model: findings and sensitive-drop counts."""
+
+    name: str
+    sensitive: SensitiveFilter
+    reference: date
+    findings: list[Finding] = field(default_factory=list)
+    dropped: dict[str, int] = field(default_factory=dict)
+    omitted: int = 0
+
+    def note(self, segment: Segment | None, message: str, element: str | None = None) -> None:
+        if len(self.findings) >= MAX_FINDINGS:
+            self.omitted += 1
+            return
+        position = segment.position if segment is not None else None
+        self.findings.append(Finding(position, segment.tag if segment is not None else None, element, message))
+
+    def drop(self, key: str) -> None:
+        self.dropped[key] = self.dropped.get(key, 0) + 1
+
+    def finish(self) -> list[Finding]:
+        if self.omitted:
+            self.findings.append(Finding(None, None, None, f"{self.omitted} further finding(s) omitted"))
+            self.omitted = 0
+        return self.findings
+
+    def free_text(self, text: str) -> str | None:
+        """Free text that passed the sensitive filter (None when dropped or empty)."""
+        text = " ".join(text.split())
+        if not text:
+            return None
+        hit = self.sensitive.text_hit(text)
+        if hit is not None:
+            self.drop(hit)
+            return None
+        return text

@@ -1,0 +1,55 @@
+"""`tekser parse`: JSON out, exit code 2 on an unreadable message.
+
+The command is mounted on a throw-away Typer app here; `tekser.cli.main` registers it for users.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from typer.testing import CliRunner
+
+from tekser.cli.parse import parse
+
+app = typer.Typer()
+app.command("parse")(parse)
+
+
+@app.callback()
+def _root() -> None:
+    """Group, so that the command is called by name as in the real CLI."""
+
+
+def test_parse_prints_the_message_as_json(fixtures_dir: Path) -> None:
+    result = CliRunner().invoke(app, ["parse", str(fixtures_dir / "messages" / "pnrgov-sensitive.edi")])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["kind"] == "PNRGOV"
+    assert data["flights"][0]["flight_number"] == "900"
+    (pnr,) = data["bookings"]
+    assert pnr["locator"] == "SENS01"
+    assert pnr["travellers"][0]["documents"][0]["number"] == "N31313131"
+    assert data["sensitive_dropped"]["AVML"] == 2
+    assert all("text" in finding for finding in data["findings"])
+    assert "AVML" not in json.dumps(pnr)
+
+
+def test_parse_reads_stdin(fixtures_dir: Path) -> None:
+    data = (fixtures_dir / "messages" / "paxlst-mig-5-1.edi").read_bytes()
+    result = CliRunner().invoke(app, ["parse", "-"], input=data)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["travellers"][0]["surname"] == "WILLIAMS"
+
+
+def test_parse_refuses_an_unreadable_message_with_exit_code_2() -> None:
+    result = CliRunner().invoke(app, ["parse", "-"], input=b"UNB+UNOA:4+A+B+240301:0600+1'UNZ+0+1'")
+    assert result.exit_code == 2
+    assert "no UNH segment" in result.output
+
+
+def test_parse_refuses_a_missing_file(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["parse", str(tmp_path / "absent.edi")])
+    assert result.exit_code == 2
+    assert "cannot read" in result.output
