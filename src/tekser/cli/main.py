@@ -9,6 +9,7 @@ import typer
 from tekser import __version__
 from tekser.cli import lists, lists_transfer  # noqa: F401  (lists_transfer adds update/export to `lists`)
 from tekser.cli.common import DbOption, DebugOption, console, handled, settings
+from tekser.cli.ingest import ingest
 from tekser.cli.parse import parse
 from tekser.cli.screen import screen
 
@@ -20,6 +21,7 @@ app = typer.Typer(
 app.add_typer(lists.app, name="lists")
 app.command("screen")(screen)
 app.command("parse")(parse)
+app.command("ingest")(ingest)
 db_app = typer.Typer(help="Database: create or upgrade the schema, show where it is.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 

@@ -1,0 +1,106 @@
+"""`tekser ingest`: store, parse and link travel messages (PAXLST, PNRGOV)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.table import Table
+
+from tekser.cli.common import DbOption, DebugOption, console, handled, settings
+
+if TYPE_CHECKING:
+    from tekser.services.travel_ingest import IngestOutcome
+
+
+def ingest(
+    paths: Annotated[
+        list[str] | None, typer.Argument(help="Message files or folders, or - for standard input.")
+    ] = None,
+    failed: Annotated[bool, typer.Option("--failed", help="List the messages that failed to parse.")] = False,
+    retry: Annotated[bool, typer.Option("--retry", help="Parse the failed messages again (after a fix).")] = False,
+    message: Annotated[list[int] | None, typer.Option("--message", help="With --retry: only this message id.")] = None,
+    output_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    db: DbOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Store each raw message once (sensitive data redacted), parse it and link PNR versions.
+
+    A message that fails is kept with its error: `--failed` lists them, `--retry` parses them again.
+    Exit code 3 when a message fails.
+    """
+    with handled(debug):
+        from tekser.services.travel_ingest import TravelIngestService
+        from tekser.storage.database import open_database
+        from tekser.storage.travel import SqlTravelStore
+
+        store = SqlTravelStore(open_database(settings(db).db_url))
+        service = TravelIngestService(store)
+        if failed:
+            rows = [
+                {"id": m.id, "name": m.name, "received_at": m.received_at.isoformat(), "error": m.error}
+                for m in service.failed()
+            ]
+            if output_json:
+                console.print_json(json.dumps(rows))
+            else:
+                table = Table(title="Messages that failed to parse")
+                for column in ("#", "received", "name", "error"):
+                    table.add_column(column, overflow="fold")
+                for row in rows:
+                    table.add_row(str(row["id"]), str(row["received_at"])[:16], str(row["name"]), str(row["error"]))
+                console.print(table if rows else "No failed message.")
+            return
+        outcomes: list[IngestOutcome]
+        if retry:
+            outcomes = service.retry(message or None)
+        else:
+            outcomes = []
+            for path in paths or ["-"]:
+                if path == "-":
+                    outcomes.append(service.ingest(sys.stdin.buffer.read(), "stdin"))
+                else:
+                    outcomes.extend(service.ingest_path(Path(path)))
+        _show(outcomes, output_json)
+        if not output_json:
+            counts = store.counts()
+            parsed, failed_count = counts.get("messages_parsed", 0), counts.get("messages_failed", 0)
+            console.print(
+                f"stored: {parsed} parsed and {failed_count} failed messages, {counts['flights']} flights, "
+                f"{counts['travellers']} travellers, {counts['bookings']} bookings "
+                f"({counts['booking_versions']} versions)",
+                highlight=False,
+            )
+        if any(not o.ok for o in outcomes):
+            raise typer.Exit(3)
+
+
+def _show(outcomes: list[IngestOutcome], output_json: bool) -> None:
+    from dataclasses import asdict
+
+    rows = [asdict(o) for o in outcomes]
+    if output_json:
+        console.print_json(json.dumps(rows))
+        return
+    table = Table(title="Ingest")
+    for column in ("#", "name", "status", "kind", "travellers", "bookings", "findings", "sensitive dropped"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        colour = {"ingested": "green", "reparsed": "green", "duplicate": "blue", "failed": "red"}[row["status"]]
+        table.add_row(
+            str(row["message_id"]),
+            Path(row["name"]).name,
+            f"[{colour}]{row['status']}[/{colour}]",
+            row["kind"] or "",
+            str(row["travellers"]),
+            str(row["bookings"]),
+            str(len(row["findings"])),
+            str(row["sensitive_dropped"]),
+        )
+    console.print(table)
+    for row in rows:
+        if row["error"]:
+            console.print(f"[red]failed:[/red] {row['error']}")
