@@ -144,9 +144,18 @@ class TravelIngestService:
         except MessageError as error:
             message_id = self.store.save_failed(sha256, name, content, str(error), at)
             return IngestOutcome(name, "failed", message_id, error=str(error))
+        message.sensitive_dropped = self._by_category(message.sensitive_dropped)
         summary = summary_of(message)
         message_id = self.store.save_parsed(sha256, name, content, message, at, summary)
         return self._outcome(name, "ingested", message_id, message, summary)
+
+    def _by_category(self, dropped: dict[str, int]) -> dict[str, int]:
+        """Drops counted by category: an SSR code itself would tell what the passenger eats or needs."""
+        categories: dict[str, int] = {}
+        for key, count in dropped.items():
+            category = key if key.startswith("text:") else self.sensitive.ssr_category(key) or "other"
+            categories[category] = categories.get(category, 0) + count
+        return categories
 
     def _outcome(
         self, name: str, status: str, message_id: int, message: TravelMessage, summary: dict[str, Any]
@@ -186,6 +195,7 @@ class TravelIngestService:
                 self.store.mark_failed_again(stored.id, str(error))
                 outcomes.append(IngestOutcome(stored.name, "failed", stored.id, error=str(error)))
                 continue
+            message.sensitive_dropped = self._by_category(message.sensitive_dropped)
             summary = summary_of(message)
             self.store.mark_parsed(stored.id, message, self.clock(), summary)
             outcomes.append(self._outcome(stored.name, "reparsed", stored.id, message, summary))
