@@ -46,7 +46,7 @@ class MatchConfig(BaseModel):
         0.4, description="Share of its weight an unmatched name part costs (missing middle names cost little)."
     )
     min_informative_weight: float = Field(
-        1.1, description="Rarity-weighted mass of matched parts a fuzzy (not exact) name match needs to pass."
+        0.9, description="Rarity-weighted mass of matched parts a fuzzy (not exact) name match needs to pass."
     )
     uninformative_cap: float = Field(0.8, description="Score ceiling of a fuzzy match below that mass.")
     reversed_parts_factor: float = Field(

@@ -12,6 +12,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 import numpy.typing as npt
@@ -20,7 +21,7 @@ from tekser.domain.policy import Policy
 from tekser.domain.watchlists import EntityKind, ListEntry, Name, NameKind, NameQuality, PartRole
 from tekser.matching.names import PreparedName, prepare
 from tekser.matching.weights import TokenWeights
-from tekser.names.fold import loose_skeleton
+from tekser.names.fold import canonical, loose_skeleton
 from tekser.names.parts import AnalyzedName, Token, analyze
 
 _KIND_ORDER = {NameKind.PRIMARY: 0, NameKind.ALIAS: 1, NameKind.NEW: 1, NameKind.FORMER: 2}
@@ -83,10 +84,17 @@ class ListIndex:
             joined = concatenated_key(record.analyzed)
             if joined:
                 keys.add(joined)
+            if len(whole := record.analyzed.plain.replace(" ", "")) >= 6:
+                keys.add("c:" + whole)  # legal forms and particles written together too ("NOVINFOLLC")
+            # two adjacent parts written together on the subject's side ("MakawiIbrahim")
+            core = record.analyzed.core
+            keys.update("f:" + canonical(a.forms[0] + b.forms[0]) for a, b in pairwise(core) if a.forms and b.forms)
             for key in keys:
                 postings[key].append(record_id)
             if record.analyzed.key:
                 exact[record.analyzed.key].append(record_id)
+            if record.analyzed.plain:
+                exact["p:" + record.analyzed.plain].append(record_id)
         self.postings: dict[str, npt.NDArray[np.int32]] = {
             k: np.asarray(v, dtype=np.int32) for k, v in postings.items()
         }
@@ -164,10 +172,14 @@ class ListIndex:
             hit_weight[ids] += weight
             hit_count[ids] += 1
             touched.append(ids)
-        forced: list[int] = list(self.exact.get(query.name.key, ()))
-        joined = concatenated_key(query.name)
-        if joined in self.postings:
-            forced.extend(self.postings[joined].tolist())
+        forced: list[int] = list(self.exact.get(query.name.key, ())) + list(self.exact.get("p:" + query.name.plain, ()))
+        # written together or split apart on one side: the whole name, and adjacent parts of the subject's
+        joined_keys = [concatenated_key(query.name), "c:" + query.name.plain.replace(" ", "")]
+        names = [t for t, _ in core]
+        joined_keys += ["f:" + canonical(a.forms[0] + b.forms[0]) for a, b in pairwise(names) if a.forms and b.forms]
+        for joined in joined_keys:
+            if joined in self.postings:
+                forced.extend(self.postings[joined][:50].tolist())
         if not touched and not forced:
             return []
         ids = np.unique(np.concatenate(touched)) if touched else np.zeros(0, dtype=np.int32)
@@ -189,10 +201,6 @@ class ListIndex:
         estimate = (2 * shared + fuzzy_guess * paired_weight) / (
             2 * shared + paired_weight + unmatched_weight * leftover
         )
-        # a partial match resting on little rare material is capped (see names.compare_prepared)
-        mass = shared + fuzzy_guess * paired_weight / 2
-        # (just under the cap: a capped name can never reach a floor at or above the cap)
-        estimate = np.where((mass < min_informative) & (leftover > 0), np.minimum(estimate, cap - 1e-6), estimate)
         keep = (shared >= min_bound * total) & (estimate >= floor)
         if kinds is not None:
             keep &= np.isin(self.record_kind[ids], list(kinds))

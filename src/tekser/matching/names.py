@@ -52,6 +52,7 @@ class NameScore:
     alignment: tuple[Alignment, ...] = ()
     query_tokens: tuple[Token, ...] = ()
     candidate_tokens: tuple[Token, ...] = ()
+    uncapped: float = 0.0  # the score before the ceiling for thin matches (used when other facts corroborate)
 
     @property
     def parts(self) -> tuple[PartMatch, ...]:
@@ -105,6 +106,12 @@ def token_similarity(a: Token, b: Token) -> tuple[float, str]:
             similarity = _string_similarity(x, y)
             if similarity > best:
                 best = similarity
+    # Jaro-Winkler is generous to short, similar names (Thomas/Tomana 0.89): squaring keeps typos in
+    # longer names high (0.96 → 0.92) and pushes look-alikes down; names that differ only in their
+    # vowels (Osama/Usama, Laden/Ladin: romanisations of Arabic short vowels) keep 0.9
+    best = best * best
+    if best < 0.9 and any(_vowel_variants(x, y) for x in a.forms for y in b.forms):
+        best, kind = 0.9, "vowels"
     if (a.abjad or b.abjad) and best < 0.92:
         if set(a.skeletons).intersection(b.skeletons):
             best, kind = 0.92, "skeleton"
@@ -115,6 +122,16 @@ def token_similarity(a: Token, b: Token) -> tuple[float, str]:
                     if similarity > best:
                         best, kind = similarity, "skeleton"
     return best, kind
+
+
+_VOWEL = str.maketrans("", "", "aeiou")
+
+
+def _vowel_variants(a: str, b: str) -> bool:
+    consonants = a.translate(_VOWEL)
+    # the last letter must agree: a final vowel often marks gender (Maria/Mario, Ivana/Ivano)
+    same_end = a[-1:] == b[-1:]
+    return same_end and len(consonants) >= 2 and consonants == b.translate(_VOWEL) and abs(len(a) - len(b)) <= 1
 
 
 def _weight(token: Token, weights: TokenWeights) -> float:
@@ -198,11 +215,13 @@ def compare_prepared(q: PreparedName, c: PreparedName, config: MatchConfig) -> N
     if not q_tokens or not c_tokens:
         return NameScore(0.0, False, 0.0)
     patronymics_agree = not q.stems or not c.stems or bool(q.stems & c.stems)
-    if query.key and query.key == candidate.key and patronymics_agree:
+    if (query.key and query.key == candidate.key and patronymics_agree) or (
+        query.plain and query.plain == candidate.plain
+    ):
         q_core = [i for i, t in enumerate(q_tokens) if not t.optional]
         c_core = [j for j, t in enumerate(c_tokens) if not t.optional]
         same = tuple(
-            ((i,), (j,), "exact", 1.0, q.weights[i] + c.weights[j]) for i, j in zip(q_core, c_core, strict=True)
+            ((i,), (j,), "exact", 1.0, q.weights[i] + c.weights[j]) for i, j in zip(q_core, c_core, strict=False)
         )
         return NameScore(1.0, True, q.required_weight, alignment=same, query_tokens=q_tokens, candidate_tokens=c_tokens)
     if len(q.concatenated) >= 6 and q.concatenated == c.concatenated and patronymics_agree:
@@ -277,14 +296,45 @@ def compare_prepared(q: PreparedName, c: PreparedName, config: MatchConfig) -> N
         if q_family is not None and c_family is not None and q_family != c_family:
             swapped += 1
         raw.append((q_idx, c_idx, kind, similarity, weight))
+    # a name cut at a field length (SWIFT 4 x 35): its last part may be the start of a word, and
+    # what followed the cut costs nothing
+    q_cut, c_cut = looks_truncated(query.text), looks_truncated(candidate.text)
+    for cut, tokens_a, tokens_b, used_a, used_b in (
+        (q_cut, q_tokens, c_tokens, used_q, used_c),
+        (c_cut, c_tokens, q_tokens, used_c, used_q),
+    ):
+        last = len(tokens_a) - 1
+        if not cut or last in used_a or last < 0 or not tokens_a[last].forms:
+            continue
+        stub = tokens_a[last].forms[0]
+        for j, other in enumerate(tokens_b):
+            if j not in used_b and len(stub) >= 2 and any(f.startswith(stub) for f in other.forms):
+                used_a.add(last)
+                used_b.add(j)
+                weight = (q_weights[last] + c_weights[j]) if tokens_a is q_tokens else (q_weights[j] + c_weights[last])
+                numerator += 0.95 * weight
+                denominator += weight
+                idx_a: tuple[int, ...] = (last,)
+                idx_b: tuple[int, ...] = (j,)
+                raw.append(
+                    (idx_a, idx_b, "truncated", 0.95, weight)
+                    if tokens_a is q_tokens
+                    else (idx_b, idx_a, "truncated", 0.95, weight)
+                )
+                break
     unmatched = config.unmatched_weight
     for index, token in enumerate(q_tokens):
         if index not in used_q and not token.optional:
-            denominator += unmatched * q_weights[index]
-            raw.append(((index,), (), "unmatched", 0.0, unmatched * q_weights[index]))
+            cost = 0.0 if c_cut else unmatched * q_weights[index]
+            denominator += cost
+            raw.append(((index,), (), "unmatched", 0.0, cost))
             complete = False
     for index, token in enumerate(c_tokens):
         if index not in used_c and not token.optional:
+            if q_cut:
+                raw.append(((), (index,), "cut off", 0.0, 0.0))
+                complete = False
+                continue
             denominator += unmatched * c_weights[index]
             raw.append(((), (index,), "unmatched", 0.0, unmatched * c_weights[index]))
             complete = False
@@ -294,6 +344,7 @@ def compare_prepared(q: PreparedName, c: PreparedName, config: MatchConfig) -> N
     if reversed_parts:
         score *= config.reversed_parts_factor
     capped = not complete and matched < config.min_informative_weight and score > config.uninformative_cap
+    uncapped = min(score, 1.0)
     if capped:
         score = config.uninformative_cap
     return NameScore(
@@ -305,7 +356,13 @@ def compare_prepared(q: PreparedName, c: PreparedName, config: MatchConfig) -> N
         tuple(raw),
         q_tokens,
         c_tokens,
+        round(uncapped, 6),
     )
+
+
+def looks_truncated(text: str) -> bool:
+    """Written to a fixed field width: 35 characters (SWIFT line) or 140 (four lines)."""
+    return len(text) in (34, 35, 139, 140) and not text.endswith((" ", "."))
 
 
 def _concatenated(name: AnalyzedName) -> str:

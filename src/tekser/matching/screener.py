@@ -9,6 +9,7 @@ Splink-style), plus the evidence behind both.
 
 from __future__ import annotations
 
+import gc
 import math
 import multiprocessing
 import os
@@ -29,7 +30,7 @@ from tekser.matching.evidence import (
     compare_nationality,
 )
 from tekser.matching.index import ListIndex, NameRecord, kind_filter
-from tekser.matching.names import NameScore, compare_prepared, prepare
+from tekser.matching.names import NameScore, compare_prepared, looks_truncated, prepare
 from tekser.matching.weights import common_names_version
 from tekser.names.parts import AnalyzedName, analyze, vocabulary_version
 from tekser.names.translit import TABLES_VERSION
@@ -117,14 +118,17 @@ class Screener:
         policy: Policy | None = None,
         versions: dict[str, str] | None = None,
     ) -> Screener:
-        return cls(ListIndex.build(entries, policy), config, versions=versions, policy=policy)
+        index = ListIndex.build(entries, policy)
+        # the index lives as long as the process: keep the collector from walking it (0.4 s pauses)
+        gc.freeze()
+        return cls(index, config, versions=versions, policy=policy)
 
     # --- one subject ------------------------------------------------------------------------
 
     def screen(self, subject: Subject, *, threshold: float | None = None, top: int | None = None) -> ScreeningResult:
         config = self.config
         threshold = config.threshold if threshold is None else threshold
-        floor = REPORT_FLOOR if top else threshold - config.prune_margin
+        floor = REPORT_FLOOR if top or looks_truncated(subject.name) else threshold - config.prune_margin
         analyzed, best = self._name_hits(subject.name, subject.kind, subject.family_name, floor)
         if analyzed.placeholder or not analyzed.tokens:
             return ScreeningResult(
@@ -236,6 +240,20 @@ class Screener:
             compare_birth_place(subject, entry, config),
         ]
         corroborated = any((e.feature, e.relation) in _CORROBORATING for e in evidence)
+        name_score = scored.score
+        if scored.capped and corroborated:
+            # a thin name match (common parts only) stands when the date of birth or a document agrees
+            name_score = scored.uncapped
+            evidence[0] = Evidence(
+                name_evidence.feature,
+                "corroborated",
+                0.0,
+                config.log_odds["name_per_point"] * (name_score - threshold),
+                name_evidence.query,
+                name_evidence.candidate,
+                name_evidence.candidate_field,
+                {**name_evidence.detail, "name_score": name_score, "ceiling_lifted_by": "date of birth or document"},
+            )
         if weak:
             evidence.append(
                 Evidence(
@@ -252,7 +270,7 @@ class Screener:
                     },
                 )
             )
-        score = max(0.0, min(1.0, scored.score + sum(e.score_delta for e in evidence)))
+        score = max(0.0, min(1.0, name_score + sum(e.score_delta for e in evidence)))
         log_odds = config.log_odds["prior"] + sum(e.log_odds for e in evidence)
         alert = score >= threshold and (not weak or corroborated or not config.weak_alias_needs_corroboration)
         explanation = [e.as_dict() for e in evidence if e.relation != "absent" or e.feature == "name"]

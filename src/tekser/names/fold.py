@@ -69,7 +69,7 @@ def _fold_once(text: str) -> str:
     return _FINAL_H.sub("", text) or text
 
 
-_LOOSE = str.maketrans({"z": "s", "d": "t", "b": "p", "g": "k", "v": "f", "h": None})
+_LOOSE = str.maketrans({"z": "s", "c": "s", "d": "t", "b": "p", "g": "k", "v": "f", "h": None})
 
 
 @lru_cache(maxsize=200_000)

@@ -76,17 +76,25 @@ class _NameFields(NamedTuple):
     placeholder: bool  # nothing but placeholders (FNU, UNKNOWN): missing data
     core: tuple[Token, ...]  # the tokens that must agree: names and initials
     key: str  # exact-comparison key: the primary forms of the core tokens, in order
+    plain: str  # every word folded, titles and particles included: equal plains are the same name
 
 
 class AnalyzedName(_NameFields):
     __slots__ = ()
 
     def __new__(
-        cls, text: str, tokens: tuple[Token, ...], titles: tuple[str, ...] = (), placeholder: bool = False
+        cls,
+        text: str,
+        tokens: tuple[Token, ...],
+        titles: tuple[str, ...] = (),
+        placeholder: bool = False,
+        plain: str | None = None,
     ) -> AnalyzedName:
         core = tuple(t for t in tokens if not t.optional)
         key = " ".join(t.forms[0] for t in core if t.forms)
-        return super().__new__(cls, text, tokens, titles, placeholder, core, key)
+        if plain is None:
+            plain = " ".join(t.forms[0] for t in tokens if t.forms)
+        return super().__new__(cls, text, tokens, titles, placeholder, core, key, plain)
 
 
 @cache
@@ -127,6 +135,7 @@ _SHORT_SUFFIXES = frozenset({"ich"})
 _PATRONYMIC_WORDS = frozenset(
     {"uly", "uli", "ulu", "uulu", "kyzy", "kizi", "qizi", "qyzy", "gyzy", "gizi", "ogly", "ogli", "oglu", "ugli"}
 )
+_SOFT_J = re.compile(r"([aeiouy])j([aeiou]|$)")
 _ABD = re.compile(r"^abd(?:ul|ol|el|al|ur|ar|er|us|as|ad|an|un|u|e|i)?(?P<rest>[a-z]{3,})$")
 _ABD_WORDS = frozenset({"abd", "abdul", "abdel", "abdal", "abdol", "abdu", "abdur", "abdar", "abdus"})
 
@@ -168,6 +177,10 @@ def _renderings(word: str) -> tuple[tuple[str, ...], bool]:
             variant = tail if head in ("al", "el", "ul") and tail else variant.replace("-", "")
         if variant and variant not in renderings:
             renderings.append(variant)
+    for variant in list(renderings):
+        # Й written J (ICU, GOST, German-style: Majer, Bulgarskij): also read it as Y
+        if "j" in variant and (softened := _SOFT_J.sub(r"\1y\2", variant)) != variant and softened not in renderings:
+            renderings.append(softened)
     return tuple(renderings), abjad
 
 
@@ -237,12 +250,15 @@ def _analyse_word(word: str) -> _Word | None:
     if not renderings:
         return None
     forms = _forms(renderings)
+    skeletons = [skeleton(f) for f in forms]
+    if abjad:  # و and ي are mostly long vowels: also the skeleton without them (لونيسي ~ LOUNICI)
+        skeletons += [s[0] + s[1:].replace("v", "").replace("i", "") for s in skeletons if len(s) > 2]
     return _Word(
         renderings,
         abjad,
         canonical(renderings[0]),
         forms,
-        tuple(dict.fromkeys(skeleton(f) for f in forms)),
+        tuple(dict.fromkeys(skeletons)),
         _patronymic_stems(renderings, long_name=True, first=False),
         _patronymic_stems(renderings, long_name=False, first=False),
     )
@@ -256,8 +272,16 @@ def analyze(text: str, *, organization: bool = False, family_parts: tuple[str, .
     tokens: list[Token] = []
     found_titles: list[str] = []
     real = 0
+    infos = [_word(w) for w in words]
+    plain = " ".join(i.primary for i in infos if i is not None and i.primary not in placeholders)
+    # a name made only of title-like words ("Sayed Amir") is a name, not titles
+    strip_titles = (
+        not organization
+        and len(words) > 1
+        and any(i is not None and i.primary not in titles and i.primary not in placeholders for i in infos)
+    )
     for index, word in enumerate(words):
-        info = _word(word)
+        info = infos[index]
         if info is None:
             continue
         primary, abjad = info.primary, info.abjad
@@ -265,7 +289,7 @@ def analyze(text: str, *, organization: bool = False, family_parts: tuple[str, .
         if primary in placeholders:
             continue
         real += 1
-        if primary in titles and not organization and len(words) > 1:
+        if strip_titles and primary in titles:
             found_titles.append(word)
             continue
         if organization and primary in legal:
@@ -320,7 +344,11 @@ def analyze(text: str, *, organization: bool = False, family_parts: tuple[str, .
             for t in tokens
         ]
     return AnalyzedName(
-        text=text, tokens=tuple(tokens), titles=tuple(found_titles), placeholder=real == 0 and bool(words)
+        text=text,
+        tokens=tuple(tokens),
+        titles=tuple(found_titles),
+        placeholder=real == 0 and bool(words),
+        plain=plain,
     )
 
 
