@@ -145,7 +145,7 @@ class ListIndex:
         min_bound: float,
         limit: int,
         floor: float = 0.0,
-        fuzzy_guess: float = 0.8,
+        fuzzy_guess: float = 0.65,
         unmatched_weight: float = 0.4,
         min_informative: float = 0.0,
         cap: float = 1.0,
