@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from tekser import __version__
-from tekser.cli import lists, lists_transfer  # noqa: F401  (lists_transfer adds update/export to `lists`)
+from tekser.cli import lists, lists_transfer, simulate  # noqa: F401  (lists_transfer adds update/export to `lists`)
 from tekser.cli.common import DbOption, DebugOption, console, handled, settings
 from tekser.cli.ingest import ingest
 from tekser.cli.parse import parse
@@ -22,6 +22,7 @@ app.add_typer(lists.app, name="lists")
 app.command("screen")(screen)
 app.command("parse")(parse)
 app.command("ingest")(ingest)
+app.add_typer(simulate.app, name="simulate")
 db_app = typer.Typer(help="Database: create or upgrade the schema, show where it is.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 

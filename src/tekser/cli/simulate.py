@@ -1,0 +1,70 @@
+"""`tekser simulate traffic`: realistic synthetic PAXLST and PNRGOV messages for demos and tests."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tekser.cli.common import DebugOption, console, fail, handled
+
+app = typer.Typer(help="Synthetic data for demos, tests and benchmarks.", no_args_is_help=True)
+
+
+@app.command("traffic")
+def traffic(
+    out: Annotated[Path, typer.Option(help="Folder to write the messages to.")],
+    flights: Annotated[int, typer.Option(help="Number of flights.")] = 12,
+    passengers: Annotated[int, typer.Option(help="Passengers per flight (at most).")] = 300,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same traffic).")] = 2026,
+    plant: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A listed person to hide in the traffic: KEY:SURNAME:GIVEN:YYYY-MM-DD:NATIONALITY:PASSPORT "
+            "(e.g. un:QDi.290:UMAROV:DOKKA:1964-04-13:RUS:9603464086)."
+        ),
+    ] = None,
+    subjects: Annotated[
+        Path | None, typer.Option(help="Where to write the passengers as subjects (default: OUT/subjects.jsonl).")
+    ] = None,
+    debug: DebugOption = False,
+) -> None:
+    """Write one PNRGOV push and one PAXLST manifest per flight, and subjects.jsonl of every passenger."""
+    with handled(debug):
+        from tekser.simulate.traffic import Planted, make_flights, messages
+
+        planted = []
+        for spec in plant or []:
+            parts = spec.split(":")
+            if len(parts) != 7:
+                fail(f"--plant {spec!r}: expected KEY:ID:SURNAME:GIVEN:YYYY-MM-DD:NATIONALITY:PASSPORT", 2)
+            key = f"{parts[0]}:{parts[1]}"
+            planted.append(Planted(key, parts[2], parts[3], date.fromisoformat(parts[4]), parts[5], parts[6]))
+        made = make_flights(seed, flights, passengers, planted)
+        out.mkdir(parents=True, exist_ok=True)
+        count = 0
+        for name, text in messages(made):
+            (out / name).write_text(text, encoding="utf-8")
+            count += 1
+        with (subjects or out / "subjects.jsonl").open("w", encoding="utf-8") as handle:
+            for flight in made:
+                for number, pax in enumerate(flight.passengers, start=1):
+                    record = {
+                        "id": f"{flight.carrier}{flight.number}-{flight.departure:%Y%m%d}-{number}",
+                        "name": f"{pax.given} {pax.surname}",
+                        "family_name": pax.surname,
+                        "birth_date": pax.birth_date.isoformat(),
+                        "nationality": pax.nationality,
+                        "gender": "male" if pax.gender == "M" else "female",
+                        "document": pax.passport,
+                        "document_country": pax.nationality,
+                        "schema": "Person",
+                    }
+                    handle.write(json.dumps(record) + "\n")
+        total = sum(len(f.passengers) for f in made)
+        console.print(
+            f"wrote {count} messages for {len(made)} flights ({total} passengers, {len(planted)} planted) to {out}"
+        )
