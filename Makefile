@@ -39,8 +39,9 @@ unit: $(STAMP) ## run the test suite only
 bench: $(STAMP) ## benchmarks: list import time and peak memory on the real lists
 	$(BIN)/python -m benchmarks
 
-fuzz: $(STAMP) ## long property/fuzz run of the list readers (HYPOTHESIS_PROFILE=long)
-	HYPOTHESIS_PROFILE=long $(BIN)/pytest -q -k "mutated" tests/ingest
+# -m hypothesis: every @given test under tests/ingest, whatever its name (Hypothesis's pytest plugin marks them)
+fuzz: $(STAMP) ## long property/fuzz run of the list readers and message parsers (HYPOTHESIS_PROFILE=long)
+	HYPOTHESIS_PROFILE=long $(BIN)/pytest -q -m hypothesis tests/ingest
 
 clean: ## remove the venv, caches and the demo database
 	rm -rf $(VENV) .demo .pytest_cache .mypy_cache .ruff_cache

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks import lists_import, matching
+from benchmarks import lists_import, matching, messages
 
-BENCHMARKS = {"lists": lists_import.main, "matching": matching.main}
+BENCHMARKS = {"lists": lists_import.main, "matching": matching.main, "messages": messages.main}
 
 
 def main(argv: list[str]) -> int:

@@ -23,7 +23,7 @@ SMALL = 6_000  # bytes: bigger real files are mutated through their first part o
 
 
 def _seeds() -> list[bytes]:
-    paths = sorted(FIXTURES.glob("*"))
+    paths = sorted(p for p in FIXTURES.glob("*") if p.is_file())
     messages = SHARED / "messages"
     if messages.is_dir():
         paths += sorted(p for p in messages.rglob("*") if p.is_file() and p.suffix in (".txt", ".edi"))

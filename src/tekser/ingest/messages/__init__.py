@@ -1,5 +1,7 @@
 """Airline messages in, :class:`~tekser.domain.travel.TravelMessage` out: PAXLST (API) and PNRGOV (PNR).
 
+tekser's CSV/JSON manifest (rail, sea, road, charter; :mod:`.manifest`) is recognised and read too.
+
     parse_message(data, name=...)   one TravelMessage (several messages of one kind merged)
     parse_messages(data, name=...)  one TravelMessage per message in the interchange
 
@@ -19,6 +21,7 @@ from tekser.domain.travel import Finding, TravelMessage
 from tekser.errors import MessageError
 from tekser.ingest.messages.edifact import decode, tokenise
 from tekser.ingest.messages.envelope import EdifactMessage, Interchange, read_interchange
+from tekser.ingest.messages.manifest import looks_like_manifest, parse_manifest
 from tekser.ingest.messages.paxlst import parse_paxlst
 from tekser.ingest.messages.pnrgov import parse_pnrgov
 from tekser.ingest.messages.sensitive import SensitiveFilter, default_filter
@@ -60,7 +63,9 @@ def _one(message: EdifactMessage, interchange: Interchange, name: str, sensitive
 def parse_messages(
     data: bytes | str, *, name: str = "message", sensitive: SensitiveFilter | None = None
 ) -> list[TravelMessage]:
-    """Every message of an interchange (multi-part messages reassembled), in order."""
+    """Every message of an interchange (multi-part messages reassembled), in order; a manifest is one."""
+    if looks_like_manifest(data):  # tekser's CSV/JSON manifest (rail, sea, road, charter)
+        return [parse_manifest(data, name=name, sensitive=sensitive)]
     text = decode(data)
     if not text.strip():
         raise MessageError("empty message", message=name)
@@ -96,7 +101,7 @@ def _merge(messages: list[TravelMessage], name: str) -> TravelMessage:
 def parse_message(
     data: bytes | str, *, name: str = "message", sensitive: SensitiveFilter | None = None
 ) -> TravelMessage:
-    """The message in ``data`` (PAXLST or PNRGOV, detected from UNH); several are merged."""
+    """The message in ``data`` (PAXLST or PNRGOV, detected from UNH, or a manifest); several are merged."""
     messages = parse_messages(data, name=name, sensitive=sensitive)
     return messages[0] if len(messages) == 1 else _merge(messages, name)
 
