@@ -24,6 +24,7 @@ def ingest(
     retry: Annotated[bool, typer.Option("--retry", help="Parse the failed messages again (after a fix).")] = False,
     message: Annotated[list[int] | None, typer.Option("--message", help="With --retry: only this message id.")] = None,
     output_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    screen: Annotated[bool, typer.Option(help="Screen the new travellers against the active lists right away.")] = True,
     db: DbOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -74,8 +75,28 @@ def ingest(
                 f"({counts['booking_versions']} versions)",
                 highlight=False,
             )
+        if screen and any(o.status in ("ingested", "reparsed") for o in outcomes):
+            _screen_arrivals(db, output_json)
         if any(not o.ok for o in outcomes):
             raise typer.Exit(3)
+
+
+def _screen_arrivals(db: str | None, output_json: bool) -> None:
+    from tekser.cli.alerts import screening_service
+    from tekser.errors import NotFound
+
+    try:
+        summary = screening_service(db).screen_arrivals()
+    except NotFound:
+        if not output_json:
+            console.print("[yellow]not screened:[/yellow] no active list version (tekser lists import); "
+                          "the travellers show as not screened")  # fmt: skip
+        return
+    if not output_json:
+        console.print(
+            f"screened {summary['screened']} new travellers on arrival: {summary['alerts']} new alerts",
+            highlight=False,
+        )
 
 
 def _show(outcomes: list[IngestOutcome], output_json: bool) -> None:

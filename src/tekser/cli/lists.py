@@ -116,6 +116,9 @@ def import_(
     accept_shrink: Annotated[bool, typer.Option(help="Accept a shrink beyond the limit (needs --reason).")] = False,
     reason: Annotated[str | None, typer.Option(help="Why a check is overridden.")] = None,
     by: ByOption = None,
+    rescreen: Annotated[
+        bool, typer.Option(help="Screen each new version's changes against the stored subjects right away.")
+    ] = True,
     output_json: JsonOption = False,
     db: DbOption = None,
     debug: DebugOption = False,
@@ -141,8 +144,30 @@ def import_(
             console.print_json(json.dumps([_outcome_dict(o) for o in outcomes]))
         else:
             _print_outcomes(outcomes)
+        if rescreen:
+            _rescreen({o.list_id for o in outcomes if o.status == "imported" and o.list_id}, db, output_json)
         if not all(o.ok for o in outcomes):
             raise typer.Exit(3)
+
+
+def _rescreen(list_ids: set[str], db: str | None, output_json: bool) -> None:
+    """A new list version triggers screening of its difference against the stored subjects."""
+    if not list_ids:
+        return
+    from tekser.cli.alerts import screening_service
+
+    service = screening_service(db)
+    if not service.store.subject_ids():
+        return
+    for list_id in sorted(list_ids):
+        summary = service.rescreen(list_id)
+        if not output_json:
+            console.print(
+                f"rescreened {summary['version']}: {summary.get('added')} added and {summary.get('changed')} changed "
+                f"entries against {summary.get('subjects_compared', summary.get('screened'))} subjects: "
+                f"{summary['alerts']} new alerts",
+                highlight=False,
+            )
 
 
 def _version_dict(version: ListVersion, policy: Policy) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from tekser import __version__
-from tekser.cli import lists, lists_transfer, simulate  # noqa: F401  (lists_transfer adds update/export to `lists`)
+from tekser.cli import alerts, lists, lists_transfer, simulate  # noqa: F401  (lists_transfer adds update/export to `lists`)
 from tekser.cli.common import DbOption, DebugOption, console, handled, settings
 from tekser.cli.ingest import ingest
 from tekser.cli.parse import parse
@@ -23,6 +23,9 @@ app.command("screen")(screen)
 app.command("parse")(parse)
 app.command("ingest")(ingest)
 app.add_typer(simulate.app, name="simulate")
+app.add_typer(alerts.app, name="alerts")
+app.command("rescreen")(alerts.rescreen)
+app.command("screening-status")(alerts.screening_status)
 db_app = typer.Typer(help="Database: create or upgrade the schema, show where it is.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
-from tekser.cli.common import DbOption, DebugOption, errors, fail, handled, settings
+from tekser.cli.common import DbOption, DebugOption, console, errors, fail, handled, settings
 from tekser.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -30,6 +30,18 @@ def screen(
     top: Annotated[int | None, typer.Option(help="Report the N best candidates, also below the threshold.")] = None,
     workers: Annotated[int, typer.Option(help="Processes (default: every core).")] = 0,
     only: Annotated[list[str] | None, typer.Option("--list", help="Only these lists (with --db).")] = None,
+    stored: Annotated[
+        bool, typer.Option("--stored", help="Screen the stored travellers (and customers) as a resumable batch.")
+    ] = False,
+    flights: Annotated[
+        str | None, typer.Option(help="With --stored: only travellers of flights departing FROM..TO (YYYY-MM-DD).")
+    ] = None,
+    store: Annotated[
+        bool, typer.Option("--store", help="Keep the input's subjects as customers, screened as a resumable batch.")
+    ] = False,
+    fresh: Annotated[
+        bool, typer.Option(help="With --stored/--store: start the batch again from the beginning.")
+    ] = False,
     db: DbOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -40,6 +52,9 @@ def screen(
     document_country, document_type, birth_place, schema (Person or Organization).
     """
     with handled(debug):
+        if stored or store or flights:
+            _batch(db, input_path if store else None, flights, fresh)
+            return
         from tekser.ingest.subjects import read_subjects
         from tekser.matching.config import MatchConfig
         from tekser.services.screening import screener_from_files, screener_from_store
@@ -92,3 +107,62 @@ def screen(
             errors.print(f"policy: {line}", highlight=False)
         if rejected:
             raise typer.Exit(2)
+
+
+def _batch(db: str | None, customers: str | None, flights: str | None, fresh: bool) -> None:
+    """Resumable batch screening with alerts kept in the database."""
+    import hashlib
+    from datetime import UTC, datetime, timedelta
+
+    from tekser.cli.alerts import screening_service
+    from tekser.domain.alerts import subject_fingerprint
+    from tekser.ingest.subjects import read_subjects
+    from tekser.services.screening_service import subject_data, subject_keys
+
+    service = screening_service(db)
+    if customers is not None:
+        if customers == "-":
+            fail("--store needs --input FILE (a batch must be re-readable to resume)", 2)
+        path = Path(customers)
+        now = datetime.now(UTC)
+        rows, rejected = [], 0
+        for item in read_subjects(path.read_text(encoding="utf-8").splitlines()):
+            if isinstance(item, InvalidInput):
+                rejected += 1
+                errors.print(f"rejected: {item}", highlight=False)
+                continue
+            fingerprint = subject_fingerprint(
+                item.name, item.birth_date.text if item.birth_date else None, item.document
+            )
+            data = subject_data(item)
+            rows.append(
+                (
+                    "customer",
+                    item.id,
+                    fingerprint,
+                    item.name,
+                    data,
+                    now,
+                    now + timedelta(days=5 * 365),
+                    subject_keys(item),
+                )
+            )
+        ids = service.store.add_subjects(rows)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+        selection = f"customers {path.name} {digest}"
+    else:
+        service.register_travellers()
+        if flights:
+            first, _, last = flights.partition("..")
+            ids = service.store.subjects_of_flights(first, last or first)  # type: ignore[attr-defined]
+            selection = f"flights {first}..{last or first}"
+        else:
+            ids = service.store.subject_ids(alive_at=datetime.now(UTC))
+            selection = f"stored subjects up to #{max(ids) if ids else 0}"
+        rejected = 0
+    summary = service.batch(selection, ids, fresh=fresh)
+    summary["subjects_selected"] = len(ids)
+    summary["rejected"] = rejected
+    console.print_json(json.dumps(summary))
+    if rejected:
+        raise typer.Exit(2)

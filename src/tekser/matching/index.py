@@ -59,12 +59,15 @@ def _indexable(entry: ListEntry) -> list[Name]:
 
 
 class ListIndex:
-    def __init__(self, entries: list[ListEntry], records: list[NameRecord], excluded: int) -> None:
+    def __init__(
+        self, entries: list[ListEntry], records: list[NameRecord], excluded: int, weights: TokenWeights | None = None
+    ) -> None:
         started = time.perf_counter()
         self.entries = entries
         self.records = records
         self.excluded = excluded
-        self.weights = TokenWeights.from_documents(
+        # a small index (a list's changed entries) borrows the weights of the whole lists
+        self.weights = weights or TokenWeights.from_documents(
             [f for t in r.analyzed.tokens if not t.optional for f in t.forms] for r in records
         )
         self.prepared = [prepare(r.analyzed, self.weights) for r in records]
@@ -103,7 +106,9 @@ class ListIndex:
         self.seconds = time.perf_counter() - started
 
     @classmethod
-    def build(cls, entries: Iterable[ListEntry], policy: Policy | None = None) -> ListIndex:
+    def build(
+        cls, entries: Iterable[ListEntry], policy: Policy | None = None, weights: TokenWeights | None = None
+    ) -> ListIndex:
         kept: list[ListEntry] = []
         records: list[NameRecord] = []
         excluded = 0
@@ -124,7 +129,7 @@ class ListIndex:
                     continue
                 seen.add(signature)
                 records.append(NameRecord(position, name, analyzed))
-        return cls(kept, records, excluded)
+        return cls(kept, records, excluded, weights)
 
     def _token_postings(self, token: Token) -> npt.NDArray[np.int32] | None:
         """Records sharing any key with a part; remembered, since the same parts come back often."""

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -221,4 +222,115 @@ booking_versions = Table(
     Column("cancelled", Boolean, nullable=False),
     Column("data", Text, nullable=False),  # canonical JSON of the Booking
     UniqueConstraint("booking_id", "number", name="uq_booking_versions_number"),
+)
+
+# --- screening: subjects, their blocking keys, what they were screened against, alerts ---------
+
+screen_subjects = Table(
+    "screen_subjects",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("origin", String(16), nullable=False),  # traveller | customer | iapi
+    Column("origin_id", String(64), nullable=False),  # travellers.id, customer id, ...
+    Column("fingerprint", String(32), nullable=False),  # same person across messages
+    Column("name", Text, nullable=False),
+    Column("data", Text, nullable=False),  # canonical JSON of the screened Subject fields
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),  # retention
+    UniqueConstraint("origin", "origin_id", name="uq_screen_subjects_origin"),
+    Index("ix_screen_subjects_fingerprint", "fingerprint"),
+)
+
+subject_keys = Table(
+    "subject_keys",
+    metadata,
+    Column("key", String(128), nullable=False),
+    Column("subject_id", Integer, ForeignKey("screen_subjects.id"), nullable=False),
+    Index("ix_subject_keys_key", "key"),
+)
+
+screenings = Table(
+    "screenings",
+    metadata,
+    Column("subject_id", Integer, ForeignKey("screen_subjects.id"), primary_key=True),
+    Column("list_id", String(64), primary_key=True),
+    Column("version_id", Integer, ForeignKey("list_versions.id"), nullable=False),
+    Column("screened_at", DateTime(timezone=True), nullable=False),
+)
+
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("subject_id", Integer, ForeignKey("screen_subjects.id"), nullable=False),
+    Column("entry_key", String(255), nullable=False),
+    Column("list_id", String(64), nullable=False),
+    Column("version_id", Integer, ForeignKey("list_versions.id"), nullable=False),
+    Column("entry_hash", String(64), nullable=False),
+    Column("evidence_hash", String(64), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("priority", Float, nullable=False),
+    Column("cause", String(255), nullable=False),
+    Column("status", String(24), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("evidence", Text, nullable=False),  # frozen: subject, entry as of its version, algorithm, features
+    UniqueConstraint("subject_id", "entry_key", "evidence_hash", name="uq_alerts_identity"),
+    Index("ix_alerts_status", "status"),
+)
+
+alert_outcomes = Table(
+    "alert_outcomes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("alert_id", Integer, ForeignKey("alerts.id"), nullable=False),
+    Column("outcome", String(32), nullable=False),
+    Column("recorded_by", String(128), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+pair_confirmations = Table(
+    "pair_confirmations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("fingerprint", String(32), nullable=False),
+    Column("entry_key", String(255), nullable=False),
+    Column("alert_id", Integer, ForeignKey("alerts.id")),
+    Column("confirmed_by", String(128), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_pair_confirmations_pair", "fingerprint", "entry_key"),
+)
+
+batch_runs = Table(
+    "batch_runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("selection", String(255), nullable=False),  # what is screened: "flights 2026-11-20..2026-11-21" ...
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("screened", Integer, nullable=False),
+    Column("alerts", Integer, nullable=False),
+    UniqueConstraint("selection", name="uq_batch_runs_selection"),
+)
+
+batch_items = Table(
+    "batch_items",
+    metadata,
+    Column("run_id", Integer, ForeignKey("batch_runs.id"), primary_key=True),
+    Column("subject_id", Integer, ForeignKey("screen_subjects.id"), primary_key=True),
+)
+
+iapi_exchanges = Table(
+    "iapi_exchanges",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("direction", String(8), nullable=False),  # in | out
+    Column("kind", String(16), nullable=False),  # request | response | unsolicited
+    Column("flight", String(32)),
+    Column("fingerprint", String(32)),
+    Column("passenger_ref", String(64)),
+    Column("directive", String(4)),
+    Column("content", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
 )

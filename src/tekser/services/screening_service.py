@@ -1,0 +1,352 @@
+"""Screening as a service: arrivals, rescreening on list changes, resumable batches, outcomes.
+
+- **Arrival**: every stored traveller becomes a screening subject (with its blocking keys and a
+  retention date) and is screened against the active list versions under the deployment policy.
+  A hit becomes an alert with its evidence frozen; the same subject, entry and evidence never
+  make a second alert.
+- **Rescreening**: a new list version is compared with its predecessor; only the added and
+  changed entries are screened, against the stored subjects that share a blocking key with them,
+  and each new alert records the list change that produced it. Subjects screened against the
+  predecessor then stand screened against the new version; any other subject shows as not
+  screened, never as clear.
+- **Batch**: a named selection is screened subject by subject, each in one transaction with its
+  alerts and its "done" mark, so a run killed at any point resumes where it stopped and ends with
+  exactly the alerts of an uninterrupted run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from pydantic import TypeAdapter
+
+from tekser.domain.alerts import NewAlert, Outcome, evidence_hash, subject_fingerprint
+from tekser.domain.policy import Policy
+from tekser.domain.serialization import content_hash, entry_json, entry_to_dict
+from tekser.domain.subjects import Subject, parse_birth_date
+from tekser.domain.travel import Traveller
+from tekser.domain.watchlists import EntityKind, ListEntry, ListVersion
+from tekser.errors import InvalidInput, NotFound
+from tekser.matching.config import MatchConfig
+from tekser.matching.index import ListIndex, concatenated_key, token_keys
+from tekser.matching.screener import Match, Screener
+from tekser.names.parts import analyze
+from tekser.services.ports import WatchlistStore
+
+_TRAVELLER = TypeAdapter(Traveller)
+
+
+class ScreeningStore(Protocol):  # implemented by tekser.storage.screening.SqlScreeningStore
+    def unregistered_travellers(self, limit: int = ...) -> list[tuple[int, str, datetime]]: ...
+    def add_subjects(self, rows: list[Any]) -> list[int]: ...
+    def subjects(self, ids: Iterable[int]) -> list[Any]: ...
+    def subjects_with_keys(self, keys: Iterable[str], alive_at: datetime) -> list[int]: ...
+    def subject_ids(self, origin: str | None = ..., alive_at: datetime | None = ...) -> list[int]: ...
+    def record_screening(
+        self, subject_id: int, versions: dict[str, int], new: list[Any], at: datetime, batch_run: int | None = ...
+    ) -> int: ...
+    def advance_screenings(self, list_id: str, from_version: int, to_version: int, at: datetime) -> int: ...
+    def unscreened_counts(self, active: dict[str, int], alive_at: datetime) -> dict[str, int]: ...
+    def add_outcome(self, alert_id: int, outcome: str, by: str, note: str, at: datetime) -> None: ...
+    def start_batch(self, selection: str, at: datetime) -> tuple[int, set[int]]: ...
+    def finish_batch(self, run: int, at: datetime) -> dict[str, Any]: ...
+
+
+def subject_data(subject: Subject) -> dict[str, Any]:
+    """The screened facts of a subject, as frozen in an alert's evidence."""
+    data: dict[str, Any] = {"name": subject.name}
+    for field in (
+        "family_name",
+        "nationality",
+        "gender",
+        "document",
+        "document_country",
+        "document_type",
+        "birth_place",
+    ):
+        value = getattr(subject, field)
+        if value:
+            data[field] = value
+    if subject.birth_date is not None:
+        data["birth_date"] = subject.birth_date.text
+    if subject.kind is not None:
+        data["schema"] = str(subject.kind)
+    return data
+
+
+def subject_from_data(subject_id: str, data: dict[str, Any]) -> Subject:
+    return Subject(
+        id=subject_id,
+        name=data["name"],
+        kind=EntityKind(data["schema"]) if data.get("schema") else None,
+        family_name=data.get("family_name"),
+        birth_date=parse_birth_date(data["birth_date"]) if data.get("birth_date") else None,
+        nationality=data.get("nationality"),
+        gender=data.get("gender"),
+        document=data.get("document"),
+        document_country=data.get("document_country"),
+        document_type=data.get("document_type"),
+        birth_place=data.get("birth_place"),
+    )
+
+
+def subject_from_traveller(traveller: Traveller, subject_id: str) -> Subject | None:
+    """A traveller as a screening subject; None when the name is missing (insufficient data)."""
+    name = traveller.name
+    if not name:
+        return None
+    document = traveller.documents[0] if traveller.documents else None
+    gender = {"M": "male", "F": "female"}.get((traveller.gender or "").upper())
+    nationality = traveller.nationality if traveller.nationality and len(traveller.nationality) == 2 else None
+    issuing = (
+        document.issuing_country
+        if document and document.issuing_country and len(document.issuing_country) == 2
+        else None
+    )
+    return Subject(
+        id=subject_id,
+        name=name,
+        kind=EntityKind.PERSON,
+        family_name=traveller.surname,
+        birth_date=parse_birth_date(traveller.birth_date.isoformat()) if traveller.birth_date else None,
+        nationality=nationality,
+        gender=gender,
+        document=document.number if document else None,
+        document_country=issuing,
+        birth_place=traveller.birth_place,
+    )
+
+
+def subject_keys(subject: Subject) -> set[str]:
+    """The blocking keys under which a subject is found again when a list changes."""
+    organization = subject.kind is not None and subject.kind is not EntityKind.PERSON
+    analyzed = analyze(subject.name, organization=organization)
+    keys: set[str] = set()
+    for token in analyzed.tokens:
+        if not token.optional:
+            keys.update(token_keys(token))
+    joined = concatenated_key(analyzed)
+    if joined:
+        keys.add(joined)
+    return keys
+
+
+@dataclass(slots=True)
+class _Active:
+    signature: tuple[tuple[str, int], ...]
+    versions: dict[str, ListVersion]
+    screener: Screener
+    entries: dict[str, ListEntry]
+
+
+class ScreeningService:
+    def __init__(
+        self,
+        watchlists: WatchlistStore,
+        store: ScreeningStore,
+        config: MatchConfig | None = None,
+        retention: timedelta = timedelta(days=183),
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.watchlists = watchlists
+        self.store = store
+        self.config = config or MatchConfig()
+        self.retention = retention
+        self.clock = clock
+        self._active: _Active | None = None
+
+    # --- the active lists ---------------------------------------------------------------------
+
+    def active(self) -> _Active:
+        versions = {v.list_id: v for v in self.watchlists.active_versions()}
+        events = self.watchlists.policy_events()
+        signature = (*sorted((k, v.id) for k, v in versions.items()), ("policy", len(events)))
+        if self._active is None or self._active.signature != signature:
+            if not versions:
+                raise NotFound("no active list version to screen against: import lists first (tekser lists import)")
+            policy = Policy(tuple(events))
+            entries = [e for v in versions.values() for e in self.watchlists.entries(v.id)]
+            screener = Screener.from_entries(
+                entries,
+                self.config,
+                policy=policy,
+                versions={k: f"{v.label} ({v.content_hash[:12]})" for k, v in versions.items()},
+            )
+            self._active = _Active(signature, versions, screener, {e.key: e for e in screener.index.entries})
+        return self._active
+
+    # --- alerts from matches ------------------------------------------------------------------------
+
+    def _new_alerts(
+        self, subject: Subject, matches: Iterable[Match], active: _Active, screener: Screener, cause: str
+    ) -> list[NewAlert]:
+        data = subject_data(subject)
+        found = []
+        for match in matches:
+            if not match.alert:
+                continue
+            entry = active.entries.get(match.key) or next(e for e in screener.index.entries if e.key == match.key)
+            version = active.versions[entry.list_id]
+            entry_hash = content_hash(entry_json(entry))
+            features = [dict(e) for e in match.explanation if e.get("feature") != "summary"]
+            found.append(
+                NewAlert(
+                    entry_key=match.key,
+                    list_id=entry.list_id,
+                    version_id=version.id,
+                    entry_hash=entry_hash,
+                    evidence_hash=evidence_hash(data, entry_hash, features),
+                    score=match.score,
+                    priority=match.priority,
+                    cause=cause,
+                    evidence={
+                        "subject": data,
+                        "entry": entry_to_dict(entry),
+                        "entry_hash": entry_hash,
+                        "list_version": version.label,
+                        "list_content_hash": version.content_hash,
+                        "algorithm": screener.algorithm,
+                        "config": self.config.model_dump(),
+                        "score": match.score,
+                        "priority": match.priority,
+                        "matched_name": match.matched_name,
+                        "features": features,
+                        "policy": screener.policy.describe(entry.list_id) if screener.policy else [],
+                    },
+                )
+            )
+        return found
+
+    # --- arrivals -------------------------------------------------------------------------------------
+
+    def register_travellers(self) -> list[int]:
+        rows = []
+        for traveller_id, data, received in self.store.unregistered_travellers():
+            traveller = _TRAVELLER.validate_json(data)
+            subject = subject_from_traveller(traveller, str(traveller_id))
+            if subject is None:
+                continue  # no name: nothing to screen (reported by the parser as a finding)
+            document = traveller.documents[0].number if traveller.documents else None
+            rows.append(
+                (
+                    "traveller",
+                    str(traveller_id),
+                    subject_fingerprint(
+                        subject.name, traveller.birth_date.isoformat() if traveller.birth_date else None, document
+                    ),
+                    subject.name,
+                    subject_data(subject),
+                    received,
+                    received + self.retention,
+                    subject_keys(subject),
+                )
+            )
+        return self.store.add_subjects(rows)
+
+    def screen_subjects(self, subject_ids: Iterable[int], cause: str, batch_run: int | None = None) -> dict[str, int]:
+        active = self.active()
+        screener = active.screener
+        versions = {k: v.id for k, v in active.versions.items()}
+        screened = alerts = 0
+        for stored in self.store.subjects(subject_ids):
+            subject = subject_from_data(str(stored.id), stored.data)
+            result = screener.screen(subject)
+            new = self._new_alerts(subject, result.matches, active, screener, cause)
+            alerts += self.store.record_screening(stored.id, versions, new, self.clock(), batch_run)
+            screened += 1
+        return {"screened": screened, "alerts": alerts}
+
+    def screen_arrivals(self) -> dict[str, int]:
+        """Register and screen every traveller not yet screened."""
+        registered = self.register_travellers()
+        result = self.screen_subjects(registered, "arrival")
+        return {"registered": len(registered), **result}
+
+    # --- rescreening on a list change -------------------------------------------------------------
+
+    def rescreen(self, list_id: str) -> dict[str, Any]:
+        """Screen the difference between a list's active version and its predecessor."""
+        active = self.active()
+        version = active.versions.get(list_id)
+        if version is None:
+            raise NotFound(f"list {list_id!r} has no active version")
+        if version.previous_id is None:
+            # a first version: every stored subject is screened against it (nothing to diff against)
+            ids = self.store.subject_ids(alive_at=self.clock())
+            result = self.screen_subjects(ids, f"first version {version.label}")
+            return {"list": list_id, "version": version.label, "added": None, "changed": None, **result}
+        old = self.watchlists.entry_hashes(version.previous_id)
+        new = self.watchlists.entry_hashes(version.id)
+        added = sorted(k for k in new if k not in old)
+        changed = sorted(k for k in new if k in old and old[k] != new[k])
+        delta_entries = [active.entries[k] for k in (*added, *changed) if k in active.entries]
+        alerts = screened = 0
+        if delta_entries:
+            index = ListIndex.build(delta_entries, None, weights=active.screener.index.weights)
+            delta = Screener(index, self.config, versions=active.screener.versions, policy=active.screener.policy)
+            keys: set[str] = set()
+            for record in index.records:
+                for token in record.analyzed.tokens:
+                    if not token.optional:
+                        keys.update(token_keys(token))
+                joined = concatenated_key(record.analyzed)
+                if joined:
+                    keys.add(joined)
+            candidates = self.store.subjects_with_keys(keys, self.clock())
+            added_set = set(added)
+            for stored in self.store.subjects(candidates):
+                subject = subject_from_data(str(stored.id), stored.data)
+                matches = [m for m in delta.screen(subject).matches if m.alert]
+                new_alerts = []
+                for match in matches:
+                    change = "added" if match.key in added_set else "changed"
+                    new_alerts += self._new_alerts(
+                        subject, [match], active, delta, f"rescreen {version.label} ({change})"
+                    )
+                alerts += self.store.record_screening(stored.id, {}, new_alerts, self.clock())
+                screened += 1
+        previous = self.watchlists.version(version.previous_id)
+        advanced = self.store.advance_screenings(list_id, previous.id, version.id, self.clock())
+        return {
+            "list": list_id,
+            "version": version.label,
+            "previous": previous.label,
+            "added": len(added),
+            "changed": len(changed),
+            "subjects_compared": screened,
+            "alerts": alerts,
+            "subjects_now_screened_against_new_version": advanced,
+        }
+
+    # --- batches ------------------------------------------------------------------------------------
+
+    def batch(self, selection: str, subject_ids: list[int], fresh: bool = False) -> dict[str, Any]:
+        """Screen a named selection; killed and run again, it resumes and ends with the same alerts."""
+        if fresh:
+            self.store.forget_batch(selection)  # type: ignore[attr-defined]
+        run, done = self.store.start_batch(selection, self.clock())
+        todo = [i for i in subject_ids if i not in done]
+        self.screen_subjects(todo, f"batch {selection}", batch_run=run)
+        return self.store.finish_batch(run, self.clock())
+
+    # --- status and outcomes -----------------------------------------------------------------------
+
+    def status(self) -> dict[str, Any]:
+        active = {v.list_id: v.id for v in self.watchlists.active_versions()}
+        return {
+            "subjects": len(self.store.subject_ids(alive_at=self.clock())),
+            "not_screened_against_active_version": self.store.unscreened_counts(active, self.clock()),
+        }
+
+    def record_outcome(self, alert_id: int, outcome: str, by: str, note: str) -> None:
+        try:
+            value = Outcome(outcome)
+        except ValueError:
+            known = ", ".join(o.value for o in Outcome)
+            raise InvalidInput(f"unknown outcome {outcome!r} (known: {known})") from None
+        if not by.strip():
+            raise InvalidInput("an outcome needs the person recording it (--by)")
+        self.store.add_outcome(alert_id, str(value), by, note, self.clock())

@@ -1,0 +1,433 @@
+"""SQL storage for screening: subjects and their keys, screenings, alerts, outcomes, confirmations, batches."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, and_, delete, func, insert, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+
+from tekser.domain.alerts import Alert, NewAlert
+from tekser.errors import NotFound
+from tekser.storage.tables import (
+    alert_outcomes,
+    alerts,
+    batch_items,
+    batch_runs,
+    iapi_exchanges,
+    pair_confirmations,
+    screen_subjects,
+    screenings,
+    subject_keys,
+    travel_messages,
+    travellers,
+)
+
+_CHUNK = 500
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSubject:
+    id: int
+    origin: str
+    origin_id: str
+    fingerprint: str
+    name: str
+    data: dict[str, Any]
+
+
+class SqlScreeningStore:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    # --- subjects -------------------------------------------------------------------------------
+
+    def unregistered_travellers(self, limit: int = 100_000) -> list[tuple[int, str, datetime]]:
+        """(traveller id, traveller JSON, received at) of travellers not yet registered for screening."""
+        registered = select(screen_subjects.c.origin_id).where(screen_subjects.c.origin == "traveller")
+        query = (
+            select(travellers.c.id, travellers.c.data, travel_messages.c.received_at)
+            .join(travel_messages, travel_messages.c.id == travellers.c.message_id)
+            .where(func.cast(travellers.c.id, screen_subjects.c.origin_id.type).not_in(registered))
+            .order_by(travellers.c.id)
+            .limit(limit)
+        )
+        with self.engine.connect() as connection:
+            return [
+                (int(r.id), str(r.data), _utc(r.received_at) or datetime.now(UTC)) for r in connection.execute(query)
+            ]
+
+    def add_subjects(
+        self, rows: list[tuple[str, str, str, str, dict[str, Any], datetime, datetime, set[str]]]
+    ) -> list[int]:
+        """Register subjects with their blocking keys: (origin, origin id, fingerprint, name, data,
+        created, expires, keys). An already registered (origin, origin id) returns its existing id."""
+        ids: list[int] = []
+        with self.engine.begin() as connection:
+            for origin, origin_id, fingerprint, name, data, created, expires, keys in rows:
+                found = connection.execute(
+                    select(screen_subjects.c.id).where(
+                        screen_subjects.c.origin == origin, screen_subjects.c.origin_id == origin_id
+                    )
+                ).scalar_one_or_none()
+                if found is not None:
+                    ids.append(int(found))
+                    continue
+                subject_id = int(
+                    connection.execute(
+                        insert(screen_subjects)
+                        .values(
+                            origin=origin,
+                            origin_id=origin_id,
+                            fingerprint=fingerprint,
+                            name=name,
+                            data=json.dumps(data, sort_keys=True),
+                            created_at=created,
+                            expires_at=expires,
+                        )
+                        .returning(screen_subjects.c.id)
+                    ).scalar_one()
+                )
+                if keys:
+                    connection.execute(insert(subject_keys), [{"key": k, "subject_id": subject_id} for k in keys])
+                ids.append(subject_id)
+        return ids
+
+    def subjects(self, ids: Iterable[int]) -> list[StoredSubject]:
+        wanted = list(ids)
+        found: dict[int, StoredSubject] = {}
+        with self.engine.connect() as connection:
+            for start in range(0, len(wanted), _CHUNK):
+                chunk = wanted[start : start + _CHUNK]
+                for row in connection.execute(select(screen_subjects).where(screen_subjects.c.id.in_(chunk))):
+                    found[row.id] = StoredSubject(
+                        row.id, row.origin, row.origin_id, row.fingerprint, row.name, json.loads(row.data)
+                    )
+        return [found[i] for i in wanted if i in found]
+
+    def subjects_with_keys(self, keys: Iterable[str], alive_at: datetime) -> list[int]:
+        """Subjects within retention that share any blocking key."""
+        wanted = list(dict.fromkeys(keys))
+        found: set[int] = set()
+        with self.engine.connect() as connection:
+            for start in range(0, len(wanted), _CHUNK):
+                chunk = wanted[start : start + _CHUNK]
+                query = (
+                    select(subject_keys.c.subject_id)
+                    .join(screen_subjects, screen_subjects.c.id == subject_keys.c.subject_id)
+                    .where(subject_keys.c.key.in_(chunk), screen_subjects.c.expires_at > alive_at)
+                    .distinct()
+                )
+                found.update(int(r.subject_id) for r in connection.execute(query))
+        return sorted(found)
+
+    def subject_ids(self, origin: str | None = None, alive_at: datetime | None = None) -> list[int]:
+        query = select(screen_subjects.c.id).order_by(screen_subjects.c.id)
+        if origin:
+            query = query.where(screen_subjects.c.origin == origin)
+        if alive_at:
+            query = query.where(screen_subjects.c.expires_at > alive_at)
+        with self.engine.connect() as connection:
+            return [int(r.id) for r in connection.execute(query)]
+
+    def subjects_of_flights(self, departure_from: str, departure_to: str) -> list[int]:
+        """Registered travellers of flights departing between two dates (YYYY-MM-DD, inclusive)."""
+        from tekser.storage.tables import flights
+
+        query = (
+            select(screen_subjects.c.id)
+            .join(
+                travellers, func.cast(travellers.c.id, screen_subjects.c.origin_id.type) == screen_subjects.c.origin_id
+            )
+            .join(flights, flights.c.id == travellers.c.flight_id)
+            .where(
+                screen_subjects.c.origin == "traveller",
+                flights.c.departure_date >= departure_from,
+                flights.c.departure_date <= departure_to,
+            )
+            .order_by(screen_subjects.c.id)
+        )
+        with self.engine.connect() as connection:
+            return [int(r.id) for r in connection.execute(query)]
+
+    # --- screening results ------------------------------------------------------------------------
+
+    def _insert_alerts(self, connection: Connection, subject_id: int, new: list[NewAlert], at: datetime) -> int:
+        created = 0
+        fingerprint = connection.execute(
+            select(screen_subjects.c.fingerprint).where(screen_subjects.c.id == subject_id)
+        ).scalar_one()
+        for alert in new:
+            # the same person (one traveller in the API and the PNR), entry and evidence: one alert
+            exists = connection.execute(
+                select(alerts.c.id)
+                .join(screen_subjects, screen_subjects.c.id == alerts.c.subject_id)
+                .where(
+                    screen_subjects.c.fingerprint == fingerprint,
+                    alerts.c.entry_key == alert.entry_key,
+                    alerts.c.evidence_hash == alert.evidence_hash,
+                )
+            ).first()
+            if exists is not None:
+                continue  # the same subject, entry and evidence never make a second alert
+            connection.execute(
+                insert(alerts).values(
+                    subject_id=subject_id,
+                    entry_key=alert.entry_key,
+                    list_id=alert.list_id,
+                    version_id=alert.version_id,
+                    entry_hash=alert.entry_hash,
+                    evidence_hash=alert.evidence_hash,
+                    score=alert.score,
+                    priority=alert.priority,
+                    cause=alert.cause,
+                    status="new",
+                    created_at=at,
+                    evidence=json.dumps(alert.evidence, sort_keys=True, ensure_ascii=False),
+                )
+            )
+            created += 1
+        return created
+
+    def record_screening(
+        self,
+        subject_id: int,
+        versions: dict[str, int],
+        new: list[NewAlert],
+        at: datetime,
+        batch_run: int | None = None,
+    ) -> int:
+        """Alerts, the versions screened against, and (in a batch) the item done: one transaction."""
+        with self.engine.begin() as connection:
+            created = self._insert_alerts(connection, subject_id, new, at)
+            for list_id, version_id in versions.items():
+                updated = connection.execute(
+                    update(screenings)
+                    .where(screenings.c.subject_id == subject_id, screenings.c.list_id == list_id)
+                    .values(version_id=version_id, screened_at=at)
+                )
+                if updated.rowcount == 0:
+                    connection.execute(
+                        insert(screenings).values(
+                            subject_id=subject_id, list_id=list_id, version_id=version_id, screened_at=at
+                        )
+                    )
+            if batch_run is not None:
+                connection.execute(insert(batch_items).values(run_id=batch_run, subject_id=subject_id))
+                connection.execute(
+                    update(batch_runs)
+                    .where(batch_runs.c.id == batch_run)
+                    .values(screened=batch_runs.c.screened + 1, alerts=batch_runs.c.alerts + created)
+                )
+        return created
+
+    def advance_screenings(self, list_id: str, from_version: int, to_version: int, at: datetime) -> int:
+        """After a delta rescreen: subjects screened against the previous version now stand screened
+        against the new one (the entries that did not change were already compared)."""
+        with self.engine.begin() as connection:
+            result = connection.execute(
+                update(screenings)
+                .where(screenings.c.list_id == list_id, screenings.c.version_id == from_version)
+                .values(version_id=to_version, screened_at=at)
+            )
+        return int(result.rowcount or 0)
+
+    def unscreened_counts(self, active: dict[str, int], alive_at: datetime) -> dict[str, int]:
+        """Per list: subjects within retention not screened against its active version."""
+        result = {}
+        with self.engine.connect() as connection:
+            alive = connection.execute(
+                select(func.count()).select_from(screen_subjects).where(screen_subjects.c.expires_at > alive_at)
+            ).scalar_one()
+            for list_id, version_id in active.items():
+                current = connection.execute(
+                    select(func.count())
+                    .select_from(screenings.join(screen_subjects, screen_subjects.c.id == screenings.c.subject_id))
+                    .where(
+                        screenings.c.list_id == list_id,
+                        screenings.c.version_id == version_id,
+                        screen_subjects.c.expires_at > alive_at,
+                    )
+                ).scalar_one()
+                result[list_id] = int(alive) - int(current)
+        return result
+
+    # --- alerts -------------------------------------------------------------------------------------
+
+    def _alert(self, row: Any, label: str) -> Alert:
+        return Alert(
+            id=row.id,
+            subject_id=row.subject_id,
+            entry_key=row.entry_key,
+            list_id=row.list_id,
+            version_id=row.version_id,
+            version_label=label,
+            entry_hash=row.entry_hash,
+            evidence_hash=row.evidence_hash,
+            score=row.score,
+            priority=row.priority,
+            cause=row.cause,
+            status=row.status,
+            created_at=_utc(row.created_at) or datetime.now(UTC),
+            evidence=json.loads(row.evidence),
+        )
+
+    def alerts(self, status: str | None = None, subject_id: int | None = None, limit: int = 1000) -> list[Alert]:
+        query = select(alerts).order_by(alerts.c.priority.desc(), alerts.c.id).limit(limit)
+        if status:
+            query = query.where(alerts.c.status == status)
+        if subject_id is not None:
+            query = query.where(alerts.c.subject_id == subject_id)
+        with self.engine.connect() as connection:
+            return [
+                self._alert(r, str(json.loads(r.evidence).get("list_version", ""))) for r in connection.execute(query)
+            ]
+
+    def alert(self, alert_id: int) -> Alert:
+        with self.engine.connect() as connection:
+            row = connection.execute(select(alerts).where(alerts.c.id == alert_id)).first()
+        if row is None:
+            raise NotFound(f"no alert #{alert_id}")
+        return self._alert(row, str(json.loads(row.evidence).get("list_version", "")))
+
+    def alert_count(self) -> int:
+        with self.engine.connect() as connection:
+            return int(connection.execute(select(func.count()).select_from(alerts)).scalar_one())
+
+    def add_outcome(self, alert_id: int, outcome: str, by: str, note: str, at: datetime) -> None:
+        self.alert(alert_id)
+        with self.engine.begin() as connection:
+            connection.execute(
+                insert(alert_outcomes).values(alert_id=alert_id, outcome=outcome, recorded_by=by, note=note, at=at)
+            )
+
+    def outcomes(self, alert_id: int) -> list[dict[str, Any]]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(alert_outcomes).where(alert_outcomes.c.alert_id == alert_id).order_by(alert_outcomes.c.id)
+            )
+            return [
+                {"outcome": r.outcome, "by": r.recorded_by, "note": r.note, "at": (_utc(r.at) or r.at).isoformat()}
+                for r in rows
+            ]
+
+    def add_confirmation(
+        self, fingerprint: str, entry_key: str, alert_id: int | None, by: str, reason: str, at: datetime
+    ) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(
+                insert(pair_confirmations).values(
+                    fingerprint=fingerprint,
+                    entry_key=entry_key,
+                    alert_id=alert_id,
+                    confirmed_by=by,
+                    reason=reason,
+                    at=at,
+                )
+            )
+
+    def confirmed(self, fingerprint: str, entry_keys: Iterable[str]) -> set[str]:
+        keys = list(entry_keys)
+        if not keys:
+            return set()
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(pair_confirmations.c.entry_key).where(
+                    and_(pair_confirmations.c.fingerprint == fingerprint, pair_confirmations.c.entry_key.in_(keys))
+                )
+            )
+            return {r.entry_key for r in rows}
+
+    # --- batches -----------------------------------------------------------------------------------
+
+    def start_batch(self, selection: str, at: datetime) -> tuple[int, set[int]]:
+        """The run for a selection (resumed when it exists) and the subjects it already did."""
+        with self.engine.begin() as connection:
+            run = connection.execute(
+                select(batch_runs.c.id).where(batch_runs.c.selection == selection)
+            ).scalar_one_or_none()
+            if run is None:
+                try:
+                    run = connection.execute(
+                        insert(batch_runs)
+                        .values(selection=selection, started_at=at, screened=0, alerts=0)
+                        .returning(batch_runs.c.id)
+                    ).scalar_one()
+                except IntegrityError:  # pragma: no cover - a concurrent start of the same selection
+                    run = connection.execute(
+                        select(batch_runs.c.id).where(batch_runs.c.selection == selection)
+                    ).scalar_one()
+            done = {
+                int(r.subject_id)
+                for r in connection.execute(select(batch_items.c.subject_id).where(batch_items.c.run_id == run))
+            }
+        return int(run), done
+
+    def finish_batch(self, run: int, at: datetime) -> dict[str, Any]:
+        with self.engine.begin() as connection:
+            connection.execute(update(batch_runs).where(batch_runs.c.id == run).values(finished_at=at))
+            row = connection.execute(select(batch_runs).where(batch_runs.c.id == run)).one()
+        return {"run": run, "selection": row.selection, "screened": row.screened, "alerts": row.alerts}
+
+    def forget_batch(self, selection: str) -> None:
+        """Start a selection afresh (its alerts stay: they are deduplicated anyway)."""
+        with self.engine.begin() as connection:
+            run = connection.execute(
+                select(batch_runs.c.id).where(batch_runs.c.selection == selection)
+            ).scalar_one_or_none()
+            if run is not None:
+                connection.execute(delete(batch_items).where(batch_items.c.run_id == run))
+                connection.execute(delete(batch_runs).where(batch_runs.c.id == run))
+
+    # --- iAPI ----------------------------------------------------------------------------------------
+
+    def log_exchange(
+        self,
+        direction: str,
+        kind: str,
+        content: str,
+        at: datetime,
+        flight: str | None = None,
+        fingerprint: str | None = None,
+        passenger_ref: str | None = None,
+        directive: str | None = None,
+    ) -> int:
+        with self.engine.begin() as connection:
+            return int(
+                connection.execute(
+                    insert(iapi_exchanges)
+                    .values(
+                        direction=direction,
+                        kind=kind,
+                        content=content,
+                        at=at,
+                        flight=flight,
+                        fingerprint=fingerprint,
+                        passenger_ref=passenger_ref,
+                        directive=directive,
+                    )
+                    .returning(iapi_exchanges.c.id)
+                ).scalar_one()
+            )
+
+    def last_directive(self, fingerprint: str) -> tuple[str | None, str | None, str | None]:
+        """(directive, flight, passenger reference) last sent for a passenger."""
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                select(iapi_exchanges.c.directive, iapi_exchanges.c.flight, iapi_exchanges.c.passenger_ref)
+                .where(iapi_exchanges.c.fingerprint == fingerprint, iapi_exchanges.c.direction == "out")
+                .order_by(iapi_exchanges.c.id.desc())
+                .limit(1)
+            ).first()
+        return (row.directive, row.flight, row.passenger_ref) if row else (None, None, None)
