@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEMO_DB ?= sqlite:///$(CURDIR)/.demo/tekser.sqlite
 export TEKSER_SHARED_DATA ?= $(abspath ../shared/data)
 
-.PHONY: help demo test lint typecheck unit bench fuzz clean
+.PHONY: help demo test lint typecheck unit bench fuzz chaos clean
 
 help: ## show this help
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -42,6 +42,9 @@ bench: $(STAMP) ## benchmarks: list import time and peak memory on the real list
 # -m hypothesis: every @given test under tests/ingest, whatever its name (Hypothesis's pytest plugin marks them)
 fuzz: $(STAMP) ## long property/fuzz run of the list readers and message parsers (HYPOTHESIS_PROFILE=long)
 	HYPOTHESIS_PROFILE=long $(BIN)/pytest -q -m hypothesis tests/ingest
+
+chaos: $(STAMP) ## kill `tekser screen --stored` with SIGKILL 25 times over more traffic; same alerts, none twice
+	TEKSER_CHAOS_ROUNDS=25 TEKSER_CHAOS_FLIGHTS=24 $(BIN)/pytest -q tests/chaos
 
 clean: ## remove the venv, caches and the demo database
 	rm -rf $(VENV) .demo .pytest_cache .mypy_cache .ruff_cache

@@ -11,6 +11,7 @@ from rich.table import Table
 from tekser.cli.common import ByOption, DbOption, DebugOption, actor, console, handled, settings
 
 if TYPE_CHECKING:
+    from tekser.services.iapi import IapiService
     from tekser.services.screening_service import ScreeningService
 
 app = typer.Typer(help="Alerts: list, show the frozen evidence, record outcomes.", no_args_is_help=True)
@@ -24,6 +25,13 @@ def screening_service(db: str | None) -> ScreeningService:
 
     engine = open_database(settings(db).db_url)
     return ScreeningService(SqlWatchlistStore(engine), SqlScreeningStore(engine))
+
+
+def iapi_service(db: str | None) -> IapiService:
+    from tekser.services.iapi import IapiService
+
+    screening = screening_service(db)
+    return IapiService(screening, screening.store)  # type: ignore[arg-type]
 
 
 @app.command("list")
@@ -111,6 +119,25 @@ def outcome(
     with handled(debug):
         screening_service(db).record_outcome(alert_id, value, actor(by), note)
         console.print(f"alert #{alert_id}: outcome {value} recorded by {actor(by)}")
+
+
+@app.command("confirm")
+def confirm(
+    alert_id: Annotated[int, typer.Argument(help="Alert number.")],
+    reason: Annotated[str, typer.Option(help="Why this person is this list entry (documents seen, ...).")],
+    by: ByOption = None,
+    db: DbOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Confirm that the alert's person is the list entry: from now on an iAPI request for this
+    person answers 1Z (no board). If the passenger was earlier told something else, the
+    unsolicited status change (CUSRES BGM+132) for the airline is printed."""
+    with handled(debug):
+        change = iapi_service(db).confirm(alert_id, actor(by), reason)
+        console.print(f"alert #{alert_id}: match confirmed by {actor(by)}")
+        if change:
+            console.print("status change for the airline (CUSRES BGM+132):")
+            console.out(change, highlight=False)
 
 
 def rescreen(

@@ -9,6 +9,7 @@ import typer
 from tekser import __version__
 from tekser.cli import alerts, lists, lists_transfer, simulate  # noqa: F401  (lists_transfer adds update/export to `lists`)
 from tekser.cli.common import DbOption, DebugOption, console, handled, settings
+from tekser.cli.iapi import iapi
 from tekser.cli.ingest import ingest
 from tekser.cli.parse import parse
 from tekser.cli.screen import screen
@@ -22,6 +23,7 @@ app.add_typer(lists.app, name="lists")
 app.command("screen")(screen)
 app.command("parse")(parse)
 app.command("ingest")(ingest)
+app.command("iapi")(iapi)
 app.add_typer(simulate.app, name="simulate")
 app.add_typer(alerts.app, name="alerts")
 app.command("rescreen")(alerts.rescreen)

@@ -28,11 +28,15 @@ def traffic(
         ),
     ] = None,
     subjects: Annotated[
-        Path | None, typer.Option(help="Where to write the passengers as subjects (default: OUT/subjects.jsonl).")
+        Path | None,
+        typer.Option(
+            help="Where to write the passengers as subjects (default: OUT-subjects.jsonl beside OUT, "
+            "so that `tekser ingest OUT` sees only messages)."
+        ),
     ] = None,
     debug: DebugOption = False,
 ) -> None:
-    """Write one PNRGOV push and one PAXLST manifest per flight, and subjects.jsonl of every passenger."""
+    """Write one PNRGOV push and one PAXLST manifest per flight, and a subjects file of every passenger."""
     with handled(debug):
         from tekser.simulate.traffic import Planted, make_flights, messages
 
@@ -49,7 +53,7 @@ def traffic(
         for name, text in messages(made):
             (out / name).write_text(text, encoding="utf-8")
             count += 1
-        with (subjects or out / "subjects.jsonl").open("w", encoding="utf-8") as handle:
+        with (subjects or out.with_name(f"{out.name}-subjects.jsonl")).open("w", encoding="utf-8") as handle:
             for flight in made:
                 for number, pax in enumerate(flight.passengers, start=1):
                     record = {

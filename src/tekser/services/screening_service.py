@@ -48,7 +48,12 @@ class ScreeningStore(Protocol):  # implemented by tekser.storage.screening.SqlSc
     def record_screening(
         self, subject_id: int, versions: dict[str, int], new: list[Any], at: datetime, batch_run: int | None = ...
     ) -> int: ...
+    def record_screenings(
+        self, results: list[Any], versions: dict[str, int], at: datetime, batch_run: int | None = ...
+    ) -> int: ...
     def advance_screenings(self, list_id: str, from_version: int, to_version: int, at: datetime) -> int: ...
+    def version_counts(self, list_id: str, alive_at: datetime) -> tuple[dict[int, int], list[int]]: ...
+    def screened_versions(self, list_id: str, ids: Iterable[int]) -> dict[int, int]: ...
     def unscreened_counts(self, active: dict[str, int], alive_at: datetime) -> dict[str, int]: ...
     def add_outcome(self, alert_id: int, outcome: str, by: str, note: str, at: datetime) -> None: ...
     def start_batch(self, selection: str, at: datetime) -> tuple[int, set[int]]: ...
@@ -180,7 +185,7 @@ class ScreeningService:
 
     # --- alerts from matches ------------------------------------------------------------------------
 
-    def _new_alerts(
+    def new_alerts(
         self, subject: Subject, matches: Iterable[Match], active: _Active, screener: Screener, cause: str
     ) -> list[NewAlert]:
         data = subject_data(subject)
@@ -246,17 +251,23 @@ class ScreeningService:
             )
         return self.store.add_subjects(rows)
 
-    def screen_subjects(self, subject_ids: Iterable[int], cause: str, batch_run: int | None = None) -> dict[str, int]:
+    def screen_subjects(
+        self, subject_ids: Iterable[int], cause: str, batch_run: int | None = None, chunk: int = 200
+    ) -> dict[str, int]:
+        """Screen stored subjects against the active versions; results are committed a chunk at a time."""
         active = self.active()
         screener = active.screener
         versions = {k: v.id for k, v in active.versions.items()}
+        wanted = list(subject_ids)
         screened = alerts = 0
-        for stored in self.store.subjects(subject_ids):
-            subject = subject_from_data(str(stored.id), stored.data)
-            result = screener.screen(subject)
-            new = self._new_alerts(subject, result.matches, active, screener, cause)
-            alerts += self.store.record_screening(stored.id, versions, new, self.clock(), batch_run)
-            screened += 1
+        for start in range(0, len(wanted), chunk):
+            results = []
+            for stored in self.store.subjects(wanted[start : start + chunk]):
+                subject = subject_from_data(str(stored.id), stored.data)
+                matches = screener.screen(subject).matches
+                results.append((stored.id, self.new_alerts(subject, matches, active, screener, cause)))
+            alerts += self.store.record_screenings(results, versions, self.clock(), batch_run)
+            screened += len(results)
         return {"screened": screened, "alerts": alerts}
 
     def screen_arrivals(self) -> dict[str, int]:
@@ -268,68 +279,80 @@ class ScreeningService:
     # --- rescreening on a list change -------------------------------------------------------------
 
     def rescreen(self, list_id: str) -> dict[str, Any]:
-        """Screen the difference between a list's active version and its predecessor."""
+        """Bring every stored subject up to a list's active version by screening only what changed.
+
+        Subjects screened against an older version are compared with the entries added or changed
+        since *that* version (found through their blocking keys, not by a full rescreen); subjects
+        never screened against the list are screened in full. Run again after an interruption, it
+        creates no duplicate alert. Each alert records the list change that produced it."""
         active = self.active()
         version = active.versions.get(list_id)
         if version is None:
             raise NotFound(f"list {list_id!r} has no active version")
-        if version.previous_id is None:
-            # a first version: every stored subject is screened against it (nothing to diff against)
-            ids = self.store.subject_ids(alive_at=self.clock())
-            result = self.screen_subjects(ids, f"first version {version.label}")
-            return {"list": list_id, "version": version.label, "added": None, "changed": None, **result}
-        old = self.watchlists.entry_hashes(version.previous_id)
+        at = self.clock()
+        counts, never = self.store.version_counts(list_id, at)
+        summary: dict[str, Any] = {"list": list_id, "version": version.label, "added": 0, "changed": 0}
+        summary.update(subjects_compared=0, alerts=0, subjects_now_screened_against_new_version=0)
         new = self.watchlists.entry_hashes(version.id)
+        for from_id in sorted(v for v in counts if v != version.id):
+            before = self.watchlists.version(from_id)
+            result = self._rescreen_delta(active, version, before, new)
+            summary["previous"] = before.label
+            for field in ("added", "changed", "subjects_compared", "alerts"):
+                summary[field] += result[field]
+            advanced = self.store.advance_screenings(list_id, from_id, version.id, self.clock())
+            summary["subjects_now_screened_against_new_version"] += advanced
+        if never:
+            full = self.screen_subjects(never, f"rescreen {version.label} (not screened against {list_id} before)")
+            summary["screened_in_full"] = full["screened"]
+            summary["alerts"] += full["alerts"]
+        return summary
+
+    def _rescreen_delta(
+        self, active: _Active, version: ListVersion, before: ListVersion, new: dict[str, str]
+    ) -> dict[str, int]:
+        old = self.watchlists.entry_hashes(before.id)
         added = sorted(k for k in new if k not in old)
         changed = sorted(k for k in new if k in old and old[k] != new[k])
         delta_entries = [active.entries[k] for k in (*added, *changed) if k in active.entries]
-        alerts = screened = 0
-        if delta_entries:
-            index = ListIndex.build(delta_entries, None, weights=active.screener.index.weights)
-            delta = Screener(index, self.config, versions=active.screener.versions, policy=active.screener.policy)
-            keys: set[str] = set()
-            for record in index.records:
-                for token in record.analyzed.tokens:
-                    if not token.optional:
-                        keys.update(token_keys(token))
-                joined = concatenated_key(record.analyzed)
-                if joined:
-                    keys.add(joined)
-            candidates = self.store.subjects_with_keys(keys, self.clock())
-            added_set = set(added)
-            for stored in self.store.subjects(candidates):
-                subject = subject_from_data(str(stored.id), stored.data)
-                matches = [m for m in delta.screen(subject).matches if m.alert]
-                new_alerts = []
-                for match in matches:
+        result = {"added": len(added), "changed": len(changed), "subjects_compared": 0, "alerts": 0}
+        if not delta_entries:
+            return result
+        index = ListIndex.build(delta_entries, None, weights=active.screener.index.weights)
+        delta = Screener(index, self.config, versions=active.screener.versions, policy=active.screener.policy)
+        keys: set[str] = set()
+        for record in index.records:
+            for token in record.analyzed.tokens:
+                if not token.optional:
+                    keys.update(token_keys(token))
+            joined = concatenated_key(record.analyzed)
+            if joined:
+                keys.add(joined)
+        candidates = self.store.subjects_with_keys(keys, self.clock())
+        at_before = self.store.screened_versions(version.list_id, candidates)
+        candidates = [i for i in candidates if at_before.get(i) == before.id]
+        added_set = set(added)
+        for stored in self.store.subjects(candidates):
+            subject = subject_from_data(str(stored.id), stored.data)
+            found = []
+            for match in delta.screen(subject).matches:
+                if match.alert:
                     change = "added" if match.key in added_set else "changed"
-                    new_alerts += self._new_alerts(
-                        subject, [match], active, delta, f"rescreen {version.label} ({change})"
-                    )
-                alerts += self.store.record_screening(stored.id, {}, new_alerts, self.clock())
-                screened += 1
-        previous = self.watchlists.version(version.previous_id)
-        advanced = self.store.advance_screenings(list_id, previous.id, version.id, self.clock())
-        return {
-            "list": list_id,
-            "version": version.label,
-            "previous": previous.label,
-            "added": len(added),
-            "changed": len(changed),
-            "subjects_compared": screened,
-            "alerts": alerts,
-            "subjects_now_screened_against_new_version": advanced,
-        }
+                    cause = f"rescreen {version.label} ({change} since {before.label})"
+                    found += self.new_alerts(subject, [match], active, delta, cause)
+            result["alerts"] += self.store.record_screening(stored.id, {}, found, self.clock())
+            result["subjects_compared"] += 1
+        return result
 
     # --- batches ------------------------------------------------------------------------------------
 
-    def batch(self, selection: str, subject_ids: list[int], fresh: bool = False) -> dict[str, Any]:
+    def batch(self, selection: str, subject_ids: list[int], fresh: bool = False, chunk: int = 200) -> dict[str, Any]:
         """Screen a named selection; killed and run again, it resumes and ends with the same alerts."""
         if fresh:
             self.store.forget_batch(selection)  # type: ignore[attr-defined]
         run, done = self.store.start_batch(selection, self.clock())
         todo = [i for i in subject_ids if i not in done]
-        self.screen_subjects(todo, f"batch {selection}", batch_run=run)
+        self.screen_subjects(todo, f"batch {selection}", batch_run=run, chunk=chunk)
         return self.store.finish_batch(run, self.clock())
 
     # --- status and outcomes -----------------------------------------------------------------------

@@ -196,9 +196,12 @@ def _yymmdd(value: date) -> str:
     return value.strftime("%y%m%d")
 
 
-def paxlst(flight: Flight, reference: int) -> str:
-    """A PAXLST D02B passenger manifest for one flight (one segment per line, default delimiters)."""
+def paxlst(flight: Flight, reference: int, passengers: list[Passenger] | None = None, iapi: bool = False) -> str:
+    """A PAXLST D02B passenger manifest for one flight (one segment per line, default delimiters);
+    with ``iapi``, an interactive D05B request with a unique passenger reference (RFF+ABO) each."""
     dep, arr = flight.departure, flight.arrival
+    version = "D:05B" if iapi else "D:02B"
+    chosen = flight.passengers if passengers is None else passengers
     body = [
         "BGM+745",
         "NAD+MS+++TEKSER DEMO CARRIER DESK",
@@ -209,7 +212,7 @@ def paxlst(flight: Flight, reference: int) -> str:
         f"LOC+87+{flight.destination}",
         f"DTM+232:{arr:%y%m%d%H%M}:201",
     ]
-    for pax in flight.passengers:
+    for pax in chosen:
         body += [
             f"NAD+FL+++{pax.surname}:{pax.given}",
             f"ATT+2++{pax.gender}",
@@ -218,19 +221,20 @@ def paxlst(flight: Flight, reference: int) -> str:
             f"LOC+179+{flight.destination}",
             f"NAT+2+{pax.nationality}",
             f"RFF+AVF:{pax.locator}",
+            *([f"RFF+ABO:{pax.locator}{pax.seat}"] if iapi else []),
             f"RFF+SEA:{pax.seat}",
             f"DOC+P:110:111+{pax.passport}",
             f"DTM+36:{_yymmdd(pax.expiry)}",
             f"LOC+91+{pax.nationality}",
         ]
-    body.append(f"CNT+42:{len(flight.passengers)}")
+    body.append(f"CNT+42:{len(chosen)}")
     access = f"{flight.carrier}{flight.number}/{dep:%y%m%d}/{dep:%H%M}"
-    segments = [f"UNH+{reference}+PAXLST:D:02B:UN:IATA+{access}+01:F", *body]
+    segments = [f"UNH+{reference}+PAXLST:{version}:UN:IATA+{access}+01:F", *body]
     segments.append(f"UNT+{len(segments) + 1}+{reference}")
     stamp = f"{dep - timedelta(hours=1):%y%m%d:%H%M}"
     envelope = [
         f"UNB+UNOA:4+{flight.carrier}DCS+KZPIU+{stamp}+{reference}",
-        f"UNG+PAXLST+{flight.carrier}DCS+KZPIU+{stamp}+{reference}+UN+D:02B",
+        f"UNG+PAXLST+{flight.carrier}DCS+KZPIU+{stamp}+{reference}+UN+{version}",
         *segments,
         f"UNE+1+{reference}",
         f"UNZ+1+{reference}",

@@ -132,6 +132,38 @@ class SqlScreeningStore:
                 found.update(int(r.subject_id) for r in connection.execute(query))
         return sorted(found)
 
+    def screened_versions(self, list_id: str, ids: Iterable[int]) -> dict[int, int]:
+        """Subject id → the version of a list it was last screened against."""
+        wanted = list(ids)
+        found: dict[int, int] = {}
+        with self.engine.connect() as connection:
+            for start in range(0, len(wanted), _CHUNK):
+                chunk = wanted[start : start + _CHUNK]
+                query = select(screenings.c.subject_id, screenings.c.version_id).where(
+                    screenings.c.list_id == list_id, screenings.c.subject_id.in_(chunk)
+                )
+                found.update({int(r.subject_id): int(r.version_id) for r in connection.execute(query)})
+        return found
+
+    def version_counts(self, list_id: str, alive_at: datetime) -> tuple[dict[int, int], list[int]]:
+        """For the subjects within retention: how many stand screened against each version of a
+        list, and the ids of those never screened against it."""
+        alive = screen_subjects.c.expires_at > alive_at
+        with self.engine.connect() as connection:
+            counts = connection.execute(
+                select(screenings.c.version_id, func.count())
+                .select_from(screenings.join(screen_subjects, screen_subjects.c.id == screenings.c.subject_id))
+                .where(screenings.c.list_id == list_id, alive)
+                .group_by(screenings.c.version_id)
+            ).all()
+            seen = select(screenings.c.subject_id).where(screenings.c.list_id == list_id)
+            never = connection.execute(
+                select(screen_subjects.c.id)
+                .where(alive, screen_subjects.c.id.not_in(seen))
+                .order_by(screen_subjects.c.id)
+            ).all()
+        return {int(v): int(n) for v, n in counts}, [int(r.id) for r in never]
+
     def subject_ids(self, origin: str | None = None, alive_at: datetime | None = None) -> list[int]:
         query = select(screen_subjects.c.id).order_by(screen_subjects.c.id)
         if origin:
@@ -209,26 +241,36 @@ class SqlScreeningStore:
         batch_run: int | None = None,
     ) -> int:
         """Alerts, the versions screened against, and (in a batch) the item done: one transaction."""
+        return self.record_screenings([(subject_id, new)], versions, at, batch_run)
+
+    def record_screenings(
+        self,
+        results: list[tuple[int, list[NewAlert]]],
+        versions: dict[str, int],
+        at: datetime,
+        batch_run: int | None = None,
+    ) -> int:
+        """Several subjects' results in one transaction: all of them are recorded, or none (a batch
+        killed mid-way redoes the whole chunk and, thanks to the alert identity, adds nothing twice)."""
+        created = 0
         with self.engine.begin() as connection:
-            created = self._insert_alerts(connection, subject_id, new, at)
+            for subject_id, new in results:
+                created += self._insert_alerts(connection, subject_id, new, at)
+            ids = [subject_id for subject_id, _ in results]
             for list_id, version_id in versions.items():
-                updated = connection.execute(
-                    update(screenings)
-                    .where(screenings.c.subject_id == subject_id, screenings.c.list_id == list_id)
-                    .values(version_id=version_id, screened_at=at)
+                connection.execute(
+                    delete(screenings).where(screenings.c.list_id == list_id, screenings.c.subject_id.in_(ids))
                 )
-                if updated.rowcount == 0:
-                    connection.execute(
-                        insert(screenings).values(
-                            subject_id=subject_id, list_id=list_id, version_id=version_id, screened_at=at
-                        )
-                    )
-            if batch_run is not None:
-                connection.execute(insert(batch_items).values(run_id=batch_run, subject_id=subject_id))
+                connection.execute(
+                    insert(screenings),
+                    [{"subject_id": i, "list_id": list_id, "version_id": version_id, "screened_at": at} for i in ids],
+                )
+            if batch_run is not None and ids:
+                connection.execute(insert(batch_items), [{"run_id": batch_run, "subject_id": i} for i in ids])
                 connection.execute(
                     update(batch_runs)
                     .where(batch_runs.c.id == batch_run)
-                    .values(screened=batch_runs.c.screened + 1, alerts=batch_runs.c.alerts + created)
+                    .values(screened=batch_runs.c.screened + len(ids), alerts=batch_runs.c.alerts + created)
                 )
         return created
 

@@ -1,0 +1,102 @@
+"""`tekser ingest` → alerts → outcome / confirm → `tekser iapi`, and rescreening after a list import."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+from tests.cli.conftest import Cli
+
+from tekser.cli.main import app
+from tekser.simulate.traffic import Planted, make_flights, paxlst
+
+PLANT = "un:QDi.901:NURLANOV:ASKAR:1975-03-12:KAZ:N01234567"
+ASKAR = Planted("un:QDi.901", "NURLANOV", "ASKAR", date(1975, 3, 12), "KAZ", "N01234567")
+
+
+def _json(output: str) -> object:
+    return json.loads(output[output.index("[") if output.lstrip().startswith("[") else output.index("{") :])
+
+
+def _simulate(cli: Cli, out: Path) -> None:
+    args = ["simulate", "traffic", "--out", str(out), "--flights", "2", "--passengers", "20", "--plant", PLANT]
+    result = cli.runner.invoke(app, args)  # no --db: it writes files only
+    assert result.exit_code == 0, result.output
+
+
+def _import_un(cli: Cli, path: Path, *extra: str) -> None:
+    result = cli("lists", "import", str(path), "--list", "un", "--min-entries", "3", *extra)
+    assert result.exit_code == 0, result.output
+
+
+def test_arrivals_alerts_outcomes_and_confirmation(cli: Cli, fixtures_dir: Path, tmp_path: Path) -> None:
+    _import_un(cli, fixtures_dir / "lists" / "un" / "consolidated-small.xml")
+    traffic = tmp_path / "traffic"
+    _simulate(cli, traffic)
+    result = cli("ingest", str(traffic))
+    assert result.exit_code == 0, result.output
+    alerts = _json(cli("alerts", "list", "--json").output)
+    assert isinstance(alerts, list)
+    assert [(a["entry"], a["subject"], a["cause"]) for a in alerts] == [("un:QDi.901", "ASKAR NURLANOV", "arrival")]
+    alert_id = str(alerts[0]["id"])
+    shown = _json(cli("alerts", "show", alert_id).output)
+    assert isinstance(shown, dict)
+    assert shown["evidence"]["entry"]["key"] == "un:QDi.901"
+    assert re.fullmatch(r"[0-9a-f]{64}", shown["evidence_sha256"])
+
+    result = cli("alerts", "outcome", alert_id, "secondary_positive", "--by", "officer.k", "--note", "documents")
+    assert result.exit_code == 0, result.output
+    result = cli("alerts", "outcome", alert_id, "shot", "--by", "officer.k")
+    assert result.exit_code != 0
+    assert "unknown outcome 'shot'" in result.output
+    shown = _json(cli("alerts", "show", alert_id).output)
+    assert isinstance(shown, dict)
+    assert [(o["outcome"], o["by"]) for o in shown["outcomes"]] == [("secondary_positive", "officer.k")]
+
+    # iAPI: before confirmation an advisory, after it a no-board
+    (flight,) = make_flights(seed=9, flights=1, passengers=4, planted=[ASKAR])
+    askar = [p for p in flight.passengers if p.surname == "NURLANOV"]
+    request = tmp_path / "checkin.edi"
+    request.write_text(paxlst(flight, 1, passengers=askar, iapi=True), encoding="utf-8")
+    result = cli("iapi", str(request))
+    assert result.exit_code == 0, result.output
+    assert "ERC+2Z'" in result.output
+    result = cli("alerts", "confirm", alert_id, "--by", "analyst.b")  # no reason: refused
+    assert result.exit_code != 0
+    result = cli("alerts", "confirm", alert_id, "--by", "analyst.b", "--reason", "photo and document match")
+    assert result.exit_code == 0, result.output
+    assert "BGM+132'" in result.output
+    assert "ERC+1Z'" in result.output
+    directives = _json(cli("iapi", str(request), "--json").output)
+    assert isinstance(directives, list)
+    assert [d["directive"] for d in directives] == ["1Z"]
+
+
+def test_a_list_import_rescreens_the_stored_travellers(cli: Cli, fixtures_dir: Path, tmp_path: Path) -> None:
+    original = (fixtures_dir / "lists" / "un" / "consolidated-small.xml").read_text(encoding="utf-8")
+    block = next(b for b in re.findall(r"<INDIVIDUAL>.*?</INDIVIDUAL>", original, flags=re.S) if "QDi.901" in b)
+    un = tmp_path / "un.xml"
+    un.write_text(original.replace(block, ""), encoding="utf-8")
+    _import_un(cli, un)
+    traffic = tmp_path / "traffic"
+    _simulate(cli, traffic)
+    assert cli("ingest", str(traffic)).exit_code == 0
+    assert _json(cli("alerts", "list", "--json").output) == []
+    un.write_text(original, encoding="utf-8")
+    _import_un(cli, un, "--no-rescreen")
+    status = _json(cli("screening-status").output)
+    assert isinstance(status, dict)
+    assert status["not_screened_against_active_version"]["un"] == status["subjects"] > 0
+    result = cli("rescreen", "un")
+    assert result.exit_code == 0, result.output
+    summary = _json(result.output)
+    assert isinstance(summary, dict)
+    assert (summary["added"], summary["alerts"]) == (1, 1)
+    alerts = _json(cli("alerts", "list", "--json").output)
+    assert isinstance(alerts, list)
+    assert [(a["entry"], a["cause"]) for a in alerts] == [("un:QDi.901", "rescreen un@2 (added since un@1)")]
+    status = _json(cli("screening-status").output)
+    assert isinstance(status, dict)
+    assert status["not_screened_against_active_version"] == {"un": 0}
