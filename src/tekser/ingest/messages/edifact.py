@@ -2,27 +2,34 @@
 
 Real messages arrive wrapped in carrier envelopes (Type-B headers, e-mail footers), hard-wrapped
 at 64 or 80 columns (even inside a tag or a number), with curly quotes typed for ``'`` and with
-any delimiters the sender fancied. :func:`tokenise` undoes all of that and returns plain
-:class:`Segment` objects; everything it had to repair is reported as a :class:`Finding`.
+any delimiters the sender fancied. :func:`tokenise` undoes all of that and returns the
+:class:`Segments`; everything it had to repair is reported as a :class:`Finding`.
 
 Speed matters (a PNRGOV push can hold thousands of segments): the tokeniser works with
-``str.split`` and one regex substitution, never a per-character Python loop.
+``str.split`` and one regex substitution, never a per-character Python loop; a segment's values
+are split only when a parser reads them, and :class:`Segment` objects are made only then too.
 """
 
 from __future__ import annotations
 
+import operator
 import re
-from collections.abc import Iterable
+import sys
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import repeat
+from typing import overload
 
 from tekser.domain.travel import Finding
 
 # Escaped service characters are parked on private-use code points while splitting.
 _PARKED = ("\U000f0000", "\U000f0001", "\U000f0002", "\U000f0003", "\U000f0004", "\U000f0005")
 _PARKED_RE = re.compile("[\U000f0000-\U000f0005]")
-_LINE_BREAKS = {10: None, 13: None}
 _HEADER = re.compile(r"UN[BH]")
 _TAG = re.compile(r"[A-Z][A-Z0-9]{2}")
+_UNLIMITED = sys.maxsize
+_USE_CELLS: tuple[str, ...] = ("(cells)",)  # Segment._parts when values are read from Segment.cells
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,65 +43,134 @@ class Delimiters:
 
 
 DEFAULT_DELIMITERS = Delimiters()
+Syntax = tuple[str, str, dict[int, str] | None]  # component separator, element separator, un-parking table
+_DEFAULT_SYNTAX: Syntax = (":", "+", None)
 
 
 class Segment:
     """One segment: ``position`` counts segments from the start of the interchange (UNB = 1).
 
-    ``elements`` (elements of components, as written) is split from the raw text on first use:
-    most segments of a big push are never looked into, so the tokeniser does not split them.
+    The values are split from the raw text when they are first read, and only as far as needed:
+    :meth:`get` splits the elements and then just the one asked for; :attr:`cells` (every
+    element's components, as tuples) is made only for the parsers that walk all of them.
     """
 
-    __slots__ = ("_elements", "_raw", "_syntax", "position", "tag")
+    __slots__ = ("_cells", "_parts", "_raw", "_syntax", "position", "tag")
 
     def __init__(
         self,
         position: int,
         tag: str,
-        elements: list[list[str]] | None = None,
+        elements: Sequence[Sequence[str]] | None = None,
         raw: str = "",
-        syntax: tuple[str, str, dict[int, str] | None] = (":", "+", None),
+        syntax: Syntax = _DEFAULT_SYNTAX,
     ) -> None:
         self.position = position
         self.tag = tag
-        self._elements = elements
+        self._cells = None if elements is None else tuple([tuple(e) for e in elements])
+        self._parts: tuple[str, ...] | None = None  # a tuple: the collector stops watching it
         self._raw = raw
-        self._syntax = syntax  # component separator, element separator, un-parking table
+        self._syntax = syntax
+
+    def _split(self) -> tuple[str, ...]:
+        """The raw text split into tag and elements; :data:`_USE_CELLS` when the values are not plain
+        (given as elements, or holding released service characters that are put back per value)."""
+        if self._cells is not None:
+            parts = _USE_CELLS
+        else:
+            unpark = self._syntax[2]
+            raw = self._raw
+            parts = _USE_CELLS if unpark is not None and _PARKED_RE.search(raw) else tuple(raw.split(self._syntax[1]))
+        self._parts = parts
+        return parts
+
+    @property
+    def cells(self) -> tuple[tuple[str, ...], ...]:
+        """Elements of components (0-based after the tag), as written."""
+        cells = self._cells
+        if cells is None:
+            component, element, unpark = self._syntax
+            parts: Sequence[str] | None = self._parts
+            if parts is None or parts is _USE_CELLS:
+                parts = self._raw.split(element)
+            if unpark is not None and _PARKED_RE.search(self._raw):
+                cells = tuple([tuple([c.translate(unpark) for c in p.split(component)]) for p in parts[1:]])
+            else:
+                cells = tuple([tuple(p.split(component)) for p in parts[1:]])
+            self._cells = cells
+        return cells
 
     @property
     def elements(self) -> list[list[str]]:
-        elements = self._elements
-        if elements is None:
-            component, element, unpark = self._syntax
-            parts = self._raw.split(element)[1:]
-            if unpark is not None and _PARKED_RE.search(self._raw):
-                elements = [[c.translate(unpark) for c in p.split(component)] for p in parts]
-            else:
-                elements = [p.split(component) for p in parts]
-            self._elements = elements
-        return elements
+        """:attr:`cells` as lists (a new copy on every call)."""
+        return [list(e) for e in self.cells]
 
     def count(self) -> int:
         """Number of elements, without splitting them."""
-        return len(self._elements) if self._elements is not None else self._raw.count(self._syntax[1])
+        cells = self._cells
+        if cells is not None:
+            return len(cells)
+        parts = self._parts
+        if parts is None or parts is _USE_CELLS:
+            return self._raw.count(self._syntax[1])
+        return len(parts) - 1
 
     def get(self, element: int, component: int = 0) -> str:
         """Element/component value (0-based after the tag), stripped; "" when absent."""
-        elements = self._elements if self._elements is not None else self.elements
+        parts = self._parts
+        if parts is None:
+            parts = self._split()
+        if parts is not _USE_CELLS and component >= 0:
+            if 0 <= element < len(parts) - 1:
+                if component == 0:
+                    return parts[element + 1].partition(self._syntax[0])[0].strip()
+                values = parts[element + 1].split(self._syntax[0])
+                return values[component].strip() if component < len(values) else ""
+            if element >= 0:
+                return ""
         try:
-            return elements[element][component].strip()
+            return self.cells[element][component].strip()
         except IndexError:
             return ""
 
     def element(self, element: int) -> list[str]:
+        """The components of one element, as written; [] when absent."""
+        parts = self._parts
+        if parts is None:
+            parts = self._split()
+        if parts is not _USE_CELLS and element >= 0:
+            return parts[element + 1].split(self._syntax[0]) if element < len(parts) - 1 else []
         try:
-            return self.elements[element]
+            return list(self.cells[element])
         except IndexError:
             return []
 
+    def components(self, element: int, count: int) -> list[str]:
+        """``[get(element, 0), …, get(element, count - 1)]``, splitting the element once."""
+        values = list(map(str.strip, self.element(element)[:count]))
+        if len(values) < count:
+            values += [""] * (count - len(values))
+        return values
+
+    def joined(self, start: int, joiner: str) -> str:
+        """Elements from ``start`` on, each as written (components joined by the component separator),
+        joined by ``joiner``."""
+        parts = self._parts
+        if parts is None:
+            parts = self._split()
+        if parts is not _USE_CELLS and start >= 0:
+            return joiner.join(parts[start + 1 :])
+        component = self._syntax[0]
+        return joiner.join([component.join(e) for e in self.cells[start:]])
+
     def texts(self, start: int = 0) -> list[str]:
         """Every non-empty component from element ``start`` on, in order (free text)."""
-        return [c.strip() for e in self.elements[start:] for c in e if c.strip()]
+        return [c.strip() for e in self.cells[start:] for c in e if c.strip()]
+
+    @property
+    def component(self) -> str:
+        """The component separator the values were written with."""
+        return self._syntax[0]
 
     def where(self) -> str:
         return f"segment {self.position} {self.tag}"
@@ -102,7 +178,7 @@ class Segment:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Segment):
             return NotImplemented
-        return (self.position, self.tag, self.elements) == (other.position, other.tag, other.elements)
+        return (self.position, self.tag, self.cells) == (other.position, other.tag, other.cells)
 
     __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaces
 
@@ -110,10 +186,75 @@ class Segment:
         return f"Segment(position={self.position!r}, tag={self.tag!r}, elements={self.elements!r})"
 
 
+class Segments(Sequence[Segment]):
+    """Segments kept as their tags, raw texts and positions; a :class:`Segment` is made when one is read.
+
+    A push of thousands of segments would otherwise keep as many objects alive for the whole
+    parse, and every full pass of the garbage collector would walk them all. Slicing and ``+``
+    give new :class:`Segments` over the same texts.
+    """
+
+    __slots__ = ("positions", "raws", "syntax", "tags")
+
+    def __init__(self, tags: list[str], raws: list[str], positions: Sequence[int], syntax: Syntax) -> None:
+        self.tags = tags
+        self.raws = raws
+        self.positions = positions
+        self.syntax = syntax
+
+    def __len__(self) -> int:
+        return len(self.tags)
+
+    def __iter__(self) -> Iterator[Segment]:
+        return map(Segment, self.positions, self.tags, repeat(None), self.raws, repeat(self.syntax))
+
+    @overload
+    def __getitem__(self, index: int) -> Segment: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Segments: ...
+
+    def __getitem__(self, index: int | slice) -> Segment | Segments:
+        if isinstance(index, slice):
+            if index.indices(len(self.tags)) == (0, len(self.tags), 1):
+                return self  # the whole: nothing to copy
+            return Segments(self.tags[index], self.raws[index], self.positions[index], self.syntax)
+        return Segment(self.positions[index], self.tags[index], None, self.raws[index], self.syntax)
+
+    def __add__(self, other: Segments) -> Segments:
+        return join_segments([self, other])
+
+    def __repr__(self) -> str:
+        return f"Segments({len(self)} segments)"
+
+
+def no_segments(syntax: Syntax = _DEFAULT_SYNTAX) -> Segments:
+    return Segments([], [], range(0), syntax)
+
+
+def join_segments(runs: Sequence[Segments]) -> Segments:
+    """The segments of ``runs`` in order (all from one interchange)."""
+    filled = [run for run in runs if run.tags]
+    if len(filled) <= 1:
+        return filled[0] if filled else runs[0] if runs else no_segments()
+    runs = filled
+    syntax = runs[0].syntax
+    tags: list[str] = []
+    raws: list[str] = []
+    positions = array("q")
+    for run in runs:
+        if run.syntax != syntax:
+            raise ValueError("segments of different interchanges cannot be joined")
+        tags += run.tags
+        raws += run.raws
+        positions.extend(run.positions)
+    return Segments(tags, raws, positions, syntax)
+
+
 @dataclass(slots=True)
 class Tokens:
     delimiters: Delimiters
-    segments: list[Segment]
+    segments: Segments
     findings: list[Finding]
     advice: bool  # a UNA was present
 
@@ -215,8 +356,10 @@ def tokenise(text: str) -> Tokens:
         findings.append(Finding(None, None, None, "curly apostrophe (’) used as segment terminator"))
     # Line breaks are hard wraps unless they are the terminator: read UNA first, then remove them.
     if terminator not in "\r\n":
-        if "\n" in body or "\r" in body:
-            body = body.translate(_LINE_BREAKS)
+        if "\n" in body:
+            body = body.replace("\n", "")
+        if "\r" in body:
+            body = body.replace("\r", "")
     elif "\r" in body and terminator == "\n":
         body = body.replace("\r", "")
     release = delimiters.release
@@ -237,26 +380,29 @@ def tokenise(text: str) -> Tokens:
     return Tokens(delimiters, segments, findings, advice)
 
 
-def _split(body: str, delimiters: Delimiters, unpark: dict[int, str] | None) -> list[Segment]:
+def _split(body: str, delimiters: Delimiters, unpark: dict[int, str] | None) -> Segments:
     component, element = delimiters.component, delimiters.element
-    syntax = (component, element, unpark)
-    segments: list[Segment] = []
-    append = segments.append
-    position = 0
-    for raw in body.split(delimiters.terminator):
-        if not raw or raw[0] <= " " or raw[-1] <= " ":
-            raw = raw.strip()
-            if not raw:
-                continue
-        position += 1
-        tag = raw[:3]
-        if (len(raw) > 3 and raw[3] != element) or not tag.isupper() or len(tag) != 3:  # "UNG *X", "unh", "TAG:1"
-            cut = raw.find(element)
-            tag = (raw if cut < 0 else raw[:cut]).split(component, 1)[0].strip().upper()
-            if unpark is not None:
-                tag = tag.translate(unpark)
-        append(Segment(position, tag, None, raw, syntax))
-    return segments
+    raws = body.split(delimiters.terminator)
+    if raws[-1] == "":
+        raws.pop()  # the text ends with a terminator
+    # str.strip gives back the very same string when there is nothing to strip: if it strips
+    # nothing anywhere and no segment is empty (the usual case), there is nothing to clean.
+    if "" in raws or any(map(operator.is_not, map(str.strip, raws), raws)):
+        raws = [r if r and r[0] > " " and r[-1] > " " else r.strip() for r in raws]
+        raws = [r for r in raws if r]
+    regular: dict[str, str] = {}  # first four characters ("LOC+") → tag, for segments that start plainly
+    tags = [regular.get(r[:4]) or _tag(r, component, element, unpark, regular) for r in raws]
+    return Segments(tags, raws, range(1, len(raws) + 1), (component, element, unpark))
+
+
+def _tag(raw: str, component: str, element: str, unpark: dict[int, str] | None, regular: dict[str, str]) -> str:
+    tag = raw[:3]
+    if (len(raw) > 3 and raw[3] != element) or not tag.isupper() or len(tag) != 3:  # "UNG *X", "unh", "TAG:1"
+        cut = raw.find(element)
+        tag = (raw if cut < 0 else raw[:cut]).split(component, 1)[0].strip().upper()
+        return tag.translate(unpark) if unpark is not None else tag
+    regular[raw[:4]] = tag
+    return tag
 
 
 def is_digits(text: str) -> bool:
@@ -270,12 +416,17 @@ def is_tag(text: str) -> bool:
 
 def resynchronise(
     segments: Iterable[Segment], limits: dict[str, int], known: frozenset[str], findings: list[Finding]
-) -> list[Segment]:
+) -> Sequence[Segment]:
     """Split segments whose terminator is missing (``RPI+1+HKIFT+4:19+…``).
 
     A segment with more elements than its tag allows, one of which ends in a known tag
     (``HK`` + ``IFT``), is cut there into two segments; both keep the original position.
     """
+    if isinstance(segments, Segments):
+        # Nearly always no segment is too long: find that out without making the segments.
+        counts = map(str.count, segments.raws, repeat(segments.syntax[1]))
+        if not any(map(operator.gt, counts, map(limits.get, segments.tags, repeat(_UNLIMITED)))):
+            return segments
     result: list[Segment] = []
     for segment in segments:
         limit = limits.get(segment.tag)
@@ -292,16 +443,17 @@ def _cut(
     segment: Segment, limits: dict[str, int], known: frozenset[str], findings: list[Finding], result: list[Segment]
 ) -> Segment | None:
     limit = limits.get(segment.tag)
-    if limit is None or len(segment.elements) <= limit:
+    cells = segment.cells
+    if limit is None or len(cells) <= limit:
         result.append(segment)
         return None
-    for index in range(min(limit, len(segment.elements))):
-        parts = segment.elements[index]
+    for index in range(min(limit, len(cells))):
+        parts = cells[index]
         last = parts[-1].rstrip() if parts else ""
         tag = last[-3:]
         if len(parts) == 1 and len(last) > 3 and tag in known:
-            head = Segment(segment.position, segment.tag, [*segment.elements[:index], [last[:-3]]])
-            tail = Segment(segment.position, tag, segment.elements[index + 1 :])
+            head = Segment(segment.position, segment.tag, [*cells[:index], (last[:-3],)])
+            tail = Segment(segment.position, tag, cells[index + 1 :])
             findings.append(
                 Finding(
                     segment.position, segment.tag, str(index + 1), f"segment terminator missing before {tag}: split"

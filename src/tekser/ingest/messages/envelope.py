@@ -8,15 +8,26 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from tekser.domain.travel import Finding
 from tekser.errors import MessageError
-from tekser.ingest.messages.edifact import Delimiters, Segment, Tokens, is_digits, resynchronise
+from tekser.ingest.messages.edifact import (
+    Delimiters,
+    Segment,
+    Segments,
+    Tokens,
+    is_digits,
+    join_segments,
+    no_segments,
+    resynchronise,
+)
 
 KNOWN_SYNTAXES = frozenset({"UNOA", "UNOB", "UNOC", "UNOD", "UNOE", "UNOF", "UNOW", "UNOY", "IATA", "IATB", "SIRE"})
 _SEQUENCE = re.compile(r"0*(\d{1,3})")
+_SERVICE = frozenset({"UNB", "UNG", "UNH", "UNT", "UNE", "UNZ"})
 
 
 @dataclass(slots=True)
@@ -42,7 +53,7 @@ class EdifactMessage:
     common_access: str | None
     sequence: int | None
     last: bool | None  # UNH sequence mark: True "F", False "C", None absent
-    segments: list[Segment] = field(default_factory=list)
+    segments: Segments = field(default_factory=no_segments)
     part_starts: list[int] = field(default_factory=lambda: [0])
     findings: list[Finding] = field(default_factory=list)
     parts: int = 1
@@ -100,8 +111,10 @@ class _Walk:
     def __init__(self, tokens: Tokens) -> None:
         self.interchange = Interchange(tokens.delimiters, findings=list(tokens.findings))
         self.findings = self.interchange.findings
+        self.segments = tokens.segments
         self.message: EdifactMessage | None = None
         self.message_start = 0
+        self.runs: list[Segments] = []  # the open message's segments, between service segments
         self.group_reference: str | None = None
         self.group_sender: str | None = None
         self.group_count = 0
@@ -113,10 +126,19 @@ class _Walk:
             Finding(segment.position if segment else None, segment.tag if segment else None, element, message)
         )
 
-    def run(self, segments: list[Segment]) -> Interchange:
+    def run(self) -> Interchange:
+        """Only service segments are looked at one by one; the segments between them are taken as runs."""
+        segments = self.segments
+        total = len(segments)
+        service = list(itertools.compress(range(total), map(_SERVICE.__contains__, segments.tags)))
         seen_unb = False
+        following = 0  # the first segment not yet taken
         index = 0
-        for index, segment in enumerate(segments):
+        for index in service:
+            if following < index:
+                self.payload(segments[following:index])
+            following = index + 1
+            segment = segments[index]
             tag = segment.tag
             if tag == "UNZ":
                 self.close_message(segment, None)
@@ -141,29 +163,34 @@ class _Walk:
                 self.group_count = 0
                 self.group_reference = segment.get(4) or None
                 self.group_sender = segment.get(1) or None
-            elif tag == "UNE":
+            else:  # UNE
                 self.close_message(segment, None)
                 self.check_une(segment)
-            elif self.message is not None:
-                self.message.segments.append(segment)
-            else:
-                self.stray += 1
-                if self.stray <= 3:
-                    self.findings.append(
-                        Finding(segment.position, tag[:12], None, "segment outside any message ignored")
-                    )
         else:
-            index = len(segments)
+            if following < total:
+                self.payload(segments[following:])
+            index = total
             self.close_message(None, None)
-            if segments:
+            if total:
                 self.note(None, "interchange has no UNZ")
-        if index + 1 < len(segments):
+        if index + 1 < total:
             self.findings.append(
-                Finding(None, "UNZ", None, f"{len(segments) - index - 1} segment(s) of text after UNZ ignored")
+                Finding(None, "UNZ", None, f"{total - index - 1} segment(s) of text after UNZ ignored")
             )
         if not seen_unb and self.interchange.messages:
             self.note(None, "interchange has no UNB")
         return self.interchange
+
+    def payload(self, run: Segments) -> None:
+        """Segments between two service segments: the open message's, else stray."""
+        if self.message is not None:
+            self.runs.append(run)
+            return
+        for segment in run[: max(0, 3 - self.stray)]:
+            self.findings.append(
+                Finding(segment.position, segment.tag[:12], None, "segment outside any message ignored")
+            )
+        self.stray += len(run)
 
     def read_unb(self, segment: Segment) -> None:
         interchange = self.interchange
@@ -184,6 +211,9 @@ class _Walk:
                 self.note(closing, "UNT without UNH ignored")
             return
         self.message = None
+        runs, self.runs = self.runs, []
+        if runs:
+            message.segments = join_segments(runs)
         self.interchange.messages.append(message)
         if unt_index is None or closing is None:
             message.findings.append(
@@ -235,7 +265,7 @@ def read_interchange(tokens: Tokens, name: str) -> Interchange:
     """Walk the envelope; refuse input that holds no message at all."""
     if not tokens.segments:
         raise MessageError("empty message: no EDIFACT segment found", message=name)
-    interchange = _Walk(tokens).run(tokens.segments)
+    interchange = _Walk(tokens).run()
     if not interchange.messages:
         first = tokens.segments[0]
         raise MessageError(
@@ -295,10 +325,14 @@ def _join(parts: list[EdifactMessage]) -> EdifactMessage:
             continue
         unique.append(part)
     joined = unique[0]
+    runs = [joined.segments]
+    size = len(joined.segments)
     for part in unique[1:]:
-        joined.part_starts.append(len(joined.segments))
-        joined.segments.extend(part.segments)
+        joined.part_starts.append(size)
+        runs.append(part.segments)
+        size += len(part.segments)
         joined.findings.extend(part.findings)
+    joined.segments = join_segments(runs)
     joined.parts = len(unique)
     _check_parts(unique)
     return joined
@@ -306,12 +340,14 @@ def _join(parts: list[EdifactMessage]) -> EdifactMessage:
 
 def resynchronise_parts(
     message: EdifactMessage, limits: dict[str, int], known: frozenset[str], findings: list[Finding]
-) -> tuple[list[Segment], list[int]]:
+) -> tuple[Sequence[Segment], list[int]]:
     """:func:`resynchronise` each part; returns the segments and where each part starts."""
     bounds = [*message.part_starts, len(message.segments)]
-    segments: list[Segment] = []
-    starts: list[int] = []
-    for begin, end in itertools.pairwise(bounds):
-        starts.append(len(segments))
-        segments.extend(resynchronise(message.segments[begin:end], limits, known, findings))
-    return segments, starts
+    parts = [
+        resynchronise(message.segments[begin:end], limits, known, findings) for begin, end in itertools.pairwise(bounds)
+    ]
+    starts = [0, *itertools.accumulate(len(p) for p in parts[:-1])]
+    runs = [p for p in parts if isinstance(p, Segments)]
+    if len(runs) == len(parts):
+        return join_segments(runs), starts
+    return [s for p in parts for s in p], starts

@@ -6,7 +6,7 @@ document date in SG5 (36 expiry, 182 issue); ``LOC`` likewise. Deviations are fi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from tekser.domain.travel import (
     Contact,
@@ -31,9 +31,9 @@ from tekser.ingest.messages.values import (
     Context,
     at,
     clean,
-    country,
-    is_known_country,
+    country_checked,
     near_date,
+    new_contact,
     seat,
     words,
 )
@@ -91,25 +91,30 @@ class _Reader:
         if role is None:
             self.ctx.note(s, f"unknown party qualifier {qualifier!r}: read as a passenger", "1")
             role = TravellerRole.PASSENGER
-        self.close_person()
+        self.document = None
         self.group = "sg4"
         person = Person(s, role)
-        parts = [c.strip() for c in s.element(3)]
-        raw_names = [p for p in parts if p]
-        if any(c.islower() for p in raw_names for c in p):
-            self.lower_case = True
+        parts = list(map(str.strip, s.element(3)))
+        if not self.lower_case:
+            letters = "".join(parts)
+            # ASCII: a lower-case letter is exactly what upper() changes; else ask every character.
+            if letters != letters.upper() if letters.isascii() else any(map(str.islower, letters)):
+                self.lower_case = True
         surname = parts[0] if parts else ""
         person.surname = clean(surname.upper())
-        given = [p.upper() for p in parts[1:] if clean(p)]
-        person.given = " ".join(given) or None
-        if (surname and person.surname is None) or any(p and not clean(p) for p in parts[1:]):
+        given = parts[1:]
+        kept = list(map(clean, given))
+        person.given = " ".join([p.upper() for p, k in zip(given, kept, strict=True) if k]) or None
+        # A placeholder among the given names: more of them dropped than were empty.
+        if (surname and person.surname is None) or kept.count(None) > given.count(""):
             self.ctx.note(s, "placeholder in the name read as missing", "4")
         if person.surname is None and person.given is None:
             self.ctx.note(s, "traveller without a name", "4")
-        address = [s.get(4, 0), s.get(5, 0), s.get(6, 3) or s.get(6, 0), s.get(7, 0), s.get(8, 0)]
-        if any(address):
-            person.address = ", ".join(a for a in address if a)
-            person.contacts.append(Contact("address", person.address, s.where()))
+        if s.count() > 4:
+            address = [s.get(4, 0), s.get(5, 0), s.get(6, 3) or s.get(6, 0), s.get(7, 0), s.get(8, 0)]
+            if any(address):
+                person.address = ", ".join(a for a in address if a)
+                person.contacts += (new_contact("address", person.address, s.where()),)
         self.person = person
         self.people.append(person)
 
@@ -160,12 +165,13 @@ class _Reader:
         person.gender = clean(s.get(2).upper()) or person.gender
 
     def person_date(self, s: Segment, person: Person) -> None:
-        if s.get(0) == "329":
-            person.birth = dtm_value(s.get(0, 1))[0]
-            if person.birth is None and clean(s.get(0, 1)):
-                self.ctx.note(s, f"unreadable date of birth {s.get(0, 1)!r}", "1")
+        qualifier, value = s.get(0), s.get(0, 1)
+        if qualifier == "329":
+            person.birth = dtm_value(value)[0]
+            if person.birth is None and clean(value):
+                self.ctx.note(s, f"unreadable date of birth {value!r}", "1")
         elif self.document is not None:
-            self.document_date(s, self.document)
+            self.document_date(s, self.document, qualifier, value)
 
     def nationality(self, s: Segment, person: Person) -> None:
         person.nationality = self.country(s, s.get(1), "2")
@@ -177,32 +183,32 @@ class _Reader:
     def free_text(self, s: Segment, person: Person) -> None:
         if s.get(0).upper() == "BAG" and (first := clean(s.get(3, 0))):
             count = s.get(3, 1)
-            person.tags.extend(bag_tags(first.upper(), int(count) if is_digits(count) else None))
+            person.tags += tuple(bag_tags(first.upper(), int(count) if is_digits(count) else None))
 
     def communication(self, s: Segment, person: Person) -> None:
-        person.contacts.extend(_contacts(s))
+        person.contacts += tuple(_contacts(s))
 
     def document_segment(self, s: Segment, person: Person) -> None:
         kind, number = s.get(0).upper(), clean(s.get(1))
         if number is None:
             self.ctx.note(s, "document without a number ignored", "2")
         self.document = DocumentDraft(s, kind or "?", number)
-        person.documents.append(self.document)
+        person.documents += (self.document,)
 
     def person_location(self, s: Segment, person: Person) -> None:
-        qualifier, value = s.get(0), clean(s.get(1).upper())
+        qualifier, given = s.get(0), s.get(1)
         if qualifier == "91" and self.document is not None:
-            self.document.country = self.country(s, s.get(1), "2")
+            self.document.country = self.country(s, given, "2")
         elif qualifier == "22":
-            person.clearance = value
+            person.clearance = clean(given.upper())
         elif qualifier == "174":
-            person.residence = self.country(s, s.get(1), "2")
+            person.residence = self.country(s, given, "2")
         elif qualifier == "178":
-            person.embarkation = value
+            person.embarkation = clean(given.upper())
         elif qualifier == "179":
-            person.debarkation = value
+            person.debarkation = clean(given.upper())
         elif qualifier == "180":
-            person.birth_place = clean(s.get(1, 3)) or clean(s.get(1, 0))
+            person.birth_place = clean(s.get(1, 3)) or clean(given)
 
     def person_reference(self, s: Segment, person: Person) -> None:
         qualifier, value = s.get(0).upper(), clean(s.get(0, 1))
@@ -214,11 +220,11 @@ class _Reader:
             person.reference = value
         elif qualifier == "SEA":
             if (place := seat(value)) is not None:
-                person.seats.append(place)
+                person.seats += (place,)
         elif qualifier == "YZY":
-            person.tickets.append(value)
+            person.tickets += (value,)
         else:
-            person.references.append((qualifier, value))
+            person.references += ((qualifier, value),)
 
     def measure(self, s: Segment, person: Person) -> None:
         qualifier, unit, value = s.get(0).upper(), s.get(2, 0).upper(), s.get(2, 1)
@@ -233,18 +239,18 @@ class _Reader:
         elif qualifier == "WT":
             person.weight, person.unit = number, unit or None
 
-    def document_date(self, s: Segment, document: DocumentDraft) -> None:
-        parts = dtm_value(s.get(0, 1))[0]
-        if parts is None and clean(s.get(0, 1)):
-            self.ctx.note(s, f"unreadable document date {s.get(0, 1)!r}", "1")
-        if s.get(0) == "36":
+    def document_date(self, s: Segment, document: DocumentDraft, qualifier: str, value: str) -> None:
+        parts = dtm_value(value)[0]
+        if parts is None and clean(value):
+            self.ctx.note(s, f"unreadable document date {value!r}", "1")
+        if qualifier == "36":
             document.expiry = parts
-        elif s.get(0) == "182":
+        elif qualifier == "182":
             document.issued = parts
 
     def country(self, s: Segment, value: str, element: str) -> str | None:
-        code = country(value)
-        if code is not None and not is_known_country(value):
+        code, known = country_checked(value)
+        if code is not None and not known:
             self.ctx.note(s, f"unknown country code {value.strip()!r} kept as given", element)
         return code
 
@@ -286,20 +292,23 @@ class _Reader:
         elif tag not in KNOWN_TAGS:
             self.ctx.note(s, f"unexpected segment {tag[:12]!r} ignored")
 
-    def run(self, segments: list[Segment], part_starts: list[int]) -> TravelMessage:
-        starts = set(part_starts[1:])
-        handlers = self.person_handlers()
-        for index, s in enumerate(segments):
-            if index in starts:  # a new part repeats the header groups
+    def run(self, segments: Sequence[Segment], part_starts: list[int]) -> TravelMessage:
+        bounds = [*part_starts[1:], len(segments)]
+        for begin, end in zip(part_starts, bounds, strict=True):
+            if begin:  # a new part repeats the header groups
                 self.close_person()
                 self.group = "header"
+            self.read(segments[begin:end] if len(part_starts) > 1 else segments)
+        return self.finish()
+
+    def read(self, segments: Sequence[Segment]) -> None:
+        handlers, other = self.person_handlers(), self.segment
+        for s in segments:
             person = self.person
-            handler = handlers.get(s.tag) if person is not None else None
-            if handler is not None and person is not None:
+            if person is not None and (handler := handlers.get(s.tag)) is not None:
                 handler(s, person)
             else:
-                self.segment(s)
-        return self.finish()
+                other(s)
 
     def finish(self) -> TravelMessage:
         result = self.result
@@ -324,11 +333,11 @@ class _Reader:
 def _contacts(s: Segment) -> list[Contact]:
     """COM+number:TE+number:FX+address:EM."""
     found = []
-    for element in s.elements:
+    for element in s.cells:
         value = clean(element[0] if element else "")
         if value:
             found.append(
-                Contact(
+                new_contact(
                     COM_KINDS.get(element[1].strip().upper() if len(element) > 1 else "", "phone"), value, s.where()
                 )
             )

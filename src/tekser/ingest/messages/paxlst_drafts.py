@@ -6,10 +6,21 @@ import itertools
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 
-from tekser.domain.travel import Baggage, Contact, Leg, TravelDocument, Traveller, TravellerRole
+from tekser.domain.travel import Baggage, Contact, Leg, Traveller, TravellerRole
 from tekser.ingest.messages.edifact import Segment, is_digits
-from tekser.ingest.messages.values import Context, clock, near_date, past_date, yymmdd
+from tekser.ingest.messages.values import (
+    Context,
+    clock,
+    near_date,
+    new_baggage,
+    new_document,
+    new_leg,
+    new_traveller,
+    past_date,
+    yymmdd,
+)
 
 _FLIGHT = re.compile(r"([A-Z0-9]{2}[A-Z]?)(\d{1,5}[A-Z]?)")
 
@@ -27,6 +38,7 @@ def split_flight(flight_id: str, carrier: str | None) -> tuple[str | None, str |
     return (match.group(1)[:2], flight_id[2:]) if match else (None, flight_id)
 
 
+@lru_cache(maxsize=8192)  # dates of birth and expiry repeat across a manifest
 def dtm_value(value: str) -> tuple[tuple[int, int, int, bool] | None, tuple[int, int, int] | None]:
     """Date parts and time of a DTM value in format 201 (YYMMDDHHMM), 203, 102 or 101."""
     value = value.strip()
@@ -82,14 +94,16 @@ class Person:
     bags: int | None = None
     weight: float | None = None
     unit: str | None = None
-    tags: list[str] = field(default_factory=list)
-    contacts: list[Contact] = field(default_factory=list)
-    seats: list[str] = field(default_factory=list)
+    # Tuples, not lists: a draft lives until the end of the message, and tuples cost the garbage
+    # collector nothing (the empty one is shared, and tuples of strings are not tracked).
+    tags: tuple[str, ...] = ()
+    contacts: tuple[Contact, ...] = ()
+    seats: tuple[str, ...] = ()
     locator: str | None = None
     reference: str | None = None
-    tickets: list[str] = field(default_factory=list)
-    references: list[tuple[str, str]] = field(default_factory=list)
-    documents: list[DocumentDraft] = field(default_factory=list)
+    tickets: tuple[str, ...] = ()
+    references: tuple[tuple[str, str], ...] = ()
+    documents: tuple[DocumentDraft, ...] = ()
 
 
 def bag_tags(first: str, count: int | None) -> list[str]:
@@ -116,7 +130,7 @@ def build_legs(transports: list[Transport], ctx: Context) -> list[Leg]:
         if len(stops) < 2:
             ctx.note(transport.segment, "flight without departure and arrival airports")
         for start, end in itertools.pairwise(stops):
-            leg = Leg(
+            leg = new_leg(
                 carrier=transport.carrier,
                 flight_number=transport.number,
                 departure_airport=start.airport,
@@ -144,7 +158,7 @@ def build_traveller(p: Person, reference: date, ctx: Context) -> Traveller:
         if expiry is not None and (expiry - reference).days > 20 * 366:
             ctx.note(d.segment, f"document expiry {expiry.isoformat()} more than 20 years ahead")
         documents.append(
-            TravelDocument(
+            new_document(
                 kind=d.kind,
                 number=d.number.upper(),
                 issuing_country=d.country,
@@ -157,8 +171,8 @@ def build_traveller(p: Person, reference: date, ctx: Context) -> Traveller:
     baggage: tuple[Baggage, ...] = ()
     if p.bags is not None or p.weight is not None or p.tags:
         unit = {"KGM": "KGM", "KG": "KGM", "LBR": "LBR", "LB": "LBR"}.get(p.unit or "", p.unit)
-        baggage = (Baggage(p.bags, p.weight, unit, tuple(p.tags), p.segment.where()),)
-    return Traveller(
+        baggage = (new_baggage(p.bags, p.weight, unit, p.tags, p.segment.where()),)
+    return new_traveller(
         role=p.role,
         surname=p.surname,
         given_names=p.given,
@@ -168,16 +182,16 @@ def build_traveller(p: Person, reference: date, ctx: Context) -> Traveller:
         residence_country=p.residence,
         birth_place=p.birth_place,
         documents=tuple(documents),
-        contacts=tuple(p.contacts),
+        contacts=p.contacts,
         baggage=baggage,
-        seats=tuple(p.seats),
+        seats=p.seats,
         embarkation=p.embarkation,
         debarkation=p.debarkation,
         verified=p.verified,
         pnr_locator=p.locator,
         passenger_reference=p.reference,
-        ticket_numbers=tuple(p.tickets),
+        ticket_numbers=p.tickets,
         origin=p.segment.where(),
         clearance=p.clearance,
-        references=tuple(p.references),
+        references=p.references,
     )

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
+from typing import TypeVar
 
 from tekser.domain.travel import (
     Agency,
@@ -24,13 +26,25 @@ from tekser.domain.travel import (
 )
 from tekser.ingest.messages import pnr_values as pv
 from tekser.ingest.messages.edifact import Segment
-from tekser.ingest.messages.values import Context, clean, seat, words
+from tekser.ingest.messages.values import (
+    Context,
+    clean,
+    new_booking,
+    new_contact,
+    new_document,
+    new_leg,
+    new_traveller,
+    seat,
+    words,
+)
 
 # SSRs whose free text is structured data (names, documents), never checked for keywords.
 STRUCTURED = words("CTCB CTCE CTCH CTCM CTCR DOCA DOCO DOCS FQTR FQTV INFT NSSA NSST NSSW RQST SEAT TKNA TKNE TKNM")
 _LETTERS = re.compile(r"[^A-Z]")
+_T = TypeVar("_T")
 
 
+@lru_cache(maxsize=8192)
 def _key(name: str | None) -> str:
     return _LETTERS.sub("", (name or "").upper())
 
@@ -70,7 +84,7 @@ class PaxDraft:
         self.documents.append(document)
 
     def build(self, locator: str | None) -> Traveller:
-        return Traveller(
+        return new_traveller(
             role=self.role,
             surname=self.surname,
             given_names=self.given,
@@ -80,20 +94,27 @@ class PaxDraft:
             residence_country=self.residence,
             birth_place=self.birth_place,
             documents=tuple(self.documents),
-            contacts=tuple(dict.fromkeys(self.contacts)),
+            contacts=_unique(self.contacts),
             baggage=_unique_bags(self.baggage),
-            seats=tuple(dict.fromkeys(self.seats)),
+            seats=_unique(self.seats),
             pnr_locator=locator or None,
             passenger_reference=self.ref,
-            ticket_numbers=tuple(dict.fromkeys(self.tickets)),
-            frequent_flyer=tuple(dict.fromkeys(self.frequent_flyer)),
+            ticket_numbers=_unique(self.tickets),
+            frequent_flyer=_unique(self.frequent_flyer),
             origin=self.segment.where(),
-            references=tuple(dict.fromkeys(self.references)),
+            references=_unique(self.references),
         )
+
+
+def _unique(values: list[_T]) -> tuple[_T, ...]:
+    """Each value once, in order."""
+    return tuple(dict.fromkeys(values)) if len(values) > 1 else tuple(values)
 
 
 def _unique_bags(bags: list[Baggage]) -> tuple[Baggage, ...]:
     """The same bags are reported once per leg: keep each (count, weight, unit, tags) once."""
+    if len(bags) < 2:
+        return tuple(bags)
     seen: dict[tuple[object, ...], Baggage] = {}
     for bag in bags:
         seen.setdefault((bag.count, bag.weight, bag.unit, bag.tags), bag)
@@ -115,7 +136,7 @@ class LegDraft:
     status: str | None = None
 
     def build(self) -> Leg:
-        return Leg(
+        return new_leg(
             carrier=self.carrier,
             flight_number=self.number,
             departure_airport=self.departure_airport,
@@ -168,28 +189,28 @@ class PnrDraft:
 
     def build(self, cancelled: bool) -> Booking:
         locator = self.locator or self.leg_locator or ""
-        travellers = tuple(p.build(locator) for p in self.travellers)
-        tickets = [*self.tickets, *(t for p in self.travellers for t in p.tickets)]
-        return Booking(
+        travellers = tuple([p.build(locator) for p in self.travellers])
+        tickets = [*self.tickets, *[t for p in self.travellers for t in p.tickets]]
+        return new_booking(
             locator=locator,
             carrier=self.carrier,
             created=self.created,
             last_modified=self.last_modified,
             ticketed=self.ticketed,
             travellers=travellers,
-            itinerary=tuple(leg.build() for leg in self.legs),
-            contacts=tuple(dict.fromkeys(self.contacts)),
+            itinerary=tuple([leg.build() for leg in self.legs]),
+            contacts=_unique(self.contacts),
             payments=tuple(self.payments),
             agency=self.agency,
-            tickets=tuple(dict.fromkeys(tickets)),
+            tickets=_unique(tickets),
             baggage=_unique_bags(self.baggage),
-            split_from=tuple(dict.fromkeys(self.split_from)),
+            split_from=_unique(self.split_from),
             party_size=self.party_size,
             history=tuple(self.history),
             remarks=tuple(self.remarks),
             cancelled=cancelled,
             origin=self.segment.where(),
-            other_locators=tuple(dict.fromkeys(self.other_locators)),
+            other_locators=_unique(self.other_locators),
         )
 
 
@@ -210,7 +231,7 @@ def apply_ssrs(pnr: PnrDraft, ctx: Context, reference: date) -> None:
 def _apply(pnr: PnrDraft, s: Segment, code: str, targets: list[PaxDraft], ctx: Context, reference: date) -> None:
     text = pv.ssr_text(s)
     target = targets[0] if targets else None
-    for element in s.elements[1:]:  # seat elements: +15A::1
+    for element in s.cells[1:]:  # seat elements: +15A::1
         place = seat(element[0] if element else "")
         if place is not None:
             ref = element[2].strip() if len(element) > 2 else ""
@@ -225,7 +246,7 @@ def _apply(pnr: PnrDraft, s: Segment, code: str, targets: list[PaxDraft], ctx: C
             target.birth_place = target.birth_place or visa.birth_place
             if visa.number:
                 target.add_document(
-                    TravelDocument(
+                    new_document(
                         kind=visa.kind or "V",
                         number=visa.number,
                         issuing_country=visa.country,
@@ -238,7 +259,7 @@ def _apply(pnr: PnrDraft, s: Segment, code: str, targets: list[PaxDraft], ctx: C
         if target is not None and kind == "R":
             target.residence = target.residence or place
         if address:
-            (target.contacts if target else pnr.contacts).append(Contact("address", address, s.where()))
+            (target.contacts if target else pnr.contacts).append(new_contact("address", address, s.where()))
     elif code == "INFT" and target is not None:
         _infant(pnr, s, text, target, reference)
     elif code in ("TKNE", "TKNA", "TKNM"):
@@ -252,7 +273,7 @@ def _apply(pnr: PnrDraft, s: Segment, code: str, targets: list[PaxDraft], ctx: C
     elif code in ("CTCE", "CTCM", "CTCH", "CTCB"):
         found = pv.contact(f"{code} {text}")
         if found:
-            (target.contacts if target else pnr.contacts).append(Contact(found[0], found[1], s.where()))
+            (target.contacts if target else pnr.contacts).append(new_contact(found[0], found[1], s.where()))
     elif code not in STRUCTURED and text:
         remark = ctx.free_text(f"SSR {code} {text}")
         if remark:
@@ -272,7 +293,7 @@ def _docs(pnr: PnrDraft, s: Segment, text: str, target: PaxDraft | None, ctx: Co
         return
     if found.number:
         target.add_document(
-            TravelDocument(
+            new_document(
                 kind=found.kind or "?",
                 number=found.number,
                 issuing_country=found.issuer,
@@ -320,16 +341,42 @@ def operating_only(s: Segment) -> bool:
 
 def leg_from_tvl(s: Segment, reference: date) -> tuple[LegDraft, bool]:
     """A leg from a TVL (marketing carrier:operating carrier, flight:class); flag unreadable times."""
-    departure, arrival, bad = pv.tvl_times(s, reference)
+    (carrier, number, origin, destination, departure, arrival, booking_class, operating), bad = _tvl_values(
+        s.cells, reference
+    )
     draft = LegDraft(
         segment=s,
-        carrier=clean(s.get(3, 0).upper()),
-        number=clean(s.get(4, 0).upper()),
-        departure_airport=clean(s.get(1, 0).upper()),
-        arrival_airport=clean(s.get(2, 0).upper()),
+        carrier=carrier,
+        number=number,
+        departure_airport=origin,
+        arrival_airport=destination,
         departure=departure,
         arrival=arrival,
-        booking_class=clean(s.get(4, 1).upper()),
-        operating_carrier=clean(s.get(3, 1).upper()),
+        booking_class=booking_class,
+        operating_carrier=operating,
     )
     return draft, bad
+
+
+_Code = str | None
+_TvlValues = tuple[_Code, _Code, _Code, _Code, datetime | None, datetime | None, _Code, _Code]
+
+
+@lru_cache(maxsize=2048)  # a push repeats its flight in every PNR
+def _tvl_values(cells: tuple[tuple[str, ...], ...], reference: date) -> tuple[_TvlValues, bool]:
+    """A TVL's carrier, flight number, airports, times, class and operating carrier; unreadable-time flag."""
+    s = Segment(0, "TVL", cells)
+    departure, arrival, bad = pv.tvl_times(s, reference)
+    carrier, operating = s.components(3, 2)
+    number, booking_class = s.components(4, 2)
+    values = (
+        clean(carrier.upper()),
+        clean(number.upper()),
+        clean(s.get(1, 0).upper()),
+        clean(s.get(2, 0).upper()),
+        departure,
+        arrival,
+        clean(booking_class.upper()),
+        clean(operating.upper()),
+    )
+    return values, bad

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from tekser.domain.travel import HistoryItem, Leg
 from tekser.ingest.messages import pnr_values as pv
 from tekser.ingest.messages.edifact import Segment
-from tekser.ingest.messages.values import words
+from tekser.ingest.messages.values import new_history_item, words
 
 # History SSRs whose free text is structured data, never checked for keywords (nor kept).
 STRUCTURED_HISTORY = words("SEAT DOCS DOCO DOCA TKNE INFT FQTV NSST RQST")
@@ -41,7 +41,7 @@ class History:
         self.action = ""
 
     def dated(self, s: Segment, reference: date) -> None:
-        for element in s.elements:
+        for element in s.cells:
             if len(element) > 1:
                 self.when = pv.pnr_datetime(element[1], element[2] if len(element) > 2 else "", reference)
 
@@ -59,7 +59,9 @@ class History:
 
     def close(self) -> None:
         if self.parts:
-            self.items.append(HistoryItem(self.action or "?", "; ".join(self.parts), self.by, self.when, self.origin))
+            self.items.append(
+                new_history_item(self.action or "?", "; ".join(self.parts), self.by, self.when, self.origin)
+            )
         self.parts = None
 
     def take(self) -> list[HistoryItem]:

@@ -6,9 +6,9 @@ Pure functions over strings and segments; the PNRGOV reader decides where the va
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
+from typing import NamedTuple
 
 from tekser.domain.travel import Baggage, Payment
 from tekser.ingest.messages.edifact import Delimiters, Segment, is_digits
@@ -20,6 +20,8 @@ from tekser.ingest.messages.values import (
     ddmmmyy,
     email,
     near_date,
+    new_baggage,
+    new_payment,
     past_date,
     phone,
     without_title,
@@ -33,14 +35,14 @@ _UNITS = {"700": "KGM", "701": "LBR", "702": None, "KG": "KGM", "KGM": "KGM", "L
 
 def ssr_text(segment: Segment, component: str = ":") -> str:
     """The free text of an SSR (component 9 of element 1; unescaped colons rejoined)."""
-    parts = segment.element(0)[8:]
-    return component.join(parts).strip()
+    cells = segment.cells
+    return component.join(cells[0][8:]).strip() if cells else ""
 
 
 def ssr_references(segment: Segment) -> list[str]:
     """Traveller references named in an SSR (``+::1.1`` or ``+15A::1``)."""
     refs = []
-    for element in segment.elements[1:]:
+    for element in segment.cells[1:]:
         if len(element) > 2 and element[2].strip():
             refs.append(element[2].strip())
     return refs
@@ -54,16 +56,17 @@ def free_text(segment: Segment, delimiters: Delimiters, start: int = 1) -> str:
     element separator when it is a character people type in text, else with a space.
     """
     joiner = delimiters.element if delimiters.element in "-/*.," else " "
-    return joiner.join(delimiters.component.join(e) for e in segment.elements[start:]).strip()
+    if segment.component != delimiters.component:  # not from this interchange's tokeniser
+        return joiner.join([delimiters.component.join(e) for e in segment.cells[start:]]).strip()
+    return segment.joined(start, joiner).strip()
 
 
 def _fields(text: str) -> list[str]:
-    fields = [f.strip() for f in text.split("/")]
+    fields = list(map(str.strip, text.split("/")))
     return fields[1:] if text.startswith("/") else fields
 
 
-@dataclass(frozen=True, slots=True)
-class Docs:
+class Docs(NamedTuple):
     kind: str | None
     issuer: str | None
     number: str | None
@@ -105,23 +108,38 @@ def docs(text: str, reference: date) -> Docs | None:
         ]
     else:
         head = f[:4]
-    names = [without_title(clean(n.upper())) for n in f[g + 2 : g + 5]]
-    given = " ".join(n for n in names[1:] if n) or None
+    names = [_docs_name(n) for n in f[g + 2 : g + 5]]
+    given = " ".join([n for n in names[1:] if n]) or None
     return Docs(
         kind=clean(head[0].upper()),
         issuer=country(head[1]),
         number=clean(head[2].upper().replace(" ", "")),
         nationality=country(head[3]),
-        birth=past_date(ddmmmyy(f[g - 1]), reference),
+        birth=_birth(f[g - 1], reference),
         gender=clean(f[g].upper()),
-        expiry=near_date(ddmmmyy(f[g + 1]), reference) if g + 1 < len(f) else None,
+        expiry=_expiry(f[g + 1], reference) if g + 1 < len(f) else None,
         surname=names[0] if names else None,
         given=given,
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Doco:
+# Names and dates repeat across a push (families, charters): each is read once.
+@lru_cache(maxsize=8192)
+def _docs_name(value: str) -> str | None:
+    return without_title(clean(value.upper()))
+
+
+@lru_cache(maxsize=8192)
+def _birth(value: str, reference: date) -> date | None:
+    return past_date(ddmmmyy(value), reference)
+
+
+@lru_cache(maxsize=8192)
+def _expiry(value: str, reference: date) -> date | None:
+    return near_date(ddmmmyy(value), reference)
+
+
+class Doco(NamedTuple):
     birth_place: str | None
     kind: str | None
     number: str | None
@@ -190,7 +208,8 @@ def contact(text: str) -> tuple[str, str] | None:
 
 def tvl_times(segment: Segment, reference: date) -> tuple[datetime | None, datetime | None, bool]:
     """Departure and arrival of a TVL (``ddmmyy:hhmm:ddmmyy:hhmm``, shorter forms); flag unreadable."""
-    return _tvl_times(tuple(p.strip() for p in segment.element(0)[:4]), reference)
+    cells = segment.cells
+    return _tvl_times(tuple(map(str.strip, cells[0][:4])) if cells else (), reference)
 
 
 @lru_cache(maxsize=4096)
@@ -227,15 +246,18 @@ def pnr_datetime(day: str, time: str, reference: date) -> datetime | None:
 
 def baggage(segment: Segment, origin: str) -> Baggage | None:
     """TBD ``++count:weight:unit++pool+carrier:tag:consecutive:destination…`` (tags expanded)."""
-    count_text, weight_text, unit = segment.get(1, 0), segment.get(1, 1), segment.get(1, 2)
+    cells = segment.cells
+    first = list(map(str.strip, cells[1][:3])) if len(cells) > 1 else []
+    first += ("", "", "")
+    count_text, weight_text, unit = first[0], first[1], first[2]
     count = int(count_text) if is_digits(count_text) else None
     try:
         weight = float(weight_text) if weight_text else None
     except ValueError:
         weight = None
     tags: list[str] = []
-    for index, element in enumerate(segment.elements):
-        if index < 2 or len(element) < 2:
+    for element in cells[2:]:
+        if len(element) < 2:
             continue
         carrier = element[0].strip().replace(" ", "")
         number = element[1].strip().replace(" ", "")
@@ -245,14 +267,14 @@ def baggage(segment: Segment, origin: str) -> Baggage | None:
             continue
         consecutive = element[2].strip() if len(element) > 2 else ""
         repeat = int(consecutive) if is_digits(consecutive) and 1 < int(consecutive) < 100 else 1
-        if is_digits(number):
-            tags.extend(f"{carrier}{int(number) + i:0{len(number)}d}" for i in range(repeat))
-        else:
-            tags.append(f"{carrier}{number}")
-    unique = tuple(dict.fromkeys(tags))
+        if repeat > 1 and is_digits(number):
+            tags.extend([f"{carrier}{int(number) + i:0{len(number)}d}" for i in range(repeat)])
+        else:  # one tag: the digits as written (the width is kept)
+            tags.append(carrier + number)
+    unique = tuple(dict.fromkeys(tags)) if len(tags) > 1 else tuple(tags)
     if count is None and weight is None and not unique:
         return None
-    return Baggage(count=count, weight=weight, unit=_UNITS.get(unit, unit or None), tags=unique, origin=origin)
+    return new_baggage(count=count, weight=weight, unit=_UNITS.get(unit, unit or None), tags=unique, origin=origin)
 
 
 def payments(segment: Segment) -> tuple[list[Payment], bool]:
@@ -260,15 +282,15 @@ def payments(segment: Segment) -> tuple[list[Payment], bool]:
     are kept. The flag says a full card number was received (a finding, never stored)."""
     found: list[Payment] = []
     unmasked = False
-    for element in segment.elements:
-        comps = [c.strip() for c in element] + [""] * 6
+    for element in segment.cells:
+        comps = [*map(str.strip, element), "", "", "", "", "", ""]
         if not comps[0]:
             continue
         account = comps[4].replace(" ", "")
         unmasked = unmasked or (len(account) >= 12 and is_digits(account))
         last4 = account[-4:] if len(account) >= 4 and is_digits(account[-4:]) else None
         found.append(
-            Payment(
+            new_payment(
                 comps[0].upper(), comps[3] or None, last4, comps[5] or None, comps[2] or None, None, segment.where()
             )
         )

@@ -9,15 +9,12 @@ every group, before anything reaches the model.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
+from itertools import chain
 
 from tekser.domain.travel import (
-    Agency,
-    Baggage,
-    Contact,
     MessageKind,
-    Payment,
     TravellerRole,
     TravelMessage,
 )
@@ -26,7 +23,19 @@ from tekser.ingest.messages.edifact import Segment, is_digits
 from tekser.ingest.messages.envelope import EdifactMessage, Interchange, resynchronise_parts
 from tekser.ingest.messages.pnr_drafts import LegDraft, PaxDraft, PnrDraft, apply_ssrs, leg_from_tvl, operating_only
 from tekser.ingest.messages.pnr_history import STRUCTURED_HISTORY, History, describe
-from tekser.ingest.messages.values import Context, clean, email, phone, seat, without_title, words
+from tekser.ingest.messages.values import (
+    Context,
+    clean,
+    email,
+    new_agency,
+    new_baggage,
+    new_contact,
+    new_payment,
+    phone,
+    seat,
+    without_title,
+    words,
+)
 
 KNOWN_TAGS = words(
     "ABI ADD APD DAT EBD EQN FAR FOP FTI IFT LTS MON MSG ORG "
@@ -68,8 +77,10 @@ class _Reader:
 
     @property
     def reference(self) -> date:
-        flights = [leg.departure.date() for leg in self.result.flights if leg.departure]
-        return flights[0] if flights else self.ctx.reference
+        for leg in self.result.flights:
+            if leg.departure:
+                return leg.departure.date()
+        return self.ctx.reference
 
     # -- level 0 -------------------------------------------------------------------------
     def level_zero(self, s: Segment) -> None:
@@ -95,7 +106,7 @@ class _Reader:
     def rci(self, s: Segment) -> None:
         pnr = self.pnr
         assert pnr is not None
-        given = [[c.strip() for c in e] + ["", "", ""] for e in s.elements if len(e) > 1 and e[1].strip()]
+        given = [[*map(str.strip, e), "", "", ""] for e in s.cells if len(e) > 1 and e[1].strip()]
         locators = [f"{e[0]}:{e[1]}" for e in given]
         if self.group == 8:
             pnr.split_from.extend(e[1] for e in given)
@@ -119,7 +130,7 @@ class _Reader:
         if self.group >= 5:
             self.group = 6  # check-in
             return
-        for element in s.elements:
+        for element in s.cells:
             qualifier = element[0].strip() if element else ""
             when = (
                 pv.pnr_datetime(element[1], element[2] if len(element) > 2 else "", self.ctx.reference)
@@ -137,14 +148,16 @@ class _Reader:
         if self.group >= 5:
             self.group = 6 if self.group < 10 else self.group
             return
-        if not s.elements or not any(c.strip() for e in s.elements for c in e):
+        if not any(map(str.strip, chain.from_iterable(s.cells))):  # no element, or all empty
             pnr.empty_org = True
             return
         if self.group == 1 and pnr.agency is None:
-            pnr.agency = Agency(
-                system=clean(s.get(0, 0)),
-                location=clean(s.get(0, 1)),
-                agency_id=clean(s.get(1, 0)) or clean(s.get(1, 1)),
+            system, location = s.components(0, 2)
+            agency, agency_location = s.components(1, 2)
+            pnr.agency = new_agency(
+                system=clean(system),
+                location=clean(location),
+                agency_id=clean(agency) or clean(agency_location),
                 kind=clean(s.get(4, 0)),
                 origin=s.where(),
             )
@@ -159,7 +172,7 @@ class _Reader:
         if self.group == 4 and qualifier == "43":
             if self.ctx.free_text(text) is not None and pnr.payments and s.get(1):
                 last = pnr.payments[-1]
-                pnr.payments[-1] = Payment(
+                pnr.payments[-1] = new_payment(
                     last.kind, last.card_type, last.card_last4, last.card_expiry, last.amount, s.get(1), last.origin
                 )
             return
@@ -172,7 +185,7 @@ class _Reader:
         found = pv.contact(kept)
         owner = self.pax.contacts if self.pax is not None and self.group in (2, 3) else pnr.contacts
         if found is not None:
-            owner.append(Contact(found[0], found[1], s.where()))
+            owner.append(new_contact(found[0], found[1], s.where()))
         elif "CTC" not in kept.upper():
             pnr.remarks.append(kept)
 
@@ -180,10 +193,10 @@ class _Reader:
         pnr = self.pnr
         assert pnr is not None
         owner = self.pax.contacts if self.pax is not None and self.group == 2 else pnr.contacts
-        parts = [c.strip() for c in s.element(1)] + [""] * 8
+        parts = [*map(str.strip, s.element(1)), *[""] * 8]
         address = ", ".join(p for p in (parts[1], parts[2], parts[3], parts[6], parts[5]) if p)
         if address:
-            owner.append(Contact("address", address, s.where()))
+            owner.append(new_contact("address", address, s.where()))
         extra = parts[7]
         if extra:
             found = pv.contact(extra)
@@ -192,19 +205,20 @@ class _Reader:
             elif found is None:
                 found = ("phone", value) if (value := phone(extra)) else None
             if found is not None:
-                owner.append(Contact(found[0], found[1], s.where()))
+                owner.append(new_contact(found[0], found[1], s.where()))
 
     def ebd(self, s: Segment) -> None:
         count = s.get(1, 0)
         if self.pnr is not None and is_digits(count):
-            self.pnr.baggage.append(Baggage(count=int(count), origin=s.where()))
+            self.pnr.baggage.append(new_baggage(count=int(count), origin=s.where()))
 
     # -- Gr.2 to Gr.4 ------------------------------------------------------------------------
     def tif(self, s: Segment) -> None:
         pnr = self.pnr
         assert pnr is not None
         surname = clean(s.get(0).upper())
-        given_raw, kind, ref = s.get(1, 0).upper(), s.get(1, 1).upper(), clean(s.get(1, 2))
+        name = s.components(1, 4)
+        given_raw, kind, ref = name[0].upper(), name[1].upper(), clean(name[2])
         given = without_title(clean(given_raw))
         if self.group in (6, 7):
             self.checkin = pnr.find(ref, surname, given)
@@ -218,7 +232,7 @@ class _Reader:
         role = TravellerRole.INFANT if kind in ("IN", "INF") else TravellerRole.PASSENGER
         if surname is None and given is None:
             self.ctx.note(s, "traveller without a name", "1")
-        self.pax = PaxDraft(s, ref, role, surname, given, with_infant=s.get(1, 3) == "1")
+        self.pax = PaxDraft(s, ref, role, surname, given, with_infant=name[3] == "1")
         pnr.travellers.append(self.pax)
         self.group = 2
 
@@ -351,7 +365,7 @@ class _Reader:
                 kept = self.ctx.free_text(text)
                 if kept is None:
                     return
-            seats = [e[0].strip() for e in s.elements[1:] if e and e[0].strip()]
+            seats = [e[0].strip() for e in s.cells[1:] if e and e[0].strip()]
             self.history.add(" ".join(["SSR", code, *seats]))
             return
         pnr.ssrs.append((s, self.pax if self.group in (2, 3, 4) else None))
@@ -381,7 +395,7 @@ class _Reader:
         self.pnr = None
         self.pax = self.checkin = None
 
-    def run(self, segments: list[Segment], part_starts: list[int]) -> TravelMessage:
+    def run(self, segments: Sequence[Segment], part_starts: list[int]) -> TravelMessage:
         starts = set(part_starts[1:])
         handlers, ignored = self.handlers, self.ignored
         for index, s in enumerate(segments):

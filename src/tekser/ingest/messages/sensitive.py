@@ -7,6 +7,7 @@ model, in every PNR group including the history; a hit is counted, never kept.
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -16,6 +17,7 @@ from typing import Any
 import yaml
 
 _WORDS = re.compile(r"[A-Z0-9]+")
+_FIRST_THREE = operator.itemgetter(slice(3))
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,7 @@ class SensitiveFilter:
         if self.combined is None:
             return None
         upper = text.upper()
-        if self.prefixes and not any(word[:3] in self.prefixes for word in _WORDS.findall(upper)):
+        if self.prefixes and self.prefixes.isdisjoint(map(_FIRST_THREE, _WORDS.findall(upper))):
             return None  # no word starts like any rule: skip the (slow) full search
         match = self.combined.search(upper)
         if match is None:

@@ -6,19 +6,37 @@ finding); nothing here raises on bad input.
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
+from types import MemberDescriptorType
+from typing import Any, ParamSpec, TypeVar
 
 from tekser.domain.countries import country_code
-from tekser.domain.travel import Finding
+from tekser.domain.travel import (
+    Agency,
+    Baggage,
+    Booking,
+    Contact,
+    Finding,
+    HistoryItem,
+    Leg,
+    Payment,
+    TravelDocument,
+    Traveller,
+)
 from tekser.ingest.messages.edifact import Segment, is_digits
 from tekser.ingest.messages.sensitive import SensitiveFilter
 
 # Placeholders senders put where they have no value (GTAS filters the same family).
 PLACEHOLDERS = frozenset({"UNKNOWN", "UNK", "NULL", "NA", "N/A", "?", "_", "FNU", "LNU", "XXX", "-", "."})
 MAX_FINDINGS = 200
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+_LONGEST_PLACEHOLDER = max(len(p) for p in PLACEHOLDERS)
 
 
 def words(text: str) -> frozenset[str]:
@@ -41,10 +59,11 @@ _TITLE_GLUED = re.compile(r"(?<=[A-Z]{2})(?:MRS|MR|MSTR)$")
 
 def clean(value: str | None) -> str | None:
     """The value stripped; None when empty or a placeholder."""
-    if value is None:
+    if not value:
         return None
     value = value.strip()
-    if not value or value.upper() in PLACEHOLDERS:
+    # upper() never shortens a text: one longer than every placeholder is none.
+    if not value or (len(value) <= _LONGEST_PLACEHOLDER and value.upper() in PLACEHOLDERS):
         return None
     return value
 
@@ -69,6 +88,12 @@ def country(value: str | None) -> str | None:
 def is_known_country(value: str | None) -> bool:
     text = clean(value)
     return bool(text) and len(text or "") in (2, 3) and country_code(text or "") is not None
+
+
+@lru_cache(maxsize=4096)
+def country_checked(value: str | None) -> tuple[str | None, bool]:
+    """:func:`country` and :func:`is_known_country` in one look-up."""
+    return country(value), is_known_country(value)
 
 
 @lru_cache(maxsize=8192)
@@ -118,6 +143,7 @@ def email(text: str | None) -> str | None:
     return value.lower()
 
 
+@lru_cache(maxsize=8192)  # dates of birth and expiry repeat across a push
 def ddmmmyy(text: str) -> tuple[int, int, int, bool] | None:
     """Day, month, year and whether the year had two digits, for ``12JUL64``."""
     match = _DDMMMYY.fullmatch(text.strip().upper())
@@ -130,6 +156,7 @@ def ddmmmyy(text: str) -> tuple[int, int, int, bool] | None:
     return int(match.group(1)), month, int(year), len(year) == 2
 
 
+@lru_cache(maxsize=8192)
 def yymmdd(text: str) -> tuple[int, int, int, bool] | None:
     """Day, month, year and two-digit flag for ``YYMMDD`` or ``CCYYMMDD``."""
     text = text.strip()
@@ -194,6 +221,62 @@ def at(day: date | None, time: tuple[int, int, int] | None) -> datetime | None:
         return None
     hour, minute, second = time or (0, 0, 0)
     return datetime(day.year, day.month, day.day, hour, minute, second)
+
+
+def slot_constructor(cls: Callable[_P, _T]) -> Callable[_P, _T]:
+    """A constructor for a frozen slots dataclass (same parameters and defaults) that fills the slots directly.
+
+    A frozen dataclass's own ``__init__`` stores every field through ``object.__setattr__`` to get
+    past its frozen ``__setattr__``, which costs about twice as much; the parsers make a
+    :class:`~tekser.domain.travel.Traveller`, a document and more for every passenger. The result
+    is the same object. Anything the shortcut would not reproduce exactly (``__post_init__``,
+    ``InitVar``, ``init=False`` or keyword-only fields, no slots) gets the class itself back.
+    """
+    target: Any = cls
+    if not isinstance(target, type) or not dataclasses.is_dataclass(target) or hasattr(target, "__post_init__"):
+        return cls
+    if target.__new__ is not object.__new__:
+        return cls
+    fields = dataclasses.fields(target)
+    frozen = getattr(getattr(target, "__dataclass_params__", None), "frozen", False)
+    if not frozen or len(fields) != len(target.__dataclass_fields__):
+        return cls
+    namespace: dict[str, Any] = {"_new": object.__new__, "_cls": target, "_MISSING": dataclasses.MISSING}
+    params: list[str] = []
+    lines: list[str] = []
+    for index, f in enumerate(fields):
+        slot = next((vars(k)[f.name] for k in target.__mro__ if f.name in vars(k)), None)
+        if not f.init or f.kw_only is True or f.name.startswith("_") or type(slot) is not MemberDescriptorType:
+            return cls
+        namespace[f"_set{index}"] = slot.__set__
+        if f.default is not dataclasses.MISSING:
+            namespace[f"_default{index}"] = f.default
+            params.append(f"{f.name}=_default{index}")
+        elif f.default_factory is not dataclasses.MISSING:
+            namespace[f"_factory{index}"] = f.default_factory
+            params.append(f"{f.name}=_MISSING")
+            lines.append(f"if {f.name} is _MISSING: {f.name} = _factory{index}()")
+        else:
+            params.append(f.name)
+        lines.append(f"_set{index}(self, {f.name})")
+    body = "\n    ".join(["self = _new(_cls)", *lines, "return self"])
+    exec(f"def construct({', '.join(params)}):\n    {body}\n", namespace)  # as dataclasses makes __init__
+    construct: Callable[_P, _T] = namespace["construct"]
+    construct.__qualname__ = construct.__name__ = f"new_{target.__name__}"
+    construct.__doc__ = f"A new {target.__name__} (see slot_constructor)."
+    return construct
+
+
+# The model objects the parsers make for every passenger, segment or PNR (see slot_constructor).
+new_agency = slot_constructor(Agency)
+new_baggage = slot_constructor(Baggage)
+new_booking = slot_constructor(Booking)
+new_contact = slot_constructor(Contact)
+new_document = slot_constructor(TravelDocument)
+new_history_item = slot_constructor(HistoryItem)
+new_leg = slot_constructor(Leg)
+new_payment = slot_constructor(Payment)
+new_traveller = slot_constructor(Traveller)
 
 
 @dataclass(slots=True)
