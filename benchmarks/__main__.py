@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks import lists_import, matching, messages
+from benchmarks import lists_import, matching, messages, screening
 
-BENCHMARKS = {"lists": lists_import.main, "matching": matching.main, "messages": messages.main}
+BENCHMARKS = {
+    "lists": lists_import.main,
+    "matching": matching.main,
+    "messages": messages.main,
+    "screening": screening.main,
+}
 
 
 def main(argv: list[str]) -> int:

@@ -27,6 +27,7 @@ from tekser.domain.watchlists import (
     NameQuality,
 )
 from tekser.ingest.lists.dates import parse_date
+from tekser.matching.reverse import ReverseKeys, subject_keys
 from tekser.matching.screener import Screener
 
 CASES = Path(__file__).resolve().parents[1] / "cases" / "matching"
@@ -71,6 +72,8 @@ def test_golden_case(table: str, case: dict[str, Any]) -> None:
     alerted = bool(match and match.alert)
     shown = f"score {match.score:.3f}: {match.explanation}" if match else "no candidate"
     assert alerted == (case["expect"] == "alert"), f"{case['id']} expected {case['expect']}, got {shown}"
+    if alerted:  # a stored subject that alerts is also found by rescreening when the entry is added
+        assert ReverseKeys(screener.index).qualifies(subject_keys(subject)), f"{case['id']}: missed by reverse keys"
     if "min_score" in case:
         assert match is not None and match.score >= case["min_score"], shown
     if "max_score" in case:

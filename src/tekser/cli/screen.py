@@ -117,7 +117,8 @@ def _batch(db: str | None, customers: str | None, flights: str | None, fresh: bo
     from tekser.cli.alerts import screening_service
     from tekser.domain.alerts import subject_fingerprint
     from tekser.ingest.subjects import read_subjects
-    from tekser.services.screening_service import subject_data, subject_keys
+    from tekser.matching.reverse import subject_keys
+    from tekser.services.screening_service import subject_data
 
     service = screening_service(db)
     if customers is not None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -24,7 +25,8 @@ from tekser.domain.alerts import Directive, subject_fingerprint
 from tekser.domain.travel import Leg, Traveller, TravelMessage
 from tekser.errors import InvalidInput, MessageError, NotFound
 from tekser.ingest.messages import parse_message
-from tekser.services.screening_service import ScreeningService, subject_data, subject_from_traveller, subject_keys
+from tekser.matching.reverse import subject_keys
+from tekser.services.screening_service import ScreeningService, subject_data, subject_from_traveller
 
 TEXTS = {
     Directive.OK_TO_BOARD: "OK TO BOARD",
@@ -122,6 +124,11 @@ class IapiService:
             raise MessageError(f"an iAPI request is a PAXLST message, not {message.kind}", message=name)
         leg = message.flights[0] if message.flights else None
         self.store.log_exchange("in", "request", text, at, flight=leg.flight if leg else None)
+        # the index of the active lists is built (or rebuilt after a list change) outside the
+        # per-passenger budget (`warm()` builds it when a service starts); should it fail, each
+        # passenger gets the fallback directive with the reason
+        with suppress(Exception):
+            self.screening.active()
         directives = [self._decide(traveller, leg, message) for traveller in message.travellers]
         reference = message.transaction_reference or message.message_reference or "IAPI"
         response = cusres(directives, leg, reference, at)
@@ -208,6 +215,10 @@ class IapiService:
             return PassengerDirective(**base, fingerprint=fingerprint, directive=Directive.NO_BOARD, reason=reason)
         reason = f"unconfirmed hit: {', '.join(m.key for m in hits)}"
         return PassengerDirective(**base, fingerprint=fingerprint, directive=Directive.ADVISORY, reason=reason)
+
+    def warm(self) -> None:
+        """Build the index of the active lists now, not on the first check-in."""
+        self.screening.active()
 
     def confirm(self, alert_id: int, by: str, reason: str) -> str | None:
         """An analyst confirms an alert's subject–entry pair; returns the unsolicited BGM+132

@@ -31,9 +31,9 @@ from tekser.domain.travel import Traveller
 from tekser.domain.watchlists import EntityKind, ListEntry, ListVersion
 from tekser.errors import InvalidInput, NotFound
 from tekser.matching.config import MatchConfig
-from tekser.matching.index import ListIndex, concatenated_key, token_keys
+from tekser.matching.index import ListIndex
+from tekser.matching.reverse import ReverseKeys, subject_keys
 from tekser.matching.screener import Match, Screener
-from tekser.names.parts import analyze
 from tekser.services.ports import WatchlistStore
 
 _TRAVELLER = TypeAdapter(Traveller)
@@ -42,8 +42,9 @@ _TRAVELLER = TypeAdapter(Traveller)
 class ScreeningStore(Protocol):  # implemented by tekser.storage.screening.SqlScreeningStore
     def unregistered_travellers(self, limit: int = ...) -> list[tuple[int, str, datetime]]: ...
     def add_subjects(self, rows: list[Any]) -> list[int]: ...
-    def subjects(self, ids: Iterable[int]) -> list[Any]: ...
+    def subjects(self, ids: Iterable[int], alive_at: datetime | None = ...) -> list[Any]: ...
     def subjects_with_keys(self, keys: Iterable[str], alive_at: datetime) -> list[int]: ...
+    def subject_key_pairs(self, keys: Iterable[str]) -> Iterable[tuple[int, str]]: ...
     def subject_ids(self, origin: str | None = ..., alive_at: datetime | None = ...) -> list[int]: ...
     def record_screening(
         self, subject_id: int, versions: dict[str, int], new: list[Any], at: datetime, batch_run: int | None = ...
@@ -123,20 +124,6 @@ def subject_from_traveller(traveller: Traveller, subject_id: str) -> Subject | N
         document_country=issuing,
         birth_place=traveller.birth_place,
     )
-
-
-def subject_keys(subject: Subject) -> set[str]:
-    """The blocking keys under which a subject is found again when a list changes."""
-    organization = subject.kind is not None and subject.kind is not EntityKind.PERSON
-    analyzed = analyze(subject.name, organization=organization)
-    keys: set[str] = set()
-    for token in analyzed.tokens:
-        if not token.optional:
-            keys.update(token_keys(token))
-    joined = concatenated_key(analyzed)
-    if joined:
-        keys.add(joined)
-    return keys
 
 
 @dataclass(slots=True)
@@ -320,28 +307,26 @@ class ScreeningService:
             return result
         index = ListIndex.build(delta_entries, None, weights=active.screener.index.weights)
         delta = Screener(index, self.config, versions=active.screener.versions, policy=active.screener.policy)
-        keys: set[str] = set()
-        for record in index.records:
-            for token in record.analyzed.tokens:
-                if not token.optional:
-                    keys.update(token_keys(token))
-            joined = concatenated_key(record.analyzed)
-            if joined:
-                keys.add(joined)
-        candidates = self.store.subjects_with_keys(keys, self.clock())
+        reverse = ReverseKeys(index)
+        candidates = reverse.select(self.store.subject_key_pairs(reverse.keys))
         at_before = self.store.screened_versions(version.list_id, candidates)
         candidates = [i for i in candidates if at_before.get(i) == before.id]
         added_set = set(added)
-        for stored in self.store.subjects(candidates):
-            subject = subject_from_data(str(stored.id), stored.data)
-            found = []
-            for match in delta.screen(subject).matches:
-                if match.alert:
-                    change = "added" if match.key in added_set else "changed"
-                    cause = f"rescreen {version.label} ({change} since {before.label})"
-                    found += self.new_alerts(subject, [match], active, delta, cause)
-            result["alerts"] += self.store.record_screening(stored.id, {}, found, self.clock())
-            result["subjects_compared"] += 1
+        for start in range(0, len(candidates), 500):
+            found: list[tuple[int, list[NewAlert]]] = []
+            for stored in self.store.subjects(candidates[start : start + 500], alive_at=self.clock()):
+                subject = subject_from_data(str(stored.id), stored.data)
+                new_alerts: list[NewAlert] = []
+                for match in delta.screen(subject).matches:
+                    if match.alert:
+                        change = "added" if match.key in added_set else "changed"
+                        cause = f"rescreen {version.label} ({change} since {before.label})"
+                        new_alerts += self.new_alerts(subject, [match], active, delta, cause)
+                if new_alerts:
+                    found.append((stored.id, new_alerts))
+                result["subjects_compared"] += 1
+            # the versions screened against move forward for everyone at the end (advance_screenings)
+            result["alerts"] += self.store.record_screenings(found, {}, self.clock())
         return result
 
     # --- batches ------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -104,13 +104,17 @@ class SqlScreeningStore:
                 ids.append(subject_id)
         return ids
 
-    def subjects(self, ids: Iterable[int]) -> list[StoredSubject]:
+    def subjects(self, ids: Iterable[int], alive_at: datetime | None = None) -> list[StoredSubject]:
+        """Stored subjects by id, in that order (with ``alive_at``: only those within retention)."""
         wanted = list(ids)
         found: dict[int, StoredSubject] = {}
         with self.engine.connect() as connection:
             for start in range(0, len(wanted), _CHUNK):
                 chunk = wanted[start : start + _CHUNK]
-                for row in connection.execute(select(screen_subjects).where(screen_subjects.c.id.in_(chunk))):
+                query = select(screen_subjects).where(screen_subjects.c.id.in_(chunk))
+                if alive_at is not None:
+                    query = query.where(screen_subjects.c.expires_at > alive_at)
+                for row in connection.execute(query):
                     found[row.id] = StoredSubject(
                         row.id, row.origin, row.origin_id, row.fingerprint, row.name, json.loads(row.data)
                     )
@@ -131,6 +135,17 @@ class SqlScreeningStore:
                 )
                 found.update(int(r.subject_id) for r in connection.execute(query))
         return sorted(found)
+
+    def subject_key_pairs(self, keys: Iterable[str]) -> Iterator[tuple[int, str]]:
+        """(subject id, key) for the subjects holding any of the keys (read from the index alone;
+        retention is applied to the few subjects selected from them)."""
+        wanted = list(dict.fromkeys(keys))
+        with self.engine.connect() as connection:
+            for start in range(0, len(wanted), _CHUNK):
+                chunk = wanted[start : start + _CHUNK]
+                query = select(subject_keys.c.subject_id, subject_keys.c.key).where(subject_keys.c.key.in_(chunk))
+                for subject_id, key in connection.execute(query):
+                    yield int(subject_id), str(key)
 
     def screened_versions(self, list_id: str, ids: Iterable[int]) -> dict[int, int]:
         """Subject id → the version of a list it was last screened against."""

@@ -246,7 +246,7 @@ subject_keys = Table(
     metadata,
     Column("key", String(128), nullable=False),
     Column("subject_id", Integer, ForeignKey("screen_subjects.id"), nullable=False),
-    Index("ix_subject_keys_key", "key"),
+    Index("ix_subject_keys_key_subject", "key", "subject_id"),
 )
 
 screenings = Table(
