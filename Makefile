@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml constraints.txt
 
 venv: $(STAMP) ## create .venv and install tekser with its development tools
 
-demo: $(STAMP) ## install, load the watchlists and show what was loaded (embedded SQLite in .demo/)
+demo: $(STAMP) ## install, load the lists, ingest and screen sample traffic, alerts and iAPI (embedded SQLite in .demo/)
 	DEMO_DB='$(DEMO_DB)' $(BIN)/python scripts/demo.py
 
 test: $(STAMP) lint typecheck unit ## lint, type-check and run every test
@@ -36,7 +36,7 @@ typecheck: $(STAMP) ## mypy (strict on the core)
 unit: $(STAMP) ## run the test suite only
 	$(BIN)/pytest -n 2 -q
 
-bench: $(STAMP) ## benchmarks: list import time and peak memory on the real lists
+bench: $(STAMP) ## benchmarks on the real lists: import, matching, parsing, rescreening, iAPI latency (slow: builds 1M travellers once)
 	$(BIN)/python -m benchmarks
 
 # -m hypothesis: every @given test under tests/ingest, whatever its name (Hypothesis's pytest plugin marks them)

@@ -100,3 +100,48 @@ def test_a_list_import_rescreens_the_stored_travellers(cli: Cli, fixtures_dir: P
     status = _json(cli("screening-status").output)
     assert isinstance(status, dict)
     assert status["not_screened_against_active_version"] == {"un": 0}
+
+
+def test_customers_from_a_file_are_kept_and_screened_as_a_resumable_batch(
+    cli: Cli, fixtures_dir: Path, tmp_path: Path
+) -> None:
+    _import_un(cli, fixtures_dir / "lists" / "un" / "consolidated-small.xml")
+    customers = tmp_path / "customers.jsonl"
+    rows = [
+        {"id": "C-1", "name": "Askar Serikovich Nurlanov", "birth_date": "1975-03-12", "nationality": "KZ"},
+        {"id": "C-2", "name": "Aigerim Bekova", "birth_date": "1990-01-01"},
+        {"id": "C-3", "name": "Steppe Relief Foundation", "schema": "Organization"},
+        {"id": "C-4"},
+    ]
+    customers.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    result = cli("screen", "--store", "--input", str(customers))
+    assert result.exit_code == 2, result.output  # one rejected record, named in the error output
+    assert "C-4" in result.output or "line 4" in result.output
+    summary = _json(result.output[result.output.index("{") :])
+    assert isinstance(summary, dict)
+    assert (summary["subjects_selected"], summary["screened"], summary["rejected"]) == (3, 3, 1)
+    alerts = _json(cli("alerts", "list", "--json").output)
+    assert isinstance(alerts, list)
+    assert sorted(a["entry"] for a in alerts) == ["un:QDe.901", "un:QDi.901"]
+    assert all(a["cause"].startswith("batch customers customers.jsonl") for a in alerts)
+    # run again: the same selection is already done; nothing is screened or raised twice
+    again = _json(cli("screen", "--store", "--input", str(customers)).output.split("\n", 1)[-1])
+    assert isinstance(again, dict)
+    assert again["alerts"] == len(alerts)
+    assert len(_json(cli("alerts", "list", "--json").output)) == len(alerts)  # type: ignore[arg-type]
+
+
+def test_stored_travellers_of_a_date_range(cli: Cli, fixtures_dir: Path, tmp_path: Path) -> None:
+    _import_un(cli, fixtures_dir / "lists" / "un" / "consolidated-small.xml")
+    traffic = tmp_path / "traffic"
+    _simulate(cli, traffic)
+    assert cli("ingest", str(traffic), "--no-screen").exit_code == 0
+    result = cli("screen", "--stored", "--flights", "2030-01-01..2030-01-31")
+    summary = _json(result.output)
+    assert isinstance(summary, dict)
+    assert summary["subjects_selected"] == 0
+    result = cli("screen", "--stored", "--flights", "2026-11-20..2026-11-20")
+    summary = _json(result.output)
+    assert isinstance(summary, dict)
+    assert summary["subjects_selected"] == summary["screened"] > 30
+    assert summary["alerts"] == 1

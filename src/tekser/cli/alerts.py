@@ -129,9 +129,11 @@ def confirm(
     db: DbOption = None,
     debug: DebugOption = False,
 ) -> None:
-    """Confirm that the alert's person is the list entry: from now on an iAPI request for this
-    person answers 1Z (no board). If the passenger was earlier told something else, the
-    unsolicited status change (CUSRES BGM+132) for the airline is printed."""
+    """Confirm that the alert's person is the list entry (an analyst's decision, with why).
+
+    From now on an iAPI request for this person answers 1Z (no board).
+    If the passenger was told something else before, the status change for the airline (CUSRES BGM+132) is printed.
+    """
     with handled(debug):
         change = iapi_service(db).confirm(alert_id, actor(by), reason)
         console.print(f"alert #{alert_id}: match confirmed by {actor(by)}")

@@ -20,8 +20,12 @@ def iapi(
     db: DbOption = None,
     debug: DebugOption = False,
 ) -> None:
-    """Board / no-board per passenger: 0Z OK, 2Z advisory (unconfirmed hit, an alert is raised),
-    1Z no board (only for a match an analyst confirmed), 4Z insufficient data."""
+    """Answer a check-in request (PAXLST) with a boarding directive per passenger (CUSRES).
+
+    0Z OK to board; 2Z advisory (an unconfirmed hit: an alert is raised);
+    1Z no board (only for a match an analyst confirmed); 4Z insufficient data.
+    An error or a timeout never answers 0Z.
+    """
     with handled(debug):
         from tekser.cli.alerts import iapi_service
 
