@@ -14,7 +14,10 @@ import shlex
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
+
+from tekser.simulate.traffic import Passenger, make_flights, paxlst
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures" / "lists"
@@ -29,6 +32,12 @@ def shared_lists() -> Path | None:
 
 def step(title: str) -> None:
     print(f"\n\033[1m== {title}\033[0m")
+
+
+def capture(*args: str) -> str:
+    """A command's standard output, for the demo to pick what to show next."""
+    env = {**os.environ, "TEKSER_DB_URL": DB_URL}
+    return subprocess.run([TEKSER, *args], env=env, check=True, capture_output=True, text=True).stdout
 
 
 def run(*args: str, check: bool = True) -> int:
@@ -132,20 +141,42 @@ def main() -> None:
     run("ingest", str(traffic), check=False)
     run("ingest", "--failed")
 
-    step("8. Screening every traveller against the active lists (policy applied)")
-    results = DEMO / "screening.jsonl"
-    run("screen", "--input", str(subjects), "--output", str(results))
-    alerts = []
-    for line in results.read_text(encoding="utf-8").splitlines():
-        record = json.loads(line)
-        for match in record.get("matches", []):
-            if match["alert"]:
-                alerts.append((record["id"], match["name"], match["key"], match["score"], match["priority"]))
-    print(f"{len(alerts)} alerts (every one needs an analyst's review; nothing is decided by the machine):")
-    for subject, name, key, score, priority in sorted(alerts, key=lambda a: -a[4])[:15]:
-        print(f"  {subject:24} → {key:14} {name[:40]:40} score {score:.2f}  priority {priority:.2f}")
+    step("8. Every arriving traveller was screened on ingest: the alerts, each with its evidence frozen")
+    run("alerts", "list", "--limit", "15")
+    found = json.loads(capture("alerts", "list", "--json", "--limit", "1000"))
+    run("screening-status")
+    if not found:
+        sys.exit("demo: the planted travellers raised no alert")
+    first = found[0]
+    run("alerts", "show", str(first["id"]))
 
-    print(f"\nDone. Explore: {TEKSER} lists show --db {DB_URL}")
+    step("9. Interactive API at check-in: advisory (2Z) for an unconfirmed hit, no-board (1Z) only once confirmed")
+    planted = plants[0].split(":")
+    flight = next(f for f in make_flights(2026, 1, 5, []))
+    flight.passengers = [
+        Passenger(planted[2], planted[3], "M", date.fromisoformat(planted[4]), planted[5], planted[6],
+                  date(2031, 1, 1), "DEMO42", "3A")
+    ]  # fmt: skip
+    request = DEMO / "checkin.edi"
+    request.write_text(paxlst(flight, 1, iapi=True), encoding="utf-8")
+    run("iapi", str(request))
+    found = json.loads(capture("alerts", "list", "--json", "--limit", "1000"))
+    # the same person, entry and evidence as on arrival: no second alert; the analyst confirms that one
+    listed = f"{planted[0]}:{planted[1]}"
+    alert = next(a for a in found if a["entry"] == listed)
+    run("alerts", "confirm", str(alert["id"]), "--by", "analyst.aigerim",
+        "--reason", "passport photo and date of birth match the listing")  # fmt: skip
+    run("iapi", str(request), "--json")
+
+    step("10. What happened at the border, for measuring precision later")
+    run("alerts", "outcome", str(alert["id"]), "denied_boarding", "--by", "officer.serik",
+        "--note", "directive 1Z; passenger did not board")  # fmt: skip
+    weakest = found[-1]  # lowest priority: typically a common name with nothing else in common
+    run("alerts", "outcome", str(weakest["id"]), "secondary_negative", "--by", "officer.serik",
+        "--note", "other person: different father's name and date of birth")  # fmt: skip
+    run("alerts", "list", "--limit", "3")
+
+    print(f"\nDone. Explore: {TEKSER} alerts list --db {DB_URL}   (or lists show, screening-status ...)")
 
 
 if __name__ == "__main__":

@@ -217,3 +217,21 @@ def test_outcomes_are_recorded_with_who_and_refused_when_unknown(world: World) -
         world.screening.record_outcome(alert.id, "arrested", "bob", "")
     with pytest.raises(InvalidInput, match="--by"):
         world.screening.record_outcome(alert.id, "missed", " ", "")
+
+
+def test_subjects_are_found_by_their_keys_in_one_query_or_in_chunks(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tekser.storage import screening as storage
+
+    world.import_un(world.original)
+    world.arrive(ASKAR, GULNARA, passengers=30)
+    ids = world.screening.register_travellers()
+    keys = {"f:askar", "f:nurlanov", "s:tlgn", "p:gul", "f:nobody"}
+    at_once = {s: sorted(k) for s, k in world.store.subjects_by_keys(keys)}
+    assert set(at_once) <= set(ids)
+    assert any(k == ["f:askar", "f:nurlanov"] for k in at_once.values())
+    monkeypatch.setattr(storage, "_MAX_PARAMETERS", 2)
+    monkeypatch.setattr(storage, "_CHUNK", 2)
+    chunked = {s: sorted(k) for s, k in world.store.subjects_by_keys(keys)}
+    assert chunked == at_once

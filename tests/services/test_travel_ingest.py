@@ -140,7 +140,59 @@ def test_redaction_keeps_the_message_readable() -> None:
     text = "UNA:+.? 'UNH+1+PNRGOV:11:1:IA'SSR+AVML:HK:1:KC'IFT+4:28::KC+ALLERGIC TO NUTS'TIF+DOE+JANE:A:1'"
     redacted, count = redact(text, default_filter())
     assert count == 2
-    assert redacted == "UNA:+.? 'UNH+1+PNRGOV:11:1:IA'SSR+REDACTED'IFT+REDACTED'TIF+DOE+JANE:A:1'"
+    assert redacted == "UNA:+.? '\nUNH+1+PNRGOV:11:1:IA'\nSSR+REDACTED'\nIFT+REDACTED'\nTIF+DOE+JANE:A:1'\n"
+
+
+CANARIES = ("MOML", "WCHR", "OXYGEN", "4111111111111111")
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda t: t,
+        # other delimiters, no UNA: the tokeniser finds them from UNB/UNH
+        lambda t: t.split("\n", 1)[1].replace("+", "*").replace(":", "^").replace("'", "~"),
+        # a carrier header of 300 characters before the UNA
+        lambda t: "QU ALAKCXA\n.KCXHQKC 201200\n" + "X" * 270 + "\n" + t,
+        # curly apostrophes typed as terminators
+        lambda t: t.replace("'", "’"),
+        # hard-wrapped at 64 columns, tags split across lines
+        lambda t: "\n".join(t.replace("\n", "")[i : i + 64] for i in range(0, len(t.replace("\n", "")), 64)),
+    ],
+    ids=["plain", "other-delimiters", "late-una", "curly", "wrapped"],
+)
+def test_the_stored_copy_holds_nothing_sensitive_however_the_message_is_written(damage: object) -> None:
+    from tekser.ingest.messages import parse_message
+    from tekser.ingest.messages.sensitive import default_filter
+
+    (flight,) = make_flights(seed=3, flights=1, passengers=6, planted=[])
+    text = pnrgov(flight, 9)
+    first_tif = text.index("TIF+")
+    end = text.index("'", first_tif) + 1
+    extra = "SSR+MOML:HK:1:KC'SSR+WCHR:HK:1:KC'IFT+4:28::KC+NEEDS MEDICAL OXYGEN'FOP+CC::120:VI:4111111111111111:0927'"
+    text = damage(text[:end] + extra + text[end:])  # type: ignore[operator]
+    redacted, blanked = redact(text, default_filter())
+    assert blanked >= 3
+    for canary in CANARIES:
+        assert canary not in redacted, canary
+    assert "XXXXXXXXXXXX1111" in redacted
+    # the stored copy is still the same message to the parser
+    original, stored = parse_message(text), parse_message(redacted)
+    assert [t.name for t in stored.travellers] == [t.name for t in original.travellers]
+    assert [b.locator for b in stored.bookings] == [b.locator for b in original.bookings]
+
+
+def test_a_message_that_cannot_be_read_is_kept_with_sensitive_lines_blanked() -> None:
+    from tekser.ingest.messages.sensitive import default_filter
+    from tekser.services.travel_ingest import redact_unreadable
+
+    text = "Delivery failed\nPAX NEEDS MEDICAL OXYGEN\nCARD 4111111111111111\nSEE YOU"
+    redacted, blanked = redact_unreadable(text, default_filter())
+    assert blanked == 1
+    assert redacted.splitlines()[0] == "Delivery failed"
+    assert redacted.splitlines()[-1] == "SEE YOU"
+    for canary in ("OXYGEN", "4111111111111111"):
+        assert canary not in redacted
 
 
 def test_a_folder_is_ingested_file_by_file(service: TravelIngestService, tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from tekser.cli.common import DbOption, DebugOption, console, handled, settings
+from tekser.errors import InvalidInput, NotFound
 
 if TYPE_CHECKING:
     from tekser.services.travel_ingest import IngestOutcome
@@ -57,8 +58,16 @@ def ingest(
             return
         outcomes: list[IngestOutcome]
         if retry:
+            if message:
+                known = {m.id for m in service.failed(limit=100_000)}
+                unknown = [str(i) for i in message if i not in known]
+                if unknown:
+                    raise NotFound(f"no failed message {', '.join(unknown)} (see tekser ingest --failed)")
             outcomes = service.retry(message or None)
         else:
+            missing = [p for p in paths or [] if p != "-" and not Path(p).exists()]
+            if missing:
+                raise InvalidInput(f"{', '.join(missing)}: no such file or folder")
             outcomes = []
             for path in paths or ["-"]:
                 if path == "-":

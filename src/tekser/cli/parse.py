@@ -14,10 +14,10 @@ from tekser.errors import InvalidInput, MessageError
 
 
 def parse(
-    path: Annotated[str, typer.Argument(help="Message file (PAXLST or PNRGOV), or - for stdin.")] = "-",
+    path: Annotated[str, typer.Argument(help="PAXLST, PNRGOV or manifest file, or - for stdin.")] = "-",
     debug: DebugOption = False,
 ) -> None:
-    """Parse an airline message: flights, travellers, documents, bookings, findings, sensitive drops."""
+    """Parse a travel message (PAXLST, PNRGOV or manifest): flights, travellers, bookings, findings."""
     with handled(debug):
         from tekser.ingest.messages import message_to_dict, parse_message
 

@@ -23,7 +23,7 @@ def traffic(
     plant: Annotated[
         list[str] | None,
         typer.Option(
-            help="A listed person to hide in the traffic: KEY:SURNAME:GIVEN:YYYY-MM-DD:NATIONALITY:PASSPORT "
+            help="A listed person to hide in the traffic: LIST:NUMBER:SURNAME:GIVEN:YYYY-MM-DD:NATIONALITY:PASSPORT "
             "(e.g. un:QDi.290:UMAROV:DOKKA:1964-04-13:RUS:9603464086)."
         ),
     ] = None,
@@ -44,7 +44,7 @@ def traffic(
         for spec in plant or []:
             parts = spec.split(":")
             if len(parts) != 7:
-                fail(f"--plant {spec!r}: expected KEY:ID:SURNAME:GIVEN:YYYY-MM-DD:NATIONALITY:PASSPORT", 2)
+                fail(f"--plant {spec!r}: expected LIST:NUMBER:SURNAME:GIVEN:YYYY-MM-DD:NATIONALITY:PASSPORT", 2)
             key = f"{parts[0]}:{parts[1]}"
             planted.append(Planted(key, parts[2], parts[3], date.fromisoformat(parts[4]), parts[5], parts[6]))
         made = make_flights(seed, flights, passengers, planted)

@@ -96,45 +96,39 @@ class ReverseKeys:
             if joined:
                 self.whole.add(joined)
 
-        # keys that select alone: the above, and keys that cover two parts of one name by themselves
-        self.alone = set(self.whole)
-        for key, places in self.spelling.items():
-            parts: dict[int, set[int]] = defaultdict(set)
-            for record_id, part in places:
-                parts[record_id].add(part)
-            if any(len(p) >= 2 for p in parts.values()):
-                self.alone.add(key)
+        # one table for the hot loop: key → (name, part, by spelling?)
+        self.places: dict[str, tuple[tuple[int, int, bool], ...]] = {}
+        for key in set(self.spelling) | set(self.prefix):
+            spelled = [(r, p, True) for r, p in self.spelling.get(key, ())]
+            self.places[key] = (*spelled, *((r, p, False) for r, p in self.prefix.get(key, ())))
 
     @property
     def keys(self) -> set[str]:
-        return set(self.spelling) | set(self.prefix) | self.whole | {ONE_PART}
+        return set(self.places) | self.whole | {ONE_PART}
 
     def qualifies(self, keys: Iterable[str]) -> bool:
-        """Whether a subject with these blocking keys is worth screening against the index."""
-        spelled: dict[int, set[int]] = defaultdict(set)
-        prefixed: dict[int, set[int]] = defaultdict(set)
+        """Whether a subject with these blocking keys is worth screening against the index: for
+        one list name, two distinct parts shared, at least one of them by spelling."""
+        whole, places = self.whole, self.places
+        first: dict[int, int] = {}  # name → the first of its parts seen
+        several: set[int] = set()  # names with two distinct parts seen
+        spelled: set[int] = set()  # names with a part shared by spelling
         one_part = False
         for key in keys:
-            if key in self.whole:
+            if key in whole:
                 return True
-            one_part = one_part or key == ONE_PART
-            for record_id, part in self.spelling.get(key, ()):
-                spelled[record_id].add(part)
-            for record_id, part in self.prefix.get(key, ()):
-                prefixed[record_id].add(part)
+            if key == ONE_PART:
+                one_part = True
+                continue
+            for record_id, part, by_spelling in places.get(key, ()):
+                if first.setdefault(record_id, part) != part:
+                    several.add(record_id)
+                if by_spelling:
+                    spelled.add(record_id)
         if one_part and spelled:
             return True
-        return any(len(parts | prefixed.get(record_id, set())) >= 2 for record_id, parts in spelled.items())
+        return not several.isdisjoint(spelled)
 
-    def select(self, pairs: Iterable[tuple[int, str]]) -> list[int]:
-        """The subjects worth screening, from (subject id, key) pairs of the stored subjects."""
-        by_subject: dict[int, list[str]] = defaultdict(list)
-        for subject_id, key in pairs:
-            by_subject[subject_id].append(key)
-        alone = self.alone
-        chosen = []
-        for subject_id, keys in by_subject.items():
-            # most subjects share one key: it selects them alone, or not at all
-            if (keys[0] in alone) if len(keys) == 1 else self.qualifies(keys):
-                chosen.append(subject_id)
-        return sorted(chosen)
+    def select(self, subjects: Iterable[tuple[int, Iterable[str]]]) -> list[int]:
+        """The subjects worth screening, from each stored subject's keys among :attr:`keys`."""
+        return sorted(subject_id for subject_id, keys in subjects if self.qualifies(keys))

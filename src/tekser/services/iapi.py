@@ -37,7 +37,17 @@ TEXTS = {
 
 
 class IapiStore(Protocol):
-    def log_exchange(self, direction: str, kind: str, content: str, at: datetime, **details: Any) -> int: ...
+    def log_exchange(
+        self,
+        direction: str,
+        kind: str,
+        content: str,
+        at: datetime,
+        flight: str | None = ...,
+        fingerprint: str | None = ...,
+        passenger_ref: str | None = ...,
+        directive: str | None = ...,
+    ) -> int: ...
     def confirmed(self, fingerprint: str, entry_keys: Any) -> set[str]: ...
     def add_confirmation(
         self, fingerprint: str, entry_key: str, alert_id: int | None, by: str, reason: str, at: datetime

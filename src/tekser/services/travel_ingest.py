@@ -3,13 +3,14 @@
 Every message is kept — a message that does not parse is stored with its error and can be
 parsed again after a fix (``retry``). Re-ingesting the same bytes changes nothing: messages are
 keyed by the SHA-256 of what was received. Sensitive data (religious and health SSRs, medical
-free text) is dropped by the parsers and blanked in the stored copy of the raw message, so it
-never reaches the database.
+free text) is dropped by the parsers; the stored copy of a message is re-written from the
+parser's own tokens with those segments blanked and card numbers masked (:func:`redact`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,6 +20,8 @@ from typing import Any, Protocol
 from tekser.domain.travel import TravelMessage
 from tekser.errors import MessageError
 from tekser.ingest.messages import parse_message
+from tekser.ingest.messages.edifact import tokenise
+from tekser.ingest.messages.manifest import looks_like_manifest
 from tekser.ingest.messages.sensitive import SensitiveFilter, default_filter
 
 _FREE_TEXT_TAGS = frozenset({"SSR", "IFT", "LTS", "FTX", "OSI", "REM"})
@@ -60,33 +63,83 @@ class IngestOutcome:
         return self.status != "failed"
 
 
-def _delimiters(text: str) -> tuple[str, str]:
-    """(element separator, segment terminator) from UNA, or the defaults."""
-    start = text.find("UNA")
-    if 0 <= start < 200 and len(text) >= start + 9:
-        return text[start + 4], text[start + 8]
-    return "+", "'"
+_CARD_IN_FOP = re.compile(r"\d{12,19}")
+_CARD_ANYWHERE = re.compile(r"(?<!\d)\d{13,19}(?!\d)")
+_PIECES = re.compile(r"['’\n]")
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if index % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+def _mask_cards(text: str, tag: str | None) -> str:
+    """Card numbers keep their last four digits: every long number of a form of payment, and
+    anywhere else any 13–19-digit number that passes the Luhn check."""
+
+    def mask(match: re.Match[str]) -> str:
+        digits = match.group(0)
+        return "X" * (len(digits) - 4) + digits[-4:]
+
+    if tag == "FOP":
+        return _CARD_IN_FOP.sub(mask, text)
+    return _CARD_ANYWHERE.sub(lambda m: mask(m) if _luhn(m.group(0)) else m.group(0), text)
+
+
+def _sensitive(body: str, sensitive: SensitiveFilter) -> bool:
+    return any(sensitive.ssr_category(word) for word in _words(body)) or bool(sensitive.text_hit(body))
 
 
 def redact(text: str, sensitive: SensitiveFilter) -> tuple[str, int]:
-    """Blank every free-text or SSR segment the deny-list hits; returns (text, segments blanked).
+    """The copy of a message that is stored: (text, segments blanked).
 
-    Works on raw text, so it also protects messages that do not parse.
+    The message is re-written from the parser's own tokens (so the delimiters, line wraps and
+    curly terminators are read exactly as the parser reads them), one segment per line; every
+    free-text or SSR segment the deny-list hits is blanked and card numbers are masked. A
+    manifest has no free text and is kept as it is. Text the tokeniser finds no segment in is
+    handled by :func:`redact_unreadable`.
     """
-    separator, terminator = _delimiters(text)
-    pieces = text.split(terminator)
+    if looks_like_manifest(text):
+        return text, 0
+    tokens = tokenise(text)
+    segments = tokens.segments
+    if not segments.tags:
+        return redact_unreadable(text, sensitive)
+    d = tokens.delimiters
+    unpark = segments.syntax[2]
+    # escaped service characters were parked while splitting: write them back escaped
+    escaped = {code: (d.release or "") + char for code, char in unpark.items()} if unpark else None
+    lines = []
     blanked = 0
-    for index, piece in enumerate(pieces):
-        stripped = piece.lstrip()
-        if stripped[:3].upper() not in _FREE_TEXT_TAGS:
-            continue
-        body = stripped[3:]
-        code_hit = any(sensitive.ssr_category(word) for word in _words(body))
-        if code_hit or sensitive.text_hit(body):
-            lead = piece[: len(piece) - len(stripped)]
-            pieces[index] = f"{lead}{stripped[:3]}{separator}REDACTED"
+    for tag, raw in zip(segments.tags, segments.raws, strict=True):
+        if tag in _FREE_TEXT_TAGS and _sensitive(raw.translate(unpark) if unpark else raw, sensitive):
+            lines.append(f"{tag}{d.element}REDACTED")
             blanked += 1
-    return terminator.join(pieces), blanked
+            continue
+        lines.append(_mask_cards(raw.translate(escaped) if escaped else raw, tag))
+    una = f"UNA{d.component}{d.element}{d.decimal}{d.release or ' '}{d.repetition or ' '}{d.terminator}"
+    end = d.terminator if d.terminator == "\n" else d.terminator + "\n"
+    return "".join([una if d.terminator == "\n" else una + "\n", *(line + end for line in lines)]), blanked
+
+
+def redact_unreadable(text: str, sensitive: SensitiveFilter) -> tuple[str, int]:
+    """Text that is not a readable message, blanked conservatively: every piece between any
+    plausible terminator (', ’ or a line break) that the deny-list hits, whatever its tag."""
+    pieces = _PIECES.split(text)
+    marks = _PIECES.findall(text)
+    blanked = 0
+    out = []
+    for index, piece in enumerate(pieces):
+        if _sensitive(piece, sensitive):
+            piece = (piece.strip()[:3] or "???") + "+REDACTED"
+            blanked += 1
+        out.append(_mask_cards(piece, None))
+        if index < len(marks):
+            out.append(marks[index])
+    return "".join(out), blanked
 
 
 def _words(text: str) -> Iterator[str]:
@@ -136,14 +189,15 @@ class TravelIngestService:
                 error=existing.error if existing.status == "failed" else None,
             )
         text = _decode(data)
-        stored, _ = redact(text, self.sensitive)
-        content = stored.encode("utf-8")
         at = self.clock()
         try:
             message = parse_message(text, name=name, sensitive=self.sensitive)
         except MessageError as error:
+            # kept close to what was received (for a retry after a fix), blanked conservatively
+            content = redact_unreadable(text, self.sensitive)[0].encode("utf-8")
             message_id = self.store.save_failed(sha256, name, content, str(error), at)
             return IngestOutcome(name, "failed", message_id, error=str(error))
+        content = redact(text, self.sensitive)[0].encode("utf-8")
         message.sensitive_dropped = self._by_category(message.sensitive_dropped)
         summary = summary_of(message)
         message_id = self.store.save_parsed(sha256, name, content, message, at, summary)

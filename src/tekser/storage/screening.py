@@ -28,6 +28,7 @@ from tekser.storage.tables import (
     travellers,
 )
 
+_MAX_PARAMETERS = 30_000  # below SQLite's (32,766) and PostgreSQL's (65,535) limits
 _CHUNK = 500
 
 
@@ -136,16 +137,30 @@ class SqlScreeningStore:
                 found.update(int(r.subject_id) for r in connection.execute(query))
         return sorted(found)
 
-    def subject_key_pairs(self, keys: Iterable[str]) -> Iterator[tuple[int, str]]:
-        """(subject id, key) for the subjects holding any of the keys (read from the index alone;
-        retention is applied to the few subjects selected from them)."""
-        wanted = list(dict.fromkeys(keys))
+    def subjects_by_keys(self, keys: Iterable[str]) -> Iterator[tuple[int, list[str]]]:
+        """(subject id, the keys it holds among ``keys``) for every subject holding any of them,
+        grouped by the database and read from the (key, subject) index alone; retention is
+        applied later, to the few subjects selected from them."""
+        wanted = sorted(set(keys))
+        separator = " "  # keys never contain a space
+
+        def grouped(chunk: list[str]) -> Any:
+            return (
+                select(subject_keys.c.subject_id, func.aggregate_strings(subject_keys.c.key, separator))
+                .where(subject_keys.c.key.in_(chunk))
+                .group_by(subject_keys.c.subject_id)
+            )
+
         with self.engine.connect() as connection:
+            if len(wanted) <= _MAX_PARAMETERS:  # one query: each subject comes once, streamed
+                for subject_id, text in connection.execute(grouped(wanted)):
+                    yield int(subject_id), text.split(separator)
+                return
+            found: dict[int, list[str]] = {}
             for start in range(0, len(wanted), _CHUNK):
-                chunk = wanted[start : start + _CHUNK]
-                query = select(subject_keys.c.subject_id, subject_keys.c.key).where(subject_keys.c.key.in_(chunk))
-                for subject_id, key in connection.execute(query):
-                    yield int(subject_id), str(key)
+                for subject_id, text in connection.execute(grouped(wanted[start : start + _CHUNK])):
+                    found.setdefault(int(subject_id), []).extend(text.split(separator))
+            yield from found.items()
 
     def screened_versions(self, list_id: str, ids: Iterable[int]) -> dict[int, int]:
         """Subject id → the version of a list it was last screened against."""

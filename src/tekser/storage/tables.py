@@ -162,7 +162,7 @@ travel_messages = Table(
     Column("parsed_at", DateTime(timezone=True)),
     Column("findings", JSON, nullable=False),
     Column("sensitive_dropped", JSON, nullable=False),
-    Column("summary", JSON, nullable=False),  # flights, counts: what `ingest --list` shows
+    Column("summary", JSON, nullable=False),  # flights and counts, as `tekser ingest` reports them
     Index("ix_travel_messages_status", "status"),
 )
 

@@ -81,7 +81,7 @@ def _merge(messages: list[TravelMessage], name: str) -> TravelMessage:
     kinds = {m.kind for m in messages}
     if len(kinds) > 1:
         raise MessageError(
-            f"interchange mixes {' and '.join(sorted(kinds))} messages: use parse_messages", message=name
+            f"interchange mixes {' and '.join(sorted(kinds))} messages: send one file per kind", message=name
         )
     merged = messages[0]
     for other in messages[1:]:
