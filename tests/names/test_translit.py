@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import string
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -264,16 +263,3 @@ def test_patched_table_changes_output() -> None:
     patched = compile_tables(raw)
     assert patched.version != TABLES_VERSION
     assert render_variants("ЮЛИЯ", patched)[0] == "juliia"
-
-
-def test_fast_enough() -> None:
-    names = ["Muhammad", "Ivanov", "MUELLER", "Ahmed"] * 37500
-    tokens = [
-        name + string.ascii_lowercase[i % 26] + string.ascii_lowercase[i // 26 % 26] for i, name in enumerate(names)
-    ]
-    tokens[::50] = ["Юлия", "Хасенова", "عبدالرحمن", "Қасым"] * (len(tokens[::50]) // 4)
-    latin_variants.cache_clear()
-    start = time.perf_counter()
-    for token in tokens:
-        latin_variants(token)
-    assert time.perf_counter() - start < 3.0  # ~0.3 s measured; generous for slow CI runners
