@@ -27,7 +27,7 @@ import json
 import random
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cache
@@ -1067,6 +1067,27 @@ def build_dataset(entries: Sequence[ListEntry], seed: int = SEED, sizes: dict[st
         "negatives": len(negatives),
     }
     return Dataset(meta, removed, injected, queries, negatives, pools)
+
+
+# --- batch traffic ----------------------------------------------------------------------------
+
+
+def traffic(dataset: Dataset, size: int, hit_rate: float = 0.01, seed: int = SEED) -> Iterator[Query]:
+    """A batch as screening meets it: ``size`` travellers or customers of the thirteen cultures
+    (names repeat part by part, rarely whole), with ``hit_rate`` of them listed persons (queries
+    of the dataset's positive categories, drawn at random). Seeded; not the quality negatives."""
+    rng = _rng(seed, "traffic")
+    positives = [q for q in dataset.queries if q.category != "held-out alias (other name)"]
+    makers = list(CULTURES.items())
+    for number in range(size):
+        if positives and rng.random() < hit_rate:
+            query = rng.choice(positives)
+            yield replace(query, id=f"t{number:07d}")
+            continue
+        culture, make = makers[number % len(makers)]
+        female = rng.random() < 0.5
+        birth = _random_day(rng, 1945, 2006).isoformat()
+        yield Query(f"t{number:07d}", "negative", make(rng, female), None, "person", birth, None, culture)
 
 
 # --- storage -----------------------------------------------------------------------------------

@@ -37,6 +37,8 @@ from tekser.matching.screener import Match, Screener, ScreeningResult
 WORKERS = 2
 LATENCY_SAMPLE = 2000
 BRUTE_FORCE_SAMPLE = int(os.environ.get("TEKSER_BENCH_BRUTE", "500"))
+TRAFFIC = int(os.environ.get("TEKSER_BENCH_TRAFFIC", "200000"))  # subjects in the traffic batch
+TRAFFIC_HIT_RATE = 0.01
 PEER_NEGATIVES = int(os.environ.get("TEKSER_BENCH_PEER_NEGATIVES", "0"))  # 0: every negative
 PEER_CANDIDATES = 10
 PEER_MIN_BOUND = 0.3
@@ -136,24 +138,12 @@ def forget(screener: Screener) -> None:
 def score_all(screener: Screener, query: Any, kinds: frozenset[int] | None) -> tuple[float, set[int]]:
     """Brute force: the best name score over every list name of the allowed kinds, and its entries."""
     index, config = screener.index, screener.config
-    compare_prepared = getattr(matching_names, "compare_prepared", None)
-    prepared = getattr(index, "prepared", None)
-    with_cache = compare_prepared is not None and len(inspect.signature(compare_prepared).parameters) > 3
-    cache: dict[Any, Any] = {}
-
-    def score(record_id: int) -> float:
-        if compare_prepared is None or prepared is None:
-            record = index.records[record_id]
-            return float(matching_names.compare_names(query, record.analyzed, index.weights, config).score)
-        if with_cache:
-            return float(compare_prepared(query, prepared[record_id], config, cache).score)
-        return float(compare_prepared(query, prepared[record_id], config).score)
-
     best, best_entries = -1.0, set()
     for record_id, record in enumerate(index.records):
         if kinds is not None and int(index.record_kind[record_id]) not in kinds:
             continue
-        value = score(record_id)
+        scored = matching_names.compare_prepared(query, index.prepared[record_id], config)
+        value = float(scored.score)
         if value > best + 1e-9:
             best, best_entries = value, {record.entry}
         elif abs(value - best) <= 1e-9:
@@ -284,6 +274,13 @@ def _latency(screener: Screener, subjects: list[Subject]) -> dict[str, Any]:
     }
 
 
+def _traffic(dataset: ds.Dataset, expected: dict[str, str]) -> Any:
+    for query in ds.traffic(dataset, TRAFFIC, TRAFFIC_HIT_RATE):
+        if query.expected:
+            expected[query.id] = query.expected
+        yield subject(query)
+
+
 def _found(result: ScreeningResult, expected: str) -> bool:
     return any(m.key == expected and m.alert for m in result.matches)
 
@@ -320,6 +317,19 @@ def run(dataset_path: Path, out: Path, shared: Path) -> dict[str, Any]:
     results = {r.subject_id: r for r in screener.screen_many(subjects, workers=WORKERS)}
     batch_s = time.perf_counter() - started
     print(f"  batch: {len(subjects):,} subjects in {batch_s:.1f} s on {WORKERS} workers", file=sys.stderr)
+
+    # a batch as screening meets it: travellers and customers, one in a hundred listed
+    forget(screener)
+    expected = {}
+    alerts = hits = 0
+    started = time.perf_counter()
+    for query_result in screener.screen_many(_traffic(dataset, expected), workers=WORKERS):
+        if any(m.alert for m in query_result.matches):
+            alerts += 1
+        if query_result.subject_id in expected and _found(query_result, expected[query_result.subject_id]):
+            hits += 1
+    traffic_s = time.perf_counter() - started
+    print(f"  traffic: {TRAFFIC:,} subjects in {traffic_s:.1f} s on {WORKERS} workers", file=sys.stderr)
 
     rng = random.Random(f"{ds.SEED}:latency")
     latency = _latency(screener, rng.sample(subjects, min(LATENCY_SAMPLE, len(subjects))))
@@ -426,6 +436,16 @@ def run(dataset_path: Path, out: Path, shared: Path) -> dict[str, Any]:
                 "subjects": len(subjects),
                 "seconds": batch_s,
                 "per_s": len(subjects) / batch_s,
+                "workers": WORKERS,
+            },
+            "traffic": {
+                "subjects": TRAFFIC,
+                "hit_rate": TRAFFIC_HIT_RATE,
+                "listed": len(expected),
+                "listed_found": hits,
+                "with_alert": alerts,
+                "seconds": traffic_s,
+                "per_s": TRAFFIC / traffic_s,
                 "workers": WORKERS,
             },
             "latency": latency,

@@ -49,6 +49,11 @@ class MatchConfig(BaseModel):
         0.9, description="Rarity-weighted mass of matched parts a fuzzy (not exact) name match needs to pass."
     )
     uninformative_cap: float = Field(0.8, description="Score ceiling of a fuzzy match below that mass.")
+    known_names_factor: float = Field(
+        0.9,
+        description="Share of their similarity two different parts keep when both are known names (in the lists or "
+        "the common-names table): Karimov and Kasimov are two names rather than one name mistyped.",
+    )
     reversed_parts_factor: float = Field(
         0.92, description="Factor applied when the sources say given and family names are swapped."
     )
@@ -64,13 +69,10 @@ class MatchConfig(BaseModel):
         default_factory=lambda: dict(DEFAULT_LOG_ODDS),
         description="Log-odds contribution of each piece of evidence to the priority (Splink-style waterfall).",
     )
-    candidate_min_bound: float = Field(
-        0.45, description="Share of the subject's name weight a list name must share by blocking key to be scored."
+    max_candidates: int = Field(
+        60,
+        description="Most list names scored per subject, highest score bound first (names found exactly come first).",
     )
-    prune_margin: float = Field(
-        0.06, description="List names whose optimistic score estimate is this far below the threshold are not scored."
-    )
-    max_candidates: int = Field(60, description="Most list names scored per subject (best estimate first).")
 
     def config_hash(self, *table_versions: str) -> str:
         payload = json.dumps({"config": self.model_dump(), "tables": sorted(table_versions)}, sort_keys=True)

@@ -15,6 +15,7 @@ threshold; identical names (same folded parts) score 1.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -22,6 +23,7 @@ from rapidfuzz.distance import JaroWinkler
 
 from tekser.matching.config import MatchConfig
 from tekser.matching.weights import TokenWeights
+from tekser.names.fold import loose_skeleton
 from tekser.names.parts import AnalyzedName, Role, Token
 
 _GENDERED = ("ov", "ev", "in", "ski", "sk")
@@ -61,12 +63,17 @@ class NameScore:
             PartMatch(
                 " ".join(self.query_tokens[i].text for i in q_idx) or None,
                 " ".join(self.candidate_tokens[j].text for j in c_idx) or None,
-                kind,
+                kind or self._kind(q_idx[0], c_idx[0], score),
                 round(score, 4),
                 round(weight, 4),
             )
             for q_idx, c_idx, kind, score, weight in self.alignment
         )
+
+    def _kind(self, i: int, j: int, score: float) -> str:
+        """How two parts compared, for pairs whose similarity came from the index."""
+        plain, kind = token_similarity(self.query_tokens[i], self.candidate_tokens[j])
+        return "other known name" if kind == "fuzzy" and abs(plain - score) > 1e-9 else kind
 
 
 @lru_cache(maxsize=500_000)
@@ -74,7 +81,7 @@ def _string_similarity(a: str, b: str) -> float:
     return float(JaroWinkler.normalized_similarity(a, b))
 
 
-def _gendered(a: str, b: str) -> bool:
+def gendered(a: str, b: str) -> bool:
     """Ivanov / Ivanova, Tolegenov / Tolegenova, Kowalski / Kowalska."""
     if len(a) > len(b):
         a, b = b, a
@@ -83,8 +90,12 @@ def _gendered(a: str, b: str) -> bool:
     return a.endswith("ski") and b == a[:-1] + "a"
 
 
-def token_similarity(a: Token, b: Token) -> tuple[float, str]:
-    """Similarity of two parts in [0, 1] and how it was reached."""
+def token_similarity(a: Token, b: Token, both_known: bool = False, known_factor: float = 1.0) -> tuple[float, str]:
+    """Similarity of two parts in [0, 1] and how it was reached.
+
+    ``both_known``: each part is itself a known name (spelled so in the lists or in the
+    common-names table); a merely similar spelling (Karimov / Kasimov) is then more likely
+    another name than a keying error, and counts ``known_factor`` of its similarity."""
     if a.role is Role.PATRONYMIC and b.role is Role.PATRONYMIC and a.stems and b.stems:
         return max(_string_similarity(x, y) for x in a.stems for y in b.stems), "patronymic"
     if a.role is Role.INITIAL or b.role is Role.INITIAL:
@@ -101,7 +112,7 @@ def token_similarity(a: Token, b: Token) -> tuple[float, str]:
     best, kind = 0.0, "fuzzy"
     for x in a.forms:
         for y in b.forms:
-            if _gendered(x, y):
+            if gendered(x, y):
                 return 0.9, "gendered"  # same family name, other gender: a relative as often as a spelling
             similarity = _string_similarity(x, y)
             if similarity > best:
@@ -110,7 +121,9 @@ def token_similarity(a: Token, b: Token) -> tuple[float, str]:
     # longer names high (0.96 → 0.92) and pushes look-alikes down; names that differ only in their
     # vowels (Osama/Usama, Laden/Ladin: romanisations of Arabic short vowels) keep 0.9
     best = best * best
-    if best < 0.9 and any(_vowel_variants(x, y) for x in a.forms for y in b.forms):
+    if both_known and not (a.abjad or b.abjad) and not sound_alike(a.skeletons, b.skeletons):
+        best, kind = best * known_factor, "other known name"
+    if best < 0.9 and any(vowel_variants(x, y) for x in a.forms for y in b.forms):
         best, kind = 0.9, "vowels"
     if (a.abjad or b.abjad) and best < 0.92:
         if set(a.skeletons).intersection(b.skeletons):
@@ -124,10 +137,16 @@ def token_similarity(a: Token, b: Token) -> tuple[float, str]:
     return best, kind
 
 
+def sound_alike(first: tuple[str, ...], second: tuple[str, ...]) -> bool:
+    """Consonant skeletons equal once voiced and voiceless consonants merge (Izmailov, Ismailov):
+    two renderings of one name, not two names."""
+    return not {loose_skeleton(x) for x in first}.isdisjoint(loose_skeleton(y) for y in second)
+
+
 _VOWEL = str.maketrans("", "", "aeiou")
 
 
-def _vowel_variants(a: str, b: str) -> bool:
+def vowel_variants(a: str, b: str) -> bool:
     consonants = a.translate(_VOWEL)
     # the last letter must agree: a final vowel often marks gender (Maria/Mario, Ivana/Ivano)
     same_end = a[-1:] == b[-1:]
@@ -168,6 +187,7 @@ class PreparedName:
     stems: frozenset[str]
     required_weight: float
     required_count: int
+    known: tuple[bool, ...] = ()  # per part: spelled as a known name (see token_similarity)
 
 
 def prepare(name: AnalyzedName, weights: TokenWeights) -> PreparedName:
@@ -181,6 +201,7 @@ def prepare(name: AnalyzedName, weights: TokenWeights) -> PreparedName:
         stems=frozenset(s for t in name.tokens if t.role is Role.PATRONYMIC for s in t.stems),
         required_weight=sum(required),
         required_count=len(required),
+        known=tuple(t.role is Role.NAME and weights.known(t.forms[0]) for t in name.tokens),
     )
 
 
@@ -190,26 +211,66 @@ def compare_names(
     return compare_prepared(prepare(query, weights), prepare(candidate, weights), config)
 
 
-SimilarityCache = dict[tuple[tuple[str, ...], tuple[str, ...], Role, Role], tuple[float, str]]
+SimilarityCache = dict[
+    tuple[
+        tuple[str, ...],
+        tuple[str, ...],
+        tuple[str, ...],
+        tuple[str, ...],
+        tuple[str, ...],
+        tuple[str, ...],
+        Role,
+        Role,
+        bool,
+        bool,
+        bool,
+        float,
+    ],
+    tuple[float, str],
+]
 
 
 _SHARED_CACHE: SimilarityCache = {}
 _SHARED_CACHE_LIMIT = 400_000
 
 
-def _similarity(a: Token, b: Token) -> tuple[float, str]:
+def _similarity(a: Token, b: Token, both_known: bool = False, known_factor: float = 1.0) -> tuple[float, str]:
     """Token similarity, remembered across subjects: traveller names repeat, list names repeat more."""
-    key = (a.forms, b.forms, a.role, b.role)
+    key = (
+        a.forms,
+        b.forms,
+        a.skeletons,
+        b.skeletons,
+        a.stems,
+        b.stems,
+        a.role,
+        b.role,
+        a.abjad,
+        b.abjad,
+        both_known,
+        known_factor,
+    )
     found = _SHARED_CACHE.get(key)
     if found is None:
-        found = token_similarity(a, b)
+        found = token_similarity(a, b, both_known, known_factor)
         if len(_SHARED_CACHE) >= _SHARED_CACHE_LIMIT:
             _SHARED_CACHE.clear()
         _SHARED_CACHE[key] = found
     return found
 
 
-def compare_prepared(q: PreparedName, c: PreparedName, config: MatchConfig) -> NameScore:
+similarity = _similarity  # the retrieval compares parts exactly as the scorer does
+
+
+def compare_prepared(
+    q: PreparedName,
+    c: PreparedName,
+    config: MatchConfig,
+    pairs: Iterable[tuple[int, int, float]] | None = None,
+) -> NameScore:
+    """Align and score two prepared names. ``pairs`` (query position, candidate position,
+    similarity): the similar parts already found by the index (those at or above the token
+    floor); without them every pair of parts is compared here."""
     query, candidate = q.name, c.name
     q_tokens, c_tokens = query.tokens, candidate.tokens
     if not q_tokens or not c_tokens:
@@ -234,11 +295,15 @@ def compare_prepared(q: PreparedName, c: PreparedName, config: MatchConfig) -> N
         )
     q_weights, c_weights = q.weights, c.weights
     floor = config.token_floor
+    q_known, c_known = q.known or (False,) * len(q_tokens), c.known or (False,) * len(c_tokens)
+    known_factor = config.known_names_factor
 
     # pairings: (negated score, tie-break forms, query indexes, candidate indexes, kind); the
     # tie-break is the sorted pair of forms, so the result does not depend on which side is the query
     options: list[tuple[float, str, str, tuple[int, ...], tuple[int, ...], str]] = []
-    for i, a in enumerate(q_tokens):
+    if pairs is not None:
+        options = _given_options(q_tokens, c_tokens, pairs)
+    for i, a in enumerate(q_tokens) if pairs is None else ():
         a_optional, a_role, a_form = a.optional, a.role, a.forms[0]
         for j, b in enumerate(c_tokens):
             b_role = b.role
@@ -253,7 +318,7 @@ def compare_prepared(q: PreparedName, c: PreparedName, config: MatchConfig) -> N
                 if a_form == b_form:
                     options.append((-1.0, low, high, (i,), (j,), "particle"))
                 continue
-            similarity, kind = _similarity(a, b)
+            similarity, kind = _similarity(a, b, q_known[i] and c_known[j], known_factor)
             if similarity >= floor or (a_role is Role.PATRONYMIC and b_role is Role.PATRONYMIC):
                 options.append((-similarity, low, high, (i,), (j,), kind))
     if q.required_count != c.required_count:  # parts written together on one side only
@@ -297,7 +362,7 @@ def compare_prepared(q: PreparedName, c: PreparedName, config: MatchConfig) -> N
             swapped += 1
         raw.append((q_idx, c_idx, kind, similarity, weight))
     # a name cut at a field length (SWIFT 4 x 35): its last part may be the start of a word, and
-    # what followed the cut costs nothing
+    # what followed the cut (the other name's parts after its last matched one) costs nothing
     q_cut, c_cut = looks_truncated(query.text), looks_truncated(candidate.text)
     for cut, tokens_a, tokens_b, used_a, used_b in (
         (q_cut, q_tokens, c_tokens, used_q, used_c),
@@ -323,15 +388,21 @@ def compare_prepared(q: PreparedName, c: PreparedName, config: MatchConfig) -> N
                 )
                 break
     unmatched = config.unmatched_weight
+    # only the parts after the last one matched can have been cut off
+    q_tail = max(used_q, default=-1) if c_cut else len(q_tokens)
+    c_tail = max(used_c, default=-1) if q_cut else len(c_tokens)
     for index, token in enumerate(q_tokens):
         if index not in used_q and not token.optional:
-            cost = 0.0 if c_cut else unmatched * q_weights[index]
-            denominator += cost
-            raw.append(((index,), (), "unmatched", 0.0, cost))
+            if index > q_tail:
+                raw.append(((index,), (), "cut off", 0.0, 0.0))
+                complete = False
+                continue
+            denominator += unmatched * q_weights[index]
+            raw.append(((index,), (), "unmatched", 0.0, unmatched * q_weights[index]))
             complete = False
     for index, token in enumerate(c_tokens):
         if index not in used_c and not token.optional:
-            if q_cut:
+            if index > c_tail:
                 raw.append(((), (index,), "cut off", 0.0, 0.0))
                 complete = False
                 continue
@@ -358,6 +429,34 @@ def compare_prepared(q: PreparedName, c: PreparedName, config: MatchConfig) -> N
         c_tokens,
         round(uncapped, 6),
     )
+
+
+def _given_options(
+    q_tokens: tuple[Token, ...], c_tokens: tuple[Token, ...], pairs: Iterable[tuple[int, int, float]]
+) -> list[tuple[float, str, str, tuple[int, ...], tuple[int, ...], str]]:
+    """The pairings from similar parts found elsewhere, plus what the index does not hold:
+    agreeing particles and legal forms, and patronymics present on both sides (always paired)."""
+    options: list[tuple[float, str, str, tuple[int, ...], tuple[int, ...], str]] = []
+    given: set[tuple[int, int]] = set()
+    for i, j, similarity in pairs:
+        a, b = q_tokens[i], c_tokens[j]
+        a_form, b_form = a.forms[0], b.forms[0]
+        low, high = (a_form, b_form) if a_form <= b_form else (b_form, a_form)
+        both = a.role is Role.PATRONYMIC and b.role is Role.PATRONYMIC
+        options.append((-similarity, low, high, (i,), (j,), "patronymic" if both else ""))
+        given.add((i, j))
+    for i, a in enumerate(q_tokens):
+        if a.role is Role.PATRONYMIC:
+            for j, b in enumerate(c_tokens):
+                if b.role is Role.PATRONYMIC and (i, j) not in given:
+                    similarity, kind = _similarity(a, b)
+                    low, high = sorted((a.forms[0], b.forms[0]))
+                    options.append((-similarity, low, high, (i,), (j,), kind))
+        elif a.role in _CONNECTIVE:
+            for j, b in enumerate(c_tokens):
+                if b.role is a.role and b.forms[0] == a.forms[0]:
+                    options.append((-1.0, a.forms[0], a.forms[0], (i,), (j,), "particle"))
+    return options
 
 
 def looks_truncated(text: str) -> bool:

@@ -15,7 +15,7 @@ import multiprocessing
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from tekser.domain.policy import Policy
 from tekser.domain.subjects import Subject
@@ -36,6 +36,7 @@ from tekser.names.parts import AnalyzedName, analyze, vocabulary_version
 from tekser.names.translit import TABLES_VERSION
 
 REPORT_FLOOR = 0.5  # candidates below this name score are not reported even with --top
+CUT_MARGIN = 0.1  # how much further a truncated name is searched (its last part may be a stub)
 _CORROBORATING = {
     ("birth_date", "exact"),
     ("birth_date", "month"),
@@ -85,6 +86,21 @@ class ScreeningResult:
         return data
 
 
+class _Assessment(NamedTuple):
+    """A list name's evaluation for one subject, before its explanation is written out."""
+
+    entry: ListEntry
+    record: NameRecord
+    scored: NameScore
+    name_score: float  # the name score used (above a thin match's ceiling when corroborated)
+    lifted: bool
+    evidence: tuple[Evidence, ...]
+    score: float
+    log_odds: float
+    alert: bool
+    weak: bool
+
+
 def _logistic(value: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, value))))
 
@@ -128,28 +144,31 @@ class Screener:
     def screen(self, subject: Subject, *, threshold: float | None = None, top: int | None = None) -> ScreeningResult:
         config = self.config
         threshold = config.threshold if threshold is None else threshold
-        floor = REPORT_FLOOR if top or looks_truncated(subject.name) else threshold - config.prune_margin
-        analyzed, best = self._name_hits(subject.name, subject.kind, subject.family_name, floor)
+        # evidence can add at most this much: names further below the threshold cannot alert
+        headroom = (config.dob_agreement_bonus if subject.birth_date else 0.0) + (
+            config.document_match_bonus if subject.document else 0.0
+        )
+        floor = REPORT_FLOOR if top else threshold - headroom
+        # a name cut at a field length may end in the start of a word: look a little further
+        search_floor = floor - CUT_MARGIN if looks_truncated(subject.name) else floor
+        analyzed, best = self._name_hits(subject.name, subject.kind, subject.family_name, search_floor)
         if analyzed.placeholder or not analyzed.tokens:
             return ScreeningResult(
                 subject.id, (), error=f"name {subject.name!r} has no usable part (placeholder or empty)"
             )
-        # evidence can add at most this much: names further below the threshold cannot alert
-        headroom = config.dob_agreement_bonus + config.document_match_bonus
-        floor = REPORT_FLOOR if top else threshold - headroom
-        chosen: dict[int, Match] = {}
+        chosen: dict[int, _Assessment] = {}
         for (entry_position, _), (scored, record) in best.items():
-            if scored.score < floor:
+            # a thin match below its ceiling may still stand on a corroborating date or document
+            if (max(scored.score, scored.uncapped) if headroom else scored.score) < floor:
                 continue
-            match = self._match(subject, scored, record, threshold)
-            current_match = chosen.get(entry_position)
-            if current_match is None or (match.alert, match.score) > (current_match.alert, current_match.score):
-                chosen[entry_position] = match
-        matches = list(chosen.values())
-        matches.sort(key=lambda m: (-m.score, -m.priority, m.key))
-        matches = matches[:top] if top is not None else [m for m in matches if m.alert or m.score >= threshold]
+            found = self._assess(subject, scored, record, threshold)
+            current = chosen.get(entry_position)
+            if current is None or (found.alert, found.score) > (current.alert, current.score):
+                chosen[entry_position] = found
+        assessed = sorted(chosen.values(), key=lambda a: (-a.score, -a.log_odds, a.entry.key))
+        assessed = assessed[:top] if top is not None else [a for a in assessed if a.alert or a.score >= threshold]
         notes = tuple(f"titles removed: {', '.join(analyzed.titles)}" for _ in (0,) if analyzed.titles)
-        return ScreeningResult(subject.id, tuple(matches), notes=notes)
+        return ScreeningResult(subject.id, tuple(self._explain(subject, a, threshold) for a in assessed), notes=notes)
 
     def _name_hits(
         self, name: str, kind: EntityKind | None, family_name: str | None, floor: float
@@ -168,20 +187,22 @@ class Screener:
             record_ids = self.index.candidates(
                 query,
                 kind_filter(kind),
-                config.candidate_min_bound,
+                floor,
                 config.max_candidates,
-                floor=floor,
+                token_floor=config.token_floor,
                 unmatched_weight=config.unmatched_weight,
-                min_informative=config.min_informative_weight,
-                cap=config.uninformative_cap,
+                known_factor=config.known_names_factor,
             )
             # per entry, the best strong name and the best weak one: a weak alias may score higher
             # yet not alert, while a strong name just above the threshold does
-            for record_id in record_ids:
-                record = self.index.records[record_id]
-                scored = compare_prepared(query, self.index.prepared[record_id], config)
+            records, prepared = self.index.records, self.index.prepared
+            for record_id, bound in zip(record_ids, record_ids.bounds, strict=True):
+                record = records[record_id]
                 slot = (record.entry, record.name.quality is NameQuality.WEAK)
                 current = best.get(slot)
+                if current is not None and bound <= current[0].score and not current[0].capped:
+                    continue  # another name of the entry already scores at least this name's bound
+                scored = compare_prepared(query, prepared[record_id], config, record_ids.pairs.get(record_id))
                 if current is None or scored.score > current[0].score:
                     best[slot] = (scored, record)
         if len(self._hits_cache) >= 50_000:
@@ -189,72 +210,81 @@ class Screener:
         self._hits_cache[cache_key] = (analyzed, best)
         return analyzed, best
 
-    def _match(self, subject: Subject, scored: NameScore, record: NameRecord, threshold: float) -> Match:
+    def _assess(self, subject: Subject, scored: NameScore, record: NameRecord, threshold: float) -> _Assessment:
+        """The match score, priority and alert of one list name, with the evidence behind them."""
         entry = self.index.entries[record.entry]
         config = self.config
-        name = record.name
-        weak = name.quality is NameQuality.WEAK
-        name_evidence = Evidence(
-            "name",
-            "exact"
-            if scored.exact
-            else "capped"
-            if scored.capped
-            else "same parts"
-            if scored.score >= 1
-            else "similar",
-            0.0,
-            config.log_odds["name_per_point"] * (scored.score - threshold),
-            subject.name,
-            name.full,
-            name.origin,
-            {
-                "name_score": scored.score,
-                "name_kind": str(name.kind),
-                "alias_quality": str(name.quality),
-                "source_quality": name.source_quality,
-                "original_script": name.original_script,
-                "parts": [
-                    {
-                        k: v
-                        for k, v in (
-                            ("query", p.query),
-                            ("candidate", p.candidate),
-                            ("kind", p.kind),
-                            ("score", p.score),
-                            ("weight", p.weight),
-                        )
-                        if v is not None
-                    }
-                    for p in scored.parts
-                ],
-                **({"reversed_parts": True} if scored.reversed else {}),
-            },
-        )
-        evidence = [
-            name_evidence,
+        weak = record.name.quality is NameQuality.WEAK
+        evidence = (
             compare_birth_dates(subject, entry, config),
             compare_documents(subject, entry, config),
             compare_nationality(subject, entry, config),
             compare_gender(subject, entry, config),
             compare_birth_place(subject, entry, config),
-        ]
+        )
         corroborated = any((e.feature, e.relation) in _CORROBORATING for e in evidence)
-        name_score = scored.score
-        if scored.capped and corroborated:
-            # a thin name match (common parts only) stands when the date of birth or a document agrees
-            name_score = scored.uncapped
-            evidence[0] = Evidence(
-                name_evidence.feature,
-                "corroborated",
-                0.0,
-                config.log_odds["name_per_point"] * (name_score - threshold),
-                name_evidence.query,
-                name_evidence.candidate,
-                name_evidence.candidate_field,
-                {**name_evidence.detail, "name_score": name_score, "ceiling_lifted_by": "date of birth or document"},
-            )
-        if weak:
+        # a thin name match (common parts only) stands when the date of birth or a document agrees
+        lifted = scored.capped and corroborated
+        name_score = scored.uncapped if lifted else scored.score
+        name_log_odds = config.log_odds["name_per_point"] * (name_score - threshold)
+        weak_log_odds = config.log_odds.get("weak_alias", 0.0) if weak else 0.0
+        score = max(0.0, min(1.0, name_score + sum(e.score_delta for e in evidence)))
+        log_odds = config.log_odds["prior"] + name_log_odds + weak_log_odds + sum(e.log_odds for e in evidence)
+        alert = score >= threshold and (not weak or corroborated or not config.weak_alias_needs_corroboration)
+        return _Assessment(entry, record, scored, name_score, lifted, evidence, score, log_odds, alert, weak)
+
+    def _explain(self, subject: Subject, found: _Assessment, threshold: float) -> Match:
+        """The match with its explanation: every feature's contribution and the values compared."""
+        config = self.config
+        scored, name, entry = found.scored, found.record.name, found.entry
+        relation = (
+            "corroborated"
+            if found.lifted
+            else "exact"
+            if scored.exact
+            else "capped"
+            if scored.capped
+            else "same parts"
+            if scored.score >= 1
+            else "similar"
+        )
+        detail: dict[str, Any] = {
+            "name_score": found.name_score,
+            "name_kind": str(name.kind),
+            "alias_quality": str(name.quality),
+            "source_quality": name.source_quality,
+            "original_script": name.original_script,
+            "parts": [
+                {
+                    k: v
+                    for k, v in (
+                        ("query", p.query),
+                        ("candidate", p.candidate),
+                        ("kind", p.kind),
+                        ("score", p.score),
+                        ("weight", p.weight),
+                    )
+                    if v is not None
+                }
+                for p in scored.parts
+            ],
+        }
+        if scored.reversed:
+            detail["reversed_parts"] = True
+        if found.lifted:
+            detail["ceiling_lifted_by"] = "date of birth or document"
+        name_evidence = Evidence(
+            "name",
+            relation,
+            0.0,
+            config.log_odds["name_per_point"] * (found.name_score - threshold),
+            subject.name,
+            name.full,
+            name.origin,
+            detail,
+        )
+        evidence = [name_evidence, *found.evidence]
+        if found.weak:
             evidence.append(
                 Evidence(
                     "alias_quality",
@@ -270,16 +300,13 @@ class Screener:
                     },
                 )
             )
-        score = max(0.0, min(1.0, name_score + sum(e.score_delta for e in evidence)))
-        log_odds = config.log_odds["prior"] + sum(e.log_odds for e in evidence)
-        alert = score >= threshold and (not weak or corroborated or not config.weak_alias_needs_corroboration)
         explanation = [e.as_dict() for e in evidence if e.relation != "absent" or e.feature == "name"]
         explanation.append(
             {
                 "feature": "summary",
-                "match_score": round(score, 4),
+                "match_score": round(found.score, 4),
                 "threshold": threshold,
-                "priority_log_odds": round(log_odds, 3),
+                "priority_log_odds": round(found.log_odds, 3),
                 "list_version": self.versions.get(entry.list_id),
                 "algorithm": self.algorithm,
             }
@@ -289,9 +316,9 @@ class Screener:
             list_id=entry.list_id,
             name=entry.caption,
             matched_name=name.full,
-            score=score,
-            priority=_logistic(log_odds),
-            alert=alert,
+            score=found.score,
+            priority=_logistic(found.log_odds),
+            alert=found.alert,
             explanation=tuple(explanation),
         )
 

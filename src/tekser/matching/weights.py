@@ -45,6 +45,7 @@ class TokenWeights:
         self.n = documents
         self._log_n = math.log(REFERENCE_NAMES)
         self._cache: dict[str, float] = {}
+        self._parts: dict[tuple[str, ...], float] = {}
 
     @classmethod
     def from_documents(cls, documents: Iterable[Iterable[str]]) -> TokenWeights:
@@ -59,14 +60,24 @@ class TokenWeights:
     def form(self, form: str) -> float:
         cached = self._cache.get(form)
         if cached is None:
+            if len(self._cache) >= 500_000:  # query forms come and go: keep the memory bounded
+                self._cache.clear()
             frequency = max(self.df.get(form, 0), common_parts().get(form, 0))
             rarity = math.log(REFERENCE_NAMES / (frequency + 1)) / self._log_n
             cached = max(MIN_WEIGHT, min(1.0, rarity + 0.1))
             self._cache[form] = cached
         return cached
 
+    def known(self, form: str) -> bool:
+        """Whether a folded form is spelled so in a list name or in the common-names table."""
+        return form in self.df or form in common_parts()
+
     def of(self, forms: tuple[str, ...]) -> float:
         """A part's weight: that of its most common rendering (conservative)."""
-        if not forms:
-            return MIN_WEIGHT
-        return min(self.form(f) for f in forms)
+        found = self._parts.get(forms)
+        if found is None:
+            found = min((self.form(f) for f in forms), default=MIN_WEIGHT)
+            if len(self._parts) >= 200_000:
+                self._parts.clear()
+            self._parts[forms] = found
+        return found

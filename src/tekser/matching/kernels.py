@@ -1,0 +1,168 @@
+"""Compiled inner loop of candidate retrieval (Numba).
+
+The score bound of :meth:`tekser.matching.index.ListIndex.bounds` touches a few hundred list
+names per subject; written with NumPy it takes some forty array operations of a few
+microseconds each, which was most of the time a subject took. One compiled pass over the
+similar parts does the same in a few microseconds. Everything it reads per similar part comes
+in arrays laid out part after part (the name, the part's weight, its position in the name),
+so that the pass reads memory in order. Numba compiles it on first use and keeps the machine
+code in ``__pycache__`` (``cache=True``); ``NUMBA_DISABLE_JIT=1`` runs it as plain Python.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+from numba import njit
+
+F64 = npt.NDArray[np.float64]
+I32 = npt.NDArray[np.int32]
+
+
+@njit(cache=True, nogil=True)
+def score_bounds(
+    part_start: npt.NDArray[np.int64],
+    part_end: npt.NDArray[np.int64],
+    leading: int,
+    part_weight: F64,
+    part_required: npt.NDArray[np.bool_],
+    slots: I32,
+    sims: F64,
+    records: I32,
+    positions: I32,
+    weights: F64,
+    required_weights: F64,
+    record_weight: F64,
+    record_cut: npt.NDArray[np.bool_],
+    record_kind: npt.NDArray[np.int8],
+    kind_allowed: npt.NDArray[np.bool_],
+    agree: F64,
+    required_total: float,
+    pair_weight: float,
+    unmatched_weight: float,
+    query_cut: bool,
+    floor: float,
+    mark: I32,
+) -> tuple[int, npt.NDArray[np.float64]]:
+    """List names sharing a similar part with the query whose score bound reaches ``floor``.
+
+    Row ``e`` of ``part_start[p]:part_end[p]`` in the row arrays (``slots`` … ``required_weights``)
+    is a list-name part similar to query part ``p``: its slot, similarity, list name, position
+    in that name, weight and weight if required (0 when optional). Only names holding a part
+    similar to one of the first ``leading`` query parts can reach the floor (or names cut at a
+    field length); the other parts only add to those names. ``agree`` holds, per list name, how
+    many of the query's optional parts (particles, legal forms) it also has; ``mark`` is a
+    zeroed scratch array, left zeroed.
+
+    Returns how many names are kept and one array: their rows (name, bound, 0, 0), then the
+    rows of their similar pairs of parts (name, query part, position of the part in the name,
+    similarity), which the scorer aligns.
+    """
+    parts = part_start.shape[0]
+    # first the names holding a part similar to a leading query part (and names cut short)
+    n_touched = 0
+    size = 0
+    for p in range(parts):
+        size += part_end[p] - part_start[p]
+    touched = np.empty(size, dtype=np.int32)
+    for p in range(parts):
+        for e in range(part_start[p], part_end[p]):
+            record = records[e]
+            if mark[record] == 0 and (p < leading or record_cut[record]):
+                mark[record] = n_touched + 1
+                touched[n_touched] = record
+                n_touched += 1
+    # then every similar part of those names
+    head = np.full(n_touched, -1, dtype=np.int32)  # per touched name: its first entry
+    best = np.zeros((n_touched, parts), dtype=np.float64)  # per touched name and query part
+    following = np.empty(size, dtype=np.int32)  # per entry: the next entry of the same name
+    row = np.empty(size, dtype=np.int64)  # per entry: its row
+    part_of = np.empty(size, dtype=np.int32)  # per entry: its query part
+    n = 0
+    for p in range(parts):
+        for e in range(part_start[p], part_end[p]):
+            local = mark[records[e]] - 1
+            if local < 0:
+                continue
+            row[n] = e
+            part_of[n] = p
+            following[n] = head[local]
+            head[local] = n
+            n += 1
+            if best[local, p] < sims[e]:
+                best[local, p] = sims[e]
+    ids = np.empty(n_touched, dtype=np.int32)
+    upper = np.empty(n_touched, dtype=np.float64)
+    kept_local = np.empty(n_touched, dtype=np.int32)
+    kept = 0
+    count = 0
+    for local in range(n_touched):
+        record = touched[local]
+        mark[record] = 0
+        if not kind_allowed[record_kind[record]]:
+            continue
+        query_sum = 0.0
+        query_matched = 0.0
+        query_matched_required = 0.0
+        for p in range(parts):
+            value = best[local, p]
+            if value > 0.0:
+                query_sum += part_weight[p] * value
+                query_matched += part_weight[p]
+                if part_required[p]:
+                    query_matched_required += part_weight[p]
+        # each part of the list name at its best similarity to a query part (a part may be
+        # similar to several query parts: counted once, at its best)
+        list_sum = 0.0
+        list_matched = 0.0
+        list_matched_required = 0.0
+        entries = 0
+        i = head[local]
+        while i >= 0:
+            e = row[i]
+            value = sims[e]
+            first = True
+            j = head[local]
+            while j >= 0:
+                other = row[j]
+                same_slot = j != i and slots[other] == slots[e]
+                if same_slot and (sims[other] > value or (sims[other] == value and j < i)):
+                    first = False
+                    break
+                j = following[j]
+            if first:
+                list_sum += weights[e] * value
+                list_matched += weights[e]
+                list_matched_required += required_weights[e]
+            entries += 1
+            i = following[i]
+        # a name cut at a field length owes nothing for what followed the cut
+        list_unmatched = 0.0 if query_cut else max(record_weight[record] - list_matched_required, 0.0)
+        query_unmatched = 0.0 if record_cut[record] else max(required_total - query_matched_required, 0.0)
+        agreeing = pair_weight * agree[record]
+        numerator = query_sum + list_sum + agreeing
+        denominator = query_matched + list_matched + agreeing + unmatched_weight * (query_unmatched + list_unmatched)
+        bound = numerator / denominator if denominator > 0.0 else 0.0
+        if bound >= floor:
+            ids[kept] = record
+            upper[kept] = bound
+            kept_local[kept] = local
+            kept += 1
+            count += entries
+    # the names kept (name, bound) and then their similar pairs of parts (name, query part,
+    # position of the part in the name, similarity), in one array
+    out = np.empty((kept + count, 4), dtype=np.float64)
+    count = kept
+    for k in range(kept):
+        out[k, 0] = ids[k]
+        out[k, 1] = upper[k]
+        i = head[kept_local[k]]
+        while i >= 0:
+            e = row[i]
+            out[count, 0] = ids[k]
+            out[count, 1] = part_of[i]
+            out[count, 2] = positions[e]
+            out[count, 3] = sims[e]
+            count += 1
+            i = following[i]
+    return kept, out
