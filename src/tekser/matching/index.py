@@ -21,6 +21,7 @@ their own keys. No search server: postings are NumPy arrays in memory.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections import defaultdict
 from collections.abc import Iterable
@@ -37,7 +38,10 @@ from tekser.domain.policy import Policy
 from tekser.domain.watchlists import EntityKind, ListEntry, Name, NameKind, NameQuality, PartRole
 from tekser.matching import kernels
 from tekser.matching.names import (
+    JOINED_FLOOR,
+    JOINED_MIN_LENGTH,
     PreparedName,
+    comparable_lengths,
     gendered,
     looks_truncated,
     prepare,
@@ -53,7 +57,7 @@ _KIND_ORDER = {NameKind.PRIMARY: 0, NameKind.ALIAS: 1, NameKind.NEW: 1, NameKind
 _SLOT_ROLES = frozenset({Role.NAME, Role.INITIAL, Role.PATRONYMIC})
 PARTICLE_PAIR_WEIGHT = 0.4  # two optional parts (0.2 each) that agree
 MIN_DELETION_LENGTH = 3  # forms with one letter deleted from three letters up; a form is its own key from two
-DELETION_FORMS = 3  # renderings of a part given deletion keys (most common first)
+DELETION_FORMS = 2  # renderings of a part given deletion keys (most common first)
 PREFIX_LENGTH = 4
 _EMPTY_I = np.zeros(0, dtype=np.int32)
 _EMPTY_F = np.zeros(0, dtype=np.float64)
@@ -119,7 +123,7 @@ def gender_keys(forms: Iterable[str]) -> set[str]:
     return keys
 
 
-def _type_keys(token: Token) -> set[str]:
+def _spelling_keys(token: Token) -> set[str]:
     if token.role is Role.INITIAL:
         return {"i:" + token.forms[0][:1]}
     keys = token_keys(token)
@@ -131,10 +135,23 @@ def _type_keys(token: Token) -> set[str]:
     return keys
 
 
+def _type_keys(token: Token) -> set[str]:
+    keys = _spelling_keys(token)
+    if token.role is not Role.INITIAL:
+        keys.update("a:" + form[:1] for form in token.forms if form)  # what a subject's initial meets
+    return keys
+
+
 def _query_keys(token: Token) -> set[str]:
-    keys = _type_keys(token)
+    keys = _spelling_keys(token)
     keys.update("i:" + form[:1] for form in token.forms if form)  # a list name's initial
     return keys
+
+
+def _joined_keys(forms: Iterable[str]) -> set[str]:
+    """Keys of a part that meets two parts written together: its renderings (a subject's two
+    parts written as one list-name part are also found with a keying error, by that part's keys)."""
+    return {"f:" + f for f in forms if len(f) >= JOINED_MIN_LENGTH}
 
 
 def concatenated_key(name: AnalyzedName) -> str | None:
@@ -184,7 +201,13 @@ class _Rows:
         self.weights = np.zeros(capacity, dtype=np.float64)
         self.required_weights = np.zeros(capacity, dtype=np.float64)
 
-    def add(self, index: ListIndex, slots: npt.NDArray[np.int32], sims: npt.NDArray[np.float64]) -> tuple[int, int]:
+    def add(
+        self,
+        index: ListIndex,
+        slots: npt.NDArray[np.int32],
+        sims: npt.NDArray[np.float64],
+        positions: npt.NDArray[np.int32] | None = None,
+    ) -> tuple[int, int]:
         size = len(slots)
         if self.used + size > len(self.slots):
             if self.used + size <= self.limit:
@@ -217,7 +240,7 @@ class _Rows:
         self.slots[start:end] = slots
         self.sims[start:end] = sims
         self.records[start:end] = index.slot_record[slots]
-        self.positions[start:end] = index.slot_token[slots]
+        self.positions[start:end] = index.slot_token[slots] if positions is None else positions
         self.weights[start:end] = index.slot_weight[slots]
         self.required_weights[start:end] = index.slot_required_weight[slots]
         self.used = end
@@ -266,9 +289,9 @@ class ListIndex:
         self._agree = np.zeros(len(records), dtype=np.float64)
         self._similar_cache: dict[tuple[TypeKey, float, float], SimilarParts] = {}
         self._rows = _Rows()
+        self._joined_cache: dict[tuple[tuple[str, ...], float], SimilarParts] = {}
         self._grow_part_arrays(8)
         self._allowed_cache: dict[frozenset[int] | None, npt.NDArray[np.bool_]] = {}
-        self._initial_types: dict[str, list[tuple[int, float]]] | None = None
         self.seconds = time.perf_counter() - started
 
     # --- build ------------------------------------------------------------------------------
@@ -282,6 +305,7 @@ class ListIndex:
         slot_weight: list[float] = []
         slot_required: list[bool] = []
         slot_token: list[int] = []
+        record_slots: dict[int, dict[int, int]] = {}  # record → part position → slot
         optional: dict[tuple[Role, str], list[int]] = defaultdict(list)
         for record_id, prepared in enumerate(self.prepared):
             for position, (token, weight) in enumerate(zip(prepared.name.tokens, prepared.weights, strict=True)):
@@ -300,7 +324,9 @@ class ListIndex:
                 slot_weight.append(weight)
                 slot_required.append(not token.optional)
                 slot_token.append(position)
+                record_slots.setdefault(record_id, {})[position] = len(slot_record) - 1
         self.type_of = type_of
+        self._build_joined(record_slots)
         self.optional_parts: dict[tuple[Role, str], tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]] = {}
         for part, ids in optional.items():
             holders, counts = np.unique(np.asarray(ids, dtype=np.int32), return_counts=True)
@@ -319,6 +345,30 @@ class ListIndex:
         order = np.argsort(types, kind="stable").astype(np.int32)
         self.slots_by_type = order
         self.type_offsets = np.searchsorted(types[order], np.arange(len(self.type_tokens) + 1)).astype(np.int64)
+
+    def _build_joined(self, record_slots: dict[int, dict[int, int]]) -> None:
+        """Two adjacent parts of a list name written together ("Abdul Rahman" → "abdulrahman"),
+        as the scorer joins them: a subject's part may be that pair written as one word."""
+        joined_of: dict[tuple[str, ...], int] = {}
+        self.joined_forms: list[tuple[str, ...]] = []
+        self.joined_slots: list[list[tuple[int, int]]] = []
+        for record_id, prepared in enumerate(self.prepared):
+            positions = record_slots.get(record_id, {})
+            for start, forms in prepared.joined:
+                first, second = positions.get(start), positions.get(start + 1)
+                if first is None or second is None:
+                    continue
+                joined_id = joined_of.get(forms)
+                if joined_id is None:
+                    joined_id = joined_of[forms] = len(self.joined_forms)
+                    self.joined_forms.append(forms)
+                    self.joined_slots.append([])
+                self.joined_slots[joined_id].append((first, second))
+        joined_keys: dict[str, list[int]] = defaultdict(list)
+        for joined_id, forms in enumerate(self.joined_forms):
+            for key in _joined_keys(forms):
+                joined_keys[key].append(joined_id)
+        self.joined_keys = dict(joined_keys)
 
     def _build_keys(self) -> None:
         key_types: dict[str, list[int]] = defaultdict(list)
@@ -356,6 +406,18 @@ class ListIndex:
     def build(
         cls, entries: Iterable[ListEntry], policy: Policy | None = None, weights: TokenWeights | None = None
     ) -> ListIndex:
+        # the build makes a few hundred thousand objects that all live on: the cyclic collector
+        # would walk the growing heap again and again (more than half the build time)
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return cls._build(entries, policy, weights)
+        finally:
+            if collecting:
+                gc.enable()
+
+    @classmethod
+    def _build(cls, entries: Iterable[ListEntry], policy: Policy | None, weights: TokenWeights | None) -> ListIndex:
         kept: list[ListEntry] = []
         records: list[NameRecord] = []
         excluded = 0
@@ -380,18 +442,10 @@ class ListIndex:
 
     # --- step 1: similar parts ----------------------------------------------------------------
 
-    def _initials(self) -> dict[str, list[tuple[int, float]]]:
-        """Letter → the types a subject's initial pairs with (0.8 for a name, 1 for an initial)."""
-        if self._initial_types is None:
-            table: dict[str, list[tuple[int, float]]] = defaultdict(list)
-            for type_id, token in enumerate(self.type_tokens):
-                if token.role is Role.INITIAL:
-                    table[token.forms[0][:1]].append((type_id, 1.0))
-                    continue
-                for letter in {form[:1] for form in token.forms if form}:
-                    table[letter].append((type_id, 0.8))
-            self._initial_types = dict(table)
-        return self._initial_types
+    def _initials(self, letter: str) -> list[tuple[int, float]]:
+        """The types a subject's initial pairs with: 1 for an initial, 0.8 for a part starting so."""
+        initials = [(t, 1.0) for t in self.key_types.get("i:" + letter, ())]
+        return initials + [(t, 0.8) for t in self.key_types.get("a:" + letter, ())]
 
     def _reached(self, keys: Iterable[str]) -> set[int]:
         types: set[int] = set()
@@ -402,31 +456,50 @@ class ListIndex:
                 types.update(listed)
         return types
 
-    def _skeleton_neighbours(self, token: Token, token_floor: float) -> list[int]:
+    def _skeleton_neighbours(self, token: Token, token_floor: float) -> dict[int, float]:
         """With Arabic script on a side, parts compare by consonant skeleton (0.95 × Jaro-Winkler,
         0.92 when equal), which keys reach poorly: an Arabic part is compared with every type, a
-        Latin part with every Arabic-script type, in bulk."""
-        skeletons, owners, starts = self._abjad_skeletons if not token.abjad else self._all_skeletons
-        if not skeletons or not token.skeletons:
-            return []
-        matrix = process.cdist(token.skeletons, skeletons, scorer=JaroWinkler.normalized_similarity, dtype=np.float64)
-        best = np.maximum.reduceat(matrix.max(axis=0), starts)
-        value = np.where(best >= 1.0, 0.92, 0.95 * best)
-        found: list[int] = owners[value >= token_floor].tolist()
+        Latin part with every Arabic-script type, in bulk, among the skeletons with the same
+        first letter (another first letter keeps a short skeleton below the token floor).
+        Returns the types whose skeleton similarity reaches the floor (the others' never counts:
+        it only ever raises a similarity below 0.92 to itself)."""
+        table = self._abjad_skeletons if not token.abjad else self._all_skeletons
+        found: dict[int, float] = {}
+        for letter in {s[:1] for s in token.skeletons if s}:
+            bucket = table.get(letter)
+            if bucket is None:
+                continue
+            skeletons, owners, starts = bucket
+            matrix = process.cdist(token.skeletons, skeletons, scorer=JaroWinkler.normalized_similarity, dtype=np.float64)
+            best = np.maximum.reduceat(matrix.max(axis=0), starts)
+            value = np.where(best >= 1.0, 0.92, 0.95 * best)
+            keep = value >= token_floor
+            for type_id, similarity_value in zip(owners[keep].tolist(), value[keep].tolist(), strict=True):
+                if similarity_value > found.get(type_id, 0.0):
+                    found[type_id] = similarity_value
         return found
 
-    def _skeleton_table(self, abjad_only: bool) -> tuple[list[str], npt.NDArray[np.int32], npt.NDArray[np.intp]]:
-        flat: list[str] = []
-        owners: list[int] = []
-        counts: list[int] = []
+    def _skeleton_table(
+        self, abjad_only: bool
+    ) -> dict[str, tuple[list[str], npt.NDArray[np.int32], npt.NDArray[np.intp]]]:
+        """First letter → the skeletons of the types (Arabic-script ones only if ``abjad_only``)
+        with it: the flat list, each type's id and where its skeletons start."""
+        grouped: dict[str, tuple[list[str], list[int], list[int]]] = defaultdict(lambda: ([], [], []))
         for type_id, token in enumerate(self.type_tokens):
             if token.role is Role.INITIAL or not token.skeletons or (abjad_only and not token.abjad):
                 continue
-            flat.extend(token.skeletons)
-            owners.append(type_id)
-            counts.append(len(token.skeletons))
-        starts = np.cumsum([0, *counts[:-1]]).astype(np.intp)
-        return flat, np.asarray(owners, dtype=np.int32), starts
+            by_letter: dict[str, list[str]] = defaultdict(list)
+            for skeleton_form in token.skeletons:
+                by_letter[skeleton_form[:1]].append(skeleton_form)
+            for letter, forms in by_letter.items():
+                flat, owners, counts = grouped[letter]
+                flat.extend(forms)
+                owners.append(type_id)
+                counts.append(len(forms))
+        return {
+            letter: (flat, np.asarray(owners, dtype=np.int32), np.cumsum([0, *counts[:-1]]).astype(np.intp))
+            for letter, (flat, owners, counts) in grouped.items()
+        }
 
     def _similar_types(self, token: Token, token_floor: float, known_factor: float) -> list[tuple[int, float]]:
         """Types reached by a key, with the scorer's similarity (:func:`token_similarity`),
@@ -437,7 +510,8 @@ class ListIndex:
         """
         type_tokens = self.type_tokens
         reached = self._reached(_query_keys(token))
-        reached.update(self._skeleton_neighbours(token, token_floor))
+        skeletal = self._skeleton_neighbours(token, token_floor)
+        reached.update(skeletal)
         initial_letters = {form[:1] for form in token.forms if form}
         pairs: list[tuple[int, float]] = []
         if token.role is Role.PATRONYMIC:  # few: compared one by one
@@ -466,7 +540,14 @@ class ListIndex:
         abjad = token.abjad
         known = token.role is Role.NAME and self.weights.known(token.forms[0])
         type_known = self.type_known
-        for position, type_id in enumerate(spelled):
+        # only the types that may end at or above the floor need the rules: those already there,
+        # and those a rule can raise (gendered or vowel-only differences, a skeleton match)
+        promising = np.flatnonzero(values >= token_floor).tolist()
+        if raised or skeletal:
+            lifted = raised.union(skeletal)
+            promising = sorted(set(promising).union(p for p, t in enumerate(spelled) if t in lifted))
+        for position in promising:
+            type_id = spelled[position]
             value = float(values[position])
             other = type_tokens[type_id]
             gender = value < 1.0 and type_id in raised and _gendered_pair(token.forms, other.forms)
@@ -484,7 +565,7 @@ class ListIndex:
                 if value < 0.9 and type_id in raised and _vowel_pair(token.forms, other.forms):
                     value = 0.9
             if (abjad or other.abjad) and value < 0.92:
-                value = max(value, _skeleton_similarity(token.skeletons, other.skeletons))
+                value = max(value, skeletal.get(type_id, 0.0))
             if value >= token_floor:
                 pairs.append((type_id, value))
         return pairs
@@ -496,21 +577,100 @@ class ListIndex:
         if found is not None and found.generation == self._rows.generation:
             return found
         if token.role is Role.INITIAL:
-            pairs = [(t, s) for t, s in self._initials().get(token.forms[0][:1], ()) if s >= token_floor]
+            pairs = [(t, s) for t, s in self._initials(token.forms[0][:1]) if s >= token_floor]
         else:
             pairs = self._similar_types(token, token_floor, known_factor)
-        if pairs:
-            offsets, by_type = self.type_offsets, self.slots_by_type
-            slots = np.concatenate([by_type[offsets[t] : offsets[t + 1]] for t, _ in pairs])
-            counts = [int(offsets[t + 1] - offsets[t]) for t, _ in pairs]
-            sims = np.repeat(np.asarray([s for _, s in pairs], dtype=np.float64), counts)
-            start, end = self._rows.add(self, slots, sims)
-            found = SimilarParts(start, end, float(self.slot_weight[slots].max()), self._rows.generation)
-        else:
-            found = SimilarParts(0, 0, 0.0, self._rows.generation)
+        offsets, by_type = self.type_offsets, self.slots_by_type
+        slot_arrays = [by_type[offsets[t] : offsets[t + 1]] for t, _ in pairs]
+        counts = [int(offsets[t + 1] - offsets[t]) for t, _ in pairs]
+        sim_arrays = [np.repeat(np.asarray([s for _, s in pairs], dtype=np.float64), counts)] if pairs else []
+        position_arrays = [self.slot_token[np.concatenate(slot_arrays)]] if pairs else []
+        # two adjacent parts of a list name that this part may be, written together: both slots,
+        # at the pair's similarity, marked (position -1) so that the scorer joins them itself
+        for pair, value in self._similar_joined(token, token_floor):
+            slot_arrays.append(pair)
+            sim_arrays.append(np.full(len(pair), value, dtype=np.float64))
+            position_arrays.append(np.full(len(pair), -1, dtype=np.int32))
+        found = self._store(slot_arrays, sim_arrays, position_arrays)
         if len(self._similar_cache) >= 200_000:
             self._similar_cache.clear()
         self._similar_cache[cache_key] = found
+        return found
+
+    def _store(
+        self,
+        slot_arrays: list[npt.NDArray[np.int32]],
+        sim_arrays: list[npt.NDArray[np.float64]],
+        position_arrays: list[npt.NDArray[np.int32]],
+    ) -> SimilarParts:
+        if not slot_arrays:
+            return SimilarParts(0, 0, 0.0, self._rows.generation)
+        slots = np.concatenate(slot_arrays)
+        start, end = self._rows.add(self, slots, np.concatenate(sim_arrays), np.concatenate(position_arrays))
+        return SimilarParts(start, end, float(self.slot_weight[slots].max()), self._rows.generation)
+
+    def _similar_joined(self, token: Token, token_floor: float) -> list[tuple[npt.NDArray[np.int32], float]]:
+        """The pairs of adjacent list-name parts that ``token``, written as one word, may be:
+        their two slots and the scorer's joined similarity (at least 0.9)."""
+        if token.role is not Role.NAME or len(token.forms[0]) < JOINED_MIN_LENGTH:
+            return []
+        reached: set[int] = set()
+        for key in _joined_keys(token.forms):
+            if listed := self.joined_keys.get(key):
+                reached.update(listed)
+        found = []
+        floor = max(token_floor, JOINED_FLOOR)
+        for joined_id, value in self._bulk_joined(token.forms, sorted(reached), self.joined_forms):
+            if value >= floor:
+                found.append((np.asarray(self.joined_slots[joined_id], dtype=np.int32).ravel(), value))
+        return found
+
+    @staticmethod
+    def _bulk_joined(
+        forms: tuple[str, ...], candidates: list[int], table: list[tuple[str, ...]]
+    ) -> list[tuple[int, float]]:
+        """:func:`joined_similarity` of ``forms`` with each candidate's forms, in bulk."""
+        if not candidates:
+            return []
+        flat = [form for c in candidates for form in table[c]]
+        owner = np.repeat(np.arange(len(candidates)), [len(table[c]) for c in candidates])
+        matrix = process.cdist(forms, flat, scorer=JaroWinkler.normalized_similarity, dtype=np.float64)
+        lengths = np.asarray([[comparable_lengths(x, y) for y in flat] for x in forms], dtype=np.bool_)
+        best = np.zeros(len(candidates))
+        np.maximum.at(best, owner, np.where(lengths, matrix, 0.0).max(axis=0))
+        return list(zip(candidates, best.tolist(), strict=True))
+
+    def joined_query_slots(
+        self, first: Token, second: Token, forms: tuple[str, ...], token_floor: float
+    ) -> SimilarParts:
+        """The list-name parts that two adjacent query parts, written together, may be."""
+        cache_key = (("joined", *forms), token_floor)
+        found = self._joined_cache.get(cache_key)
+        if found is not None and found.generation == self._rows.generation:
+            return found
+        reached: set[int] = set()
+        long_forms = [f for f in forms if len(f) >= JOINED_MIN_LENGTH]
+        for key in {"f:" + f for f in long_forms} | deletion_keys(long_forms[:1]):
+            if listed := self.key_types.get(key):
+                reached.update(listed)
+        singles = [
+            t
+            for t in sorted(reached)
+            if self.type_tokens[t].role is Role.NAME and len(self.type_tokens[t].forms[0]) >= JOINED_MIN_LENGTH
+        ]
+        floor = max(token_floor, JOINED_FLOOR)
+        offsets, by_type = self.type_offsets, self.slots_by_type
+        slot_arrays, sim_arrays, position_arrays = [], [], []
+        for type_id, value in self._bulk_joined(forms, singles, self.type_forms):
+            if value >= floor:
+                slots = by_type[offsets[type_id] : offsets[type_id + 1]]
+                slot_arrays.append(slots)
+                sim_arrays.append(np.full(len(slots), value, dtype=np.float64))
+                position_arrays.append(self.slot_token[slots])
+        found = self._store(slot_arrays, sim_arrays, position_arrays)
+        if len(self._joined_cache) >= 100_000:
+            self._joined_cache.clear()
+        self._joined_cache[cache_key] = found
         return found
 
     # --- step 2: names whose bound reaches the floor ------------------------------------------
@@ -577,7 +737,7 @@ class ListIndex:
         tokens, weights = query.name.tokens, query.weights
         optional: dict[tuple[Role, str], int] = {}
         required_total = 0.0
-        unmatched = 0.0  # required parts without anything similar in the lists
+        alone: dict[int, float] = {}  # required parts without anything similar in the lists
         parts: list[tuple[float, int, bool, SimilarParts]] = []
         generation = self._rows.generation
         for position, (token, weight) in enumerate(zip(tokens, weights, strict=True)):
@@ -593,7 +753,18 @@ class ListIndex:
             if similar.end > similar.start:
                 parts.append((weight, position, required, similar))
             elif required:
-                unmatched += weight
+                alone[position] = weight
+        # two adjacent query parts that one list-name part may be, written together (position -1:
+        # the scorer joins them itself); the parts they cover are then not surely unmatched
+        for start, forms in query.joined:
+            similar = self.joined_query_slots(tokens[start], tokens[start + 1], forms, token_floor)
+            if similar.end > similar.start:
+                pair_weight = weights[start] + weights[start + 1]
+                both_required = not tokens[start].optional and not tokens[start + 1].optional
+                parts.append((pair_weight, -1, both_required, similar))
+                alone.pop(start, None)
+                alone.pop(start + 1, None)
+        unmatched = sum(alone.values())
         if self._rows.generation != generation:  # the rows started again meanwhile: look up anew
             return self.bounds(query, kinds, floor, token_floor, unmatched_weight, known_factor)
         if not parts:
@@ -650,7 +821,9 @@ class ListIndex:
         upper = out[:kept, 1]
         grouped: dict[int, list[tuple[int, int, float]]] = {}
         for record, part, token, value in out[kept:].tolist():
-            grouped.setdefault(int(record), []).append((part_position[int(part)], int(token), value))
+            position = part_position[int(part)]
+            if position >= 0 and token >= 0:  # written-together pairs are the scorer's to find
+                grouped.setdefault(int(record), []).append((position, int(token), value))
         return ids, upper, grouped
 
     def _grow_part_arrays(self, size: int) -> None:
@@ -724,13 +897,6 @@ def _gendered_pair(first: tuple[str, ...], second: tuple[str, ...]) -> bool:
 
 def _vowel_pair(first: tuple[str, ...], second: tuple[str, ...]) -> bool:
     return any(vowel_variants(x, y) for x in first for y in second)
-
-
-def _skeleton_similarity(first: tuple[str, ...], second: tuple[str, ...]) -> float:
-    """The scorer's skeleton similarity (Arabic script on a side): 0.92 if shared, else 0.95·JW."""
-    if set(first).intersection(second):
-        return 0.92
-    return max((0.95 * JaroWinkler.normalized_similarity(x, y) for x in first for y in second), default=0.0)
 
 
 _KIND_CODES = {EntityKind.PERSON: 0, EntityKind.ORGANIZATION: 1, EntityKind.VESSEL: 2, EntityKind.AIRCRAFT: 3}

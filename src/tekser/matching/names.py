@@ -164,6 +164,23 @@ def _weight(token: Token, weights: TokenWeights) -> float:
 
 
 Joined = tuple[int, tuple[str, ...]]  # first part's index, forms of the two parts written together
+JOINED_MIN_LENGTH = 5  # a part compared with two written together has at least this many letters
+JOINED_FLOOR = 0.9
+
+
+def comparable_lengths(a: str, b: str) -> bool:
+    """One part and two written together are compared only when about as long (Shalish is no
+    "Salim Yasin", however alike their starts)."""
+    return abs(len(a) - len(b)) <= max(2, len(b) // 5)
+
+
+def joined_similarity(forms: tuple[str, ...], joined: tuple[str, ...]) -> float:
+    """Jaro-Winkler of one part with two parts written together (not squared: the letters agree
+    in order over a long string), over renderings of comparable length."""
+    return max(
+        (_string_similarity(x, y) for x in forms for y in joined if comparable_lengths(x, y)),
+        default=0.0,
+    )
 
 
 def _joined(tokens: tuple[Token, ...]) -> tuple[Joined, ...]:
@@ -322,13 +339,13 @@ def compare_prepared(
             if similarity >= floor or (a_role is Role.PATRONYMIC and b_role is Role.PATRONYMIC):
                 options.append((-similarity, low, high, (i,), (j,), kind))
     if q.required_count != c.required_count:  # parts written together on one side only
-        joined_floor = max(floor, 0.9)
+        joined_floor = max(floor, JOINED_FLOOR)
         for side, (tokens_a, joined_b) in enumerate(((q_tokens, c.joined), (c_tokens, q.joined))):
             for start, joined in joined_b:
                 for i, a in enumerate(tokens_a):
-                    if a.role is not Role.NAME or len(a.forms[0]) < 5:
+                    if a.role is not Role.NAME or len(a.forms[0]) < JOINED_MIN_LENGTH:
                         continue
-                    similarity = max(_string_similarity(x, y) for x in a.forms for y in joined)
+                    similarity = joined_similarity(a.forms, joined)
                     if similarity >= joined_floor:
                         pair: tuple[int, ...] = (start, start + 1)
                         single: tuple[int, ...] = (i,)
