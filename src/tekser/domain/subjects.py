@@ -62,6 +62,10 @@ class Subject:
     document_type: str | None = None
     birth_place: str | None = None
 
+    def __reduce__(self) -> tuple[type[Subject], tuple[object, ...]]:
+        # a batch sends subjects to worker processes: a plain tuple pickles several times faster
+        return (Subject, tuple(getattr(self, name) for name in self.__slots__))
+
 
 def parse_birth_date(text: str) -> FuzzyDate | None:
     """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` → interval; None when malformed."""

@@ -112,6 +112,13 @@ class FuzzyDate:
     note: str | None = None
     origin: str = ""
 
+    def __reduce__(self) -> tuple[type[FuzzyDate], tuple[object, ...]]:
+        # pickled with every subject sent to a worker process: a plain tuple is several times faster
+        return (
+            FuzzyDate,
+            (self.start, self.end, self.precision, self.text, self.approximate, self.calendar, self.note, self.origin),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Place:

@@ -7,8 +7,8 @@ log-odds contribution to the priority. Agreement raises, conflict lowers; absenc
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from rapidfuzz.distance import OSA
 
@@ -17,9 +17,12 @@ from tekser.domain.watchlists import DatePrecision, Document, FuzzyDate, ListEnt
 from tekser.matching.config import MatchConfig
 from tekser.names.fold import canonical
 
+_NO_DETAIL: dict[str, object] = {}
 
-@dataclass(frozen=True, slots=True)
-class Evidence:
+
+class Evidence(NamedTuple):
+    """One feature's comparison (a named tuple: five are made per list name assessed)."""
+
     feature: str
     relation: str
     score_delta: float = 0.0
@@ -27,7 +30,7 @@ class Evidence:
     query: str | None = None
     candidate: str | None = None
     candidate_field: str | None = None
-    detail: dict[str, object] = field(default_factory=dict)
+    detail: dict[str, object] = _NO_DETAIL  # read only
 
     def as_dict(self) -> dict[str, object]:
         data: dict[str, object] = {"feature": self.feature, "relation": self.relation}

@@ -26,7 +26,6 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import pairwise
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -50,7 +49,7 @@ from tekser.matching.names import (
     vowel_variants,
 )
 from tekser.matching.weights import TokenWeights
-from tekser.names.fold import canonical, loose_skeleton
+from tekser.names.fold import loose_skeleton
 from tekser.names.parts import AnalyzedName, Role, Token, analyze
 
 _KIND_ORDER = {NameKind.PRIMARY: 0, NameKind.ALIAS: 1, NameKind.NEW: 1, NameKind.FORMER: 2}
@@ -378,7 +377,6 @@ class ListIndex:
         self.key_types = dict(key_types)
         # names written together or apart, and exact names: whole records
         joined: dict[str, list[int]] = defaultdict(list)  # whole names written together
-        pairs: dict[str, list[int]] = defaultdict(list)  # two adjacent parts written together
         exact: dict[str, list[int]] = defaultdict(list)
         for record_id, record in enumerate(self.records):
             analyzed = record.analyzed
@@ -390,15 +388,10 @@ class ListIndex:
                 keys.add("c:" + plain)  # legal forms and particles written together too ("NOVINFOLLC")
             for key in keys:
                 joined[key].append(record_id)
-            core = analyzed.core  # "Makawi Ibrahim" meets the subject's "MakawiIbrahim"
-            for a, b in pairwise(core):
-                if a.forms and b.forms:
-                    pairs[canonical(a.forms[0] + b.forms[0])].append(record_id)
             if analyzed.key:
                 exact[analyzed.key].append(record_id)
             if analyzed.plain:
                 exact["p:" + analyzed.plain].append(record_id)
-        self.pairs = dict(pairs)
         self.joined = dict(joined)
         self.exact = dict(exact)
 
@@ -470,7 +463,9 @@ class ListIndex:
             if bucket is None:
                 continue
             skeletons, owners, starts = bucket
-            matrix = process.cdist(token.skeletons, skeletons, scorer=JaroWinkler.normalized_similarity, dtype=np.float64)
+            matrix = process.cdist(
+                token.skeletons, skeletons, scorer=JaroWinkler.normalized_similarity, dtype=np.float64
+            )
             best = np.maximum.reduceat(matrix.max(axis=0), starts)
             value = np.where(best >= 1.0, 0.92, 0.95 * best)
             keep = value >= token_floor
@@ -592,6 +587,11 @@ class ListIndex:
             sim_arrays.append(np.full(len(pair), value, dtype=np.float64))
             position_arrays.append(np.full(len(pair), -1, dtype=np.int32))
         found = self._store(slot_arrays, sim_arrays, position_arrays)
+        if found.end > found.start and len(slot_arrays) > len(pairs):  # a joined pair weighs its two parts
+            pair_heaviest = max(
+                float(self.slot_weight[pair].reshape(-1, 2).sum(axis=1).max()) for pair in slot_arrays[len(pairs) :]
+            )
+            found = found._replace(heaviest=max(found.heaviest, pair_heaviest))
         if len(self._similar_cache) >= 200_000:
             self._similar_cache.clear()
         self._similar_cache[cache_key] = found
@@ -649,10 +649,20 @@ class ListIndex:
         if found is not None and found.generation == self._rows.generation:
             return found
         reached: set[int] = set()
-        long_forms = [f for f in forms if len(f) >= JOINED_MIN_LENGTH]
-        for key in {"f:" + f for f in long_forms} | deletion_keys(long_forms[:1]):
-            if listed := self.key_types.get(key):
+        key_types = self.key_types
+        for form in forms:
+            if len(form) >= JOINED_MIN_LENGTH and (listed := key_types.get("f:" + form)):
                 reached.update(listed)
+        first_form = forms[0]
+        if len(first_form) >= JOINED_MIN_LENGTH:  # with a keying error: the deletion keys of the first
+            for position in range(-1, len(first_form)):
+                deleted = first_form if position < 0 else first_form[:position] + first_form[position + 1 :]
+                if listed := key_types.get("d:" + deleted):
+                    reached.update(listed)
+        if not reached:
+            found = SimilarParts(0, 0, 0.0, self._rows.generation)
+            self._joined_cache[cache_key] = found
+            return found
         singles = [
             t
             for t in sorted(reached)
@@ -769,7 +779,7 @@ class ListIndex:
             return self.bounds(query, kinds, floor, token_floor, unmatched_weight, known_factor)
         if not parts:
             return _EMPTY_I, _EMPTY_F, {}
-        parts.sort(key=lambda part: -part[0])
+        parts.sort(key=lambda part: (part[1] >= 0, -part[0]))
         agreeing = PARTICLE_PAIR_WEIGHT * sum(optional.values())
         leading = _leading_parts(parts, agreeing, floor, unmatched_weight, unmatched)
         if not leading and not self.any_cut:  # (a name cut at a field length may owe nothing for its tail)
@@ -779,23 +789,26 @@ class ListIndex:
         k = len(parts)
         if k > len(self._part_start):
             self._grow_part_arrays(k)
-        part_start, part_end, part_weight, part_required = (
+        part_start, part_end, part_weight, part_required, part_joined = (
             self._part_start,
             self._part_end,
             self._part_weight,
             self._part_required,
+            self._part_joined,
         )
-        for p, (weight, _, required, similar) in enumerate(parts):
+        for p, (weight, position, required, similar) in enumerate(parts):
             part_start[p] = similar.start
             part_end[p] = similar.end
             part_weight[p] = weight
             part_required[p] = required
+            part_joined[p] = position < 0
         kept, out = kernels.score_bounds(
             part_start[:k],
             part_end[:k],
             leading,
             part_weight[:k],
             part_required[:k],
+            part_joined[:k],
             rows.slots,
             rows.sims,
             rows.records,
@@ -831,6 +844,7 @@ class ListIndex:
         self._part_end = np.zeros(size, dtype=np.int64)
         self._part_weight = np.zeros(size, dtype=np.float64)
         self._part_required = np.zeros(size, dtype=np.bool_)
+        self._part_joined = np.zeros(size, dtype=np.bool_)
 
     def _mark_agreeing(self, wanted: dict[tuple[Role, str], int]) -> list[npt.NDArray[np.int32]]:
         """Count in ``_agree`` the query's particles and legal forms each list name also has."""
@@ -844,23 +858,14 @@ class ListIndex:
         return marked
 
     def _forced(self, query: PreparedName) -> list[int]:
-        """Names equal to the query, or equal once written together or split apart."""
+        """Names equal to the query, or equal once all their parts are written together (parts
+        written together or apart pairwise are in the bound: the scorer's joined pairs)."""
         name = query.name
         forced: list[int] = [*self.exact.get(name.key, ()), *self.exact.get("p:" + name.plain, ())]
-        joined, pairs = self.joined, self.pairs
+        joined = self.joined
         for key in (concatenated_key(name), "c:" + name.plain.replace(" ", "")):
             if key is not None and (found := joined.get(key)):
                 forced.extend(found[:50])
-        core = [t for t in name.tokens if not t.optional]
-        for token in core:  # one part of the query written as two of a list name
-            for form in token.forms:
-                if found := pairs.get(form):
-                    forced.extend(found[:50])
-        for a, b in pairwise(core):  # two parts of the query written as one of a list name
-            if a.forms and b.forms and (types := self.key_types.get("f:" + canonical(a.forms[0] + b.forms[0]))):
-                for type_id in types[:50]:
-                    slots = self.slots_by_type[self.type_offsets[type_id] : self.type_offsets[type_id + 1]]
-                    forced.extend(self.slot_record[slots[:50]].tolist())
         return list(dict.fromkeys(forced))
 
 
@@ -878,15 +883,19 @@ def _leading_parts(
     (together at most X = Σ (w_p + heaviest_p) + agreeing optional parts) and leaves the h
     leading required parts unmatched (at least α·H): its score is at most X / (X + α·H).
     The common parts (Mohammed, Ali) are then only counted for names found by a rarer one.
+    Two query parts written together (position -1) come first and always lead.
     """
     rest = agreeing + sum(weight + similar.heaviest for weight, _, _, similar in parts)
-    if rest * (1.0 - floor) < floor * unmatched_weight * unmatched:
+    joined = sum(1 for _, position, _, _ in parts if position < 0)  # first, and always leading
+    if not joined and rest * (1.0 - floor) < floor * unmatched_weight * unmatched:
         return 0  # the parts no list name has anything similar to weigh too much: no name can
-    for leading, (weight, _, required, similar) in enumerate(parts[:-1], start=1):
+    for leading, (weight, position, required, similar) in enumerate(parts[:-1], start=1):
         rest -= weight + similar.heaviest
+        if position < 0:
+            continue  # two parts written together: an alternative to them, not more unmatched weight
         if required:
             unmatched += weight
-        if rest * (1.0 - floor) < floor * unmatched_weight * unmatched:
+        if leading >= joined and rest * (1.0 - floor) < floor * unmatched_weight * unmatched:
             return leading
     return len(parts)
 

@@ -26,6 +26,7 @@ def score_bounds(
     leading: int,
     part_weight: F64,
     part_required: npt.NDArray[np.bool_],
+    part_joined: npt.NDArray[np.bool_],
     slots: I32,
     sims: F64,
     records: I32,
@@ -143,6 +144,28 @@ def score_bounds(
         numerator = query_sum + list_sum + agreeing
         denominator = query_matched + list_matched + agreeing + unmatched_weight * (query_unmatched + list_unmatched)
         bound = numerator / denominator if denominator > 0.0 else 0.0
+        if bound >= floor and not (query_cut or record_cut[record]):
+            # the relaxation lets two query parts take one list-name part: try the alignments
+            exact = _best_alignment(
+                head[local],
+                following,
+                row,
+                part_of,
+                slots,
+                sims,
+                weights,
+                required_weights,
+                positions,
+                part_weight,
+                part_required,
+                part_joined,
+                required_total,
+                record_weight[record],
+                agreeing,
+                unmatched_weight,
+            )
+            if exact >= 0.0:
+                bound = min(bound, exact)
         if bound >= floor:
             ids[kept] = record
             upper[kept] = bound
@@ -166,3 +189,103 @@ def score_bounds(
             count += 1
             i = following[i]
     return kept, out
+
+
+MAX_ALIGNMENTS = 4096
+
+
+@njit(cache=True, nogil=True)
+def _best_alignment(
+    first: int,
+    following: I32,
+    row: npt.NDArray[np.int64],
+    part_of: I32,
+    slots: I32,
+    sims: F64,
+    weights: F64,
+    required_weights: F64,
+    positions: I32,
+    part_weight: F64,
+    part_required: npt.NDArray[np.bool_],
+    part_joined: npt.NDArray[np.bool_],
+    required_total: float,
+    record_required: float,
+    agreeing: float,
+    unmatched_weight: float,
+) -> float:
+    """The best score over the one-to-one alignments of one list name's similar parts with the
+    query's (each part paired at most once, as the scorer pairs them), or -1 when parts written
+    together are involved or the alignments are too many to try (the relaxed bound stands).
+
+    Pairs the scorer adds below the token floor (two patronymics) only pull a score at or above
+    the floor down, so leaving them out keeps this a bound for the floor's decision."""
+    parts = part_weight.shape[0]
+    degree = np.zeros(parts, dtype=np.int64)
+    n = 0
+    i = first
+    while i >= 0:
+        e = row[i]
+        if positions[e] < 0 or part_joined[part_of[i]]:
+            return -1.0
+        degree[part_of[i]] += 1
+        n += 1
+        i = following[i]
+    combinations = 1
+    for p in range(parts):
+        combinations *= degree[p] + 1
+        if combinations > MAX_ALIGNMENTS:
+            return -1.0
+    # the entries of each part, together
+    start = np.zeros(parts + 1, dtype=np.int64)
+    for p in range(parts):
+        start[p + 1] = start[p] + degree[p]
+    filled = np.zeros(parts, dtype=np.int64)
+    order = np.empty(n, dtype=np.int64)
+    i = first
+    while i >= 0:
+        p = part_of[i]
+        order[start[p] + filled[p]] = row[i]
+        filled[p] += 1
+        i = following[i]
+    choice = np.zeros(parts, dtype=np.int64)  # 0: unpaired, c: the part's c-th entry
+    chosen = np.empty(parts, dtype=np.int64)
+    best = 0.0
+    for _ in range(combinations):
+        used = 0
+        numerator = agreeing
+        paired = agreeing
+        query_paired_required = 0.0
+        list_paired_required = 0.0
+        valid = True
+        for p in range(parts):
+            if choice[p] == 0:
+                continue
+            e = order[start[p] + choice[p] - 1]
+            for q in range(used):
+                if slots[chosen[q]] == slots[e]:
+                    valid = False
+                    break
+            if not valid:
+                break
+            chosen[used] = e
+            used += 1
+            pair = part_weight[p] + weights[e]
+            numerator += sims[e] * pair
+            paired += pair
+            if part_required[p]:
+                query_paired_required += part_weight[p]
+            list_paired_required += required_weights[e]
+        if valid:
+            unpaired = max(required_total - query_paired_required, 0.0) + max(
+                record_required - list_paired_required, 0.0
+            )
+            denominator = paired + unmatched_weight * unpaired
+            if denominator > 0.0 and numerator / denominator > best:
+                best = numerator / denominator
+        # the next combination (mixed radix)
+        for p in range(parts):
+            choice[p] += 1
+            if choice[p] <= degree[p]:
+                break
+            choice[p] = 0
+    return best

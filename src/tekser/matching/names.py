@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from rapidfuzz.distance import JaroWinkler
 
@@ -44,8 +45,9 @@ class PartMatch:
 Alignment = tuple[tuple[int, ...], tuple[int, ...], str, float, float]  # query idx, candidate idx, kind, score, weight
 
 
-@dataclass(frozen=True, slots=True)
-class NameScore:
+class NameScore(NamedTuple):
+    """A name comparison's outcome (a named tuple: one is made per list name scored)."""
+
     score: float
     exact: bool
     matched_weight: float
@@ -193,8 +195,7 @@ def _joined(tokens: tuple[Token, ...]) -> tuple[Joined, ...]:
     return tuple(pairs)
 
 
-@dataclass(frozen=True, slots=True)
-class PreparedName:
+class PreparedName(NamedTuple):
     """An analysed name with what comparisons reuse: part weights, joined pairs, stems."""
 
     name: AnalyzedName
@@ -208,17 +209,23 @@ class PreparedName:
 
 
 def prepare(name: AnalyzedName, weights: TokenWeights) -> PreparedName:
-    part_weights = tuple(weights.of(t.forms) if t.role is Role.NAME else _weight(t, weights) for t in name.tokens)
-    required = [w for t, w in zip(name.tokens, part_weights, strict=True) if not t.optional]
+    tokens = name.tokens
+    part_weights = tuple(weights.of(t.forms) if t.role is Role.NAME else _weight(t, weights) for t in tokens)
+    required_weight = 0.0
+    required_count = 0
+    for token, weight in zip(tokens, part_weights, strict=True):
+        if not token.optional:
+            required_weight += weight
+            required_count += 1
     return PreparedName(
-        name=name,
-        weights=part_weights,
-        joined=_joined(name.tokens),
-        concatenated=_concatenated(name),
-        stems=frozenset(s for t in name.tokens if t.role is Role.PATRONYMIC for s in t.stems),
-        required_weight=sum(required),
-        required_count=len(required),
-        known=tuple(t.role is Role.NAME and weights.known(t.forms[0]) for t in name.tokens),
+        name,
+        part_weights,
+        _joined(tokens),
+        _concatenated(name),
+        frozenset(s for t in tokens if t.role is Role.PATRONYMIC for s in t.stems),
+        required_weight,
+        required_count,
+        tuple(t.role is Role.NAME and weights.known(t.forms[0]) for t in tokens),
     )
 
 

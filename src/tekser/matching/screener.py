@@ -77,6 +77,10 @@ class ScreeningResult:
     error: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
 
+    def __reduce__(self) -> tuple[type[ScreeningResult], tuple[object, ...]]:
+        # sent back from worker processes, mostly without a match: a plain tuple pickles faster
+        return (ScreeningResult, (self.subject_id, self.matches, self.error, self.notes))
+
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.subject_id, "matches": [m.as_dict() for m in self.matches]}
         if self.error:
