@@ -31,7 +31,6 @@ from benchmarks.matching import dataset as ds
 from tekser.domain.subjects import Subject, parse_birth_date
 from tekser.domain.watchlists import DatePrecision, EntityKind, ListEntry, NameKind, NameQuality
 from tekser.matching import names as matching_names
-from tekser.matching import screener as screener_module
 from tekser.matching.screener import Match, Screener, ScreeningResult
 
 WORKERS = 2
@@ -50,17 +49,6 @@ WARM_UP = (
     "Kim Chol Warmup",
     "WARMUP TRADING CO LTD",
     "Aigul Warmupova",
-)
-CORROBORATING = getattr(
-    screener_module,
-    "_CORROBORATING",
-    {
-        ("birth_date", "exact"),
-        ("birth_date", "month"),
-        ("birth_date", "inside"),
-        ("document", "exact"),
-        ("document", "near"),
-    },
 )
 
 
@@ -85,7 +73,7 @@ def eligible(match: Match) -> bool:
     """Could this match alert at a lower threshold? (A weak alias needs corroboration.)"""
     items = [e for e in match.explanation if isinstance(e, dict)]
     weak = any(e.get("feature") == "alias_quality" for e in items)
-    corroborated = any((e.get("feature"), e.get("relation")) in CORROBORATING for e in items)
+    corroborated = any(e.get("corroborates") for e in items)
     return not weak or corroborated
 
 

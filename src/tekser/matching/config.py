@@ -12,7 +12,7 @@ import json
 from pydantic import BaseModel, ConfigDict, Field
 
 ALGORITHM = "tekser-match"
-VERSION = "1"
+VERSION = "2"
 
 DEFAULT_LOG_ODDS = {
     "prior": -3.0,
@@ -45,8 +45,13 @@ class MatchConfig(BaseModel):
     unmatched_weight: float = Field(
         0.4, description="Share of its weight an unmatched name part costs (missing middle names cost little)."
     )
+    middle_unmatched_weight: float = Field(
+        0.25,
+        description="Share of its weight an unmatched middle name costs (a later given name, or a part between "
+        "two matched ones): documents and customer files often leave middle names out.",
+    )
     min_informative_weight: float = Field(
-        0.9, description="Rarity-weighted mass of matched parts a fuzzy (not exact) name match needs to pass."
+        0.8, description="Rarity-weighted mass of matched parts a fuzzy (not exact) name match needs to pass."
     )
     uninformative_cap: float = Field(0.8, description="Score ceiling of a fuzzy match below that mass.")
     known_names_factor: float = Field(
@@ -60,7 +65,9 @@ class MatchConfig(BaseModel):
     dob_tolerance_years: int = Field(2, description="Widening of an approximate date of birth, in years.")
     dob_agreement_bonus: float = Field(0.04, description="Score added when a date of birth agrees (exact or inside).")
     dob_conflict_penalty: float = Field(
-        0.12, description="Score removed when every date of birth is over a year apart."
+        0.12,
+        description="Score removed when every date of birth is over a year apart (an exact name still alerts: "
+        "listed dates are often wrong; its priority falls).",
     )
     document_match_bonus: float = Field(0.06, description="Score added when a document number matches.")
     gender_conflict_penalty: float = Field(0.08, description="Score removed when the genders differ.")

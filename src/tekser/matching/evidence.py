@@ -68,7 +68,11 @@ def _swapped(a: date, b: date) -> bool:
     return a.year == b.year and a.month == b.day and a.day == b.month
 
 
-def _relation(query: FuzzyDate, candidate: FuzzyDate, tolerance: int) -> tuple[str, int] | None:
+CORROBORATING_SPAN_DAYS = 31  # inside a year or a range is weak evidence: one date in 365 agrees by chance
+
+
+def _relation(query: FuzzyDate, candidate: FuzzyDate, tolerance: int) -> tuple[str, int, int] | None:
+    """The relation of two dates, the gap between them (days) and the width of the vaguer one."""
     q, c = _interval(query, tolerance), _interval(candidate, tolerance)
     if q is None or c is None:
         return None
@@ -80,35 +84,35 @@ def _relation(query: FuzzyDate, candidate: FuzzyDate, tolerance: int) -> tuple[s
         and not (q_placeholder or c_placeholder)
         and not (query.approximate or candidate.approximate)
     )
+    wide = max(q_end - q_start, c_end - c_start)  # the evidence is only as precise as the vaguer date
     if day_precise and q_start == c_start:
-        return "exact", 0
+        return "exact", 0, 0
     if q_start <= c_end and c_start <= q_end:
-        wide = max(q_end - q_start, c_end - c_start)  # the evidence is only as precise as the vaguer date
         if (q_start >= c_start and q_end <= c_end) or (c_start >= q_start and c_end <= q_end):
-            return ("month" if wide <= timedelta(days=31) else "inside"), 0
-        return "overlaps", 0
+            return ("month" if wide <= timedelta(days=31) else "inside"), 0, wide.days
+        return "overlaps", 0, wide.days
     gap = (c_start - q_end).days if c_start > q_end else (q_start - c_end).days
     if day_precise and _swapped(q_start, c_start):
-        return "adjacent", gap
-    return ("adjacent" if gap <= 366 else "disjoint"), gap
+        return "adjacent", gap, 0
+    return ("adjacent" if gap <= 366 else "disjoint"), gap, wide.days
 
 
 def compare_birth_dates(subject: Subject, entry: ListEntry, config: MatchConfig) -> Evidence:
     query = subject.birth_date
     if query is None or not any(d.start for d in entry.birth_dates):
         return Evidence("birth_date", "absent", query=query.text if query else None)
-    best: tuple[int, str, int, FuzzyDate] | None = None
+    best: tuple[int, str, int, int, FuzzyDate] | None = None
     for candidate in entry.birth_dates:
         found = _relation(query, candidate, config.dob_tolerance_years)
         if found is None:
             continue
-        relation, gap = found
+        relation, gap, span = found
         rank = _DATE_RANK[relation]
-        if best is None or rank > best[0] or (rank == best[0] and gap < best[2]):
-            best = (rank, relation, gap, candidate)
+        if best is None or rank > best[0] or (rank == best[0] and (gap, span) < (best[2], best[3])):
+            best = (rank, relation, gap, span, candidate)
     if best is None:
         return Evidence("birth_date", "absent", query=query.text)
-    _, relation, gap, candidate = best
+    _, relation, gap, span, candidate = best
     delta = {
         "exact": config.dob_agreement_bonus,
         "month": config.dob_agreement_bonus,
@@ -119,6 +123,12 @@ def compare_birth_dates(subject: Subject, entry: ListEntry, config: MatchConfig)
     }[relation]
     shown = candidate.text + (" (approximately)" if candidate.approximate else "")
     detail: dict[str, object] = {"distance_days": gap} if gap else {}
+    # corroboration (which lifts a thin match's ceiling and lets a weak alias alert) needs dates
+    # agreeing to the day or the month: a random date falls inside a listed year once in sixty
+    precise = relation in ("exact", "month") or (relation == "inside" and span <= CORROBORATING_SPAN_DAYS)
+    detail["corroborates"] = precise
+    if relation == "inside" and not precise:
+        detail["span_days"] = span
     return Evidence(
         "birth_date",
         relation,
@@ -156,6 +166,7 @@ def compare_documents(subject: Subject, entry: ListEntry, config: MatchConfig) -
                 subject.document,
                 f"{document.number} ({document.kind})",
                 document.origin,
+                {"corroborates": True},
             )
         long_enough = min(len(number), len(document.number_normalized)) >= 6
         if near is None and long_enough and OSA.distance(number, document.number_normalized) <= 1:
@@ -169,7 +180,7 @@ def compare_documents(subject: Subject, entry: ListEntry, config: MatchConfig) -
             subject.document,
             f"{near.number} ({near.kind})",
             near.origin,
-            {"note": "one character differs or two are swapped: a keying or OCR error?"},
+            {"note": "one character differs or two are swapped: a keying or OCR error?", "corroborates": True},
         )
     if subject.document_country:
         same = [

@@ -49,7 +49,7 @@ from tekser.matching.names import (
     vowel_variants,
 )
 from tekser.matching.weights import TokenWeights
-from tekser.names.fold import loose_skeleton
+from tekser.names.fold import canonical, loose_skeleton
 from tekser.names.parts import AnalyzedName, Role, Token, analyze
 
 _KIND_ORDER = {NameKind.PRIMARY: 0, NameKind.ALIAS: 1, NameKind.NEW: 1, NameKind.FORMER: 2}
@@ -148,9 +148,10 @@ def _query_keys(token: Token) -> set[str]:
 
 
 def _joined_keys(forms: Iterable[str]) -> set[str]:
-    """Keys of a part that meets two parts written together: its renderings (a subject's two
-    parts written as one list-name part are also found with a keying error, by that part's keys)."""
-    return {"f:" + f for f in forms if len(f) >= JOINED_MIN_LENGTH}
+    """Keys of a part that meets two parts written together: its renderings, folded (two parts
+    written together fold across the join: Jang + Gang, Janggang) (a subject's two parts
+    written as one list-name part are also found with a keying error, by that part's keys)."""
+    return {"f:" + canonical(f) for f in forms if len(f) >= JOINED_MIN_LENGTH}
 
 
 def concatenated_key(name: AnalyzedName) -> str | None:
@@ -199,6 +200,7 @@ class _Rows:
         self.positions = np.zeros(capacity, dtype=np.int32)
         self.weights = np.zeros(capacity, dtype=np.float64)
         self.required_weights = np.zeros(capacity, dtype=np.float64)
+        self.middles = np.zeros(capacity, dtype=np.bool_)
 
     def add(
         self,
@@ -218,6 +220,7 @@ class _Rows:
                     self.positions,
                     self.weights,
                     self.required_weights,
+                    self.middles,
                 ]
                 self._allocate(grown)
                 new: list[npt.NDArray[Any]] = [
@@ -227,6 +230,7 @@ class _Rows:
                     self.positions,
                     self.weights,
                     self.required_weights,
+                    self.middles,
                 ]
                 for grown_array, previous in zip(new, old, strict=True):
                     grown_array[: self.used] = previous[: self.used]
@@ -242,6 +246,7 @@ class _Rows:
         self.positions[start:end] = index.slot_token[slots] if positions is None else positions
         self.weights[start:end] = index.slot_weight[slots]
         self.required_weights[start:end] = index.slot_required_weight[slots]
+        self.middles[start:end] = index.slot_middle[slots]
         self.used = end
         return start, end
 
@@ -278,6 +283,9 @@ class ListIndex:
         )
         self.prepared = [prepare(r.analyzed, self.weights) for r in records]
         self.record_weight = np.asarray([p.required_weight for p in self.prepared], dtype=np.float64)
+        self.record_middle = np.asarray(  # the required weight of the parts that may be middle names
+            [sum(p.weights[i] for i in p.middles) for p in self.prepared], dtype=np.float64
+        )
         self.record_cut = np.asarray([looks_truncated(r.analyzed.text) for r in records], dtype=np.bool_)
         self.any_cut = bool(self.record_cut.any())
         self._build_slots()
@@ -304,6 +312,7 @@ class ListIndex:
         slot_weight: list[float] = []
         slot_required: list[bool] = []
         slot_token: list[int] = []
+        slot_middle: list[bool] = []
         record_slots: dict[int, dict[int, int]] = {}  # record → part position → slot
         optional: dict[tuple[Role, str], list[int]] = defaultdict(list)
         for record_id, prepared in enumerate(self.prepared):
@@ -323,6 +332,7 @@ class ListIndex:
                 slot_weight.append(weight)
                 slot_required.append(not token.optional)
                 slot_token.append(position)
+                slot_middle.append(position in prepared.middles)
                 record_slots.setdefault(record_id, {})[position] = len(slot_record) - 1
         self.type_of = type_of
         self._build_joined(record_slots)
@@ -336,6 +346,7 @@ class ListIndex:
         self._all_skeletons = self._skeleton_table(abjad_only=False)
         self.slot_record = np.asarray(slot_record, dtype=np.int32)
         self.slot_token = np.asarray(slot_token, dtype=np.int32)  # the part's position in its name
+        self.slot_middle = np.asarray(slot_middle, dtype=np.bool_)  # it may be a middle name
         self.slot_weight = np.asarray(slot_weight, dtype=np.float64)
         self.slot_required_weight = np.where(np.asarray(slot_required, dtype=np.bool_), self.slot_weight, 0.0).astype(
             np.float64
@@ -650,10 +661,11 @@ class ListIndex:
             return found
         reached: set[int] = set()
         key_types = self.key_types
-        for form in forms:
+        folded = tuple(dict.fromkeys(canonical(form) for form in forms))  # folded across the join
+        for form in folded:
             if len(form) >= JOINED_MIN_LENGTH and (listed := key_types.get("f:" + form)):
                 reached.update(listed)
-        first_form = forms[0]
+        first_form = folded[0]
         if len(first_form) >= JOINED_MIN_LENGTH:  # with a keying error: the deletion keys of the first
             for position in range(-1, len(first_form)):
                 deleted = first_form if position < 0 else first_form[:position] + first_form[position + 1 :]
@@ -694,10 +706,11 @@ class ListIndex:
         token_floor: float = 0.78,
         unmatched_weight: float = 0.4,
         known_factor: float = 1.0,
+        middle_weight: float = 0.25,
     ) -> Candidates:
         """Record ids worth scoring for ``query``, the most promising first: names found written
         together or exactly, then every name whose score bound reaches ``floor`` (at most ``limit``)."""
-        ids, upper, pairs = self.bounds(query, kinds, floor, token_floor, unmatched_weight, known_factor)
+        ids, upper, pairs = self.bounds(query, kinds, floor, token_floor, unmatched_weight, known_factor, middle_weight)
         result = Candidates()
         result.pairs = pairs
         if len(ids):
@@ -731,6 +744,7 @@ class ListIndex:
         token_floor: float,
         unmatched_weight: float,
         known_factor: float = 1.0,
+        middle_weight: float = 0.25,
     ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float64], dict[int, list[tuple[int, int, float]]]]:
         """The list names (of the allowed kinds) sharing a similar part with ``query`` whose upper
         bound of the name score reaches ``floor``, that bound, and their pairs of similar parts.
@@ -738,50 +752,55 @@ class ListIndex:
         For list name r: each query part i counts at its best similarity b_i(r) to a part of r,
         each part j of r at its best similarity b_j to a query part (0 when below the token floor):
 
-            bound = (Σ w_i b_i + Σ w_j b_j + P) / (Σ_{b>0} w + P + α·Σ_{b=0, required} w)
+            bound = (Σ w_i b_i + Σ w_j b_j + P) / (Σ_{b>0} w + P + Σ_{b=0, required} α w)
 
-        with P the optional parts (particles, legal forms) both names have. Pairing a part at a
-        similarity ≥ 0.6 never gives a ratio (≤ 1) lower than leaving it unpaired (α = 0.4), and
-        the real alignment pairs a subset of the parts at lower similarities: the bound holds.
+        with P the optional parts (particles, legal forms) both names have and α the share of
+        its weight an unmatched part costs (less for a possible middle name). Pairing a part at
+        a similarity ≥ 1 - α never gives a ratio (≤ 1) lower than leaving it unpaired, and the
+        real alignment pairs a subset of the parts at lower similarities: the bound holds. The
+        kernel then tightens it with the best one-to-one alignment of the similar parts.
         """
         tokens, weights = query.name.tokens, query.weights
         optional: dict[tuple[Role, str], int] = {}
-        required_total = 0.0
-        alone: dict[int, float] = {}  # required parts without anything similar in the lists
-        parts: list[tuple[float, int, bool, SimilarParts]] = []
+        cost_total = 0.0  # what the query's parts cost left unmatched
+        alone: dict[int, float] = {}  # required parts without anything similar in the lists: their cost
+        parts: list[tuple[float, int, float, SimilarParts]] = []
         generation = self._rows.generation
+        middles = query.middles
         for position, (token, weight) in enumerate(zip(tokens, weights, strict=True)):
             if token.role not in _SLOT_ROLES:
                 if token.forms:
                     key = (token.role, token.forms[0])
                     optional[key] = optional.get(key, 0) + 1
                 continue
-            required = not token.optional
-            if required:
-                required_total += weight
+            cost = 0.0 if token.optional else (middle_weight if position in middles else unmatched_weight) * weight
+            cost_total += cost
             similar = self.similar_slots(token, token_floor, known_factor)
             if similar.end > similar.start:
-                parts.append((weight, position, required, similar))
-            elif required:
-                alone[position] = weight
+                parts.append((weight, position, cost, similar))
+            elif cost:
+                alone[position] = cost
         # two adjacent query parts that one list-name part may be, written together (position -1:
         # the scorer joins them itself); the parts they cover are then not surely unmatched
         for start, forms in query.joined:
             similar = self.joined_query_slots(tokens[start], tokens[start + 1], forms, token_floor)
             if similar.end > similar.start:
                 pair_weight = weights[start] + weights[start + 1]
-                both_required = not tokens[start].optional and not tokens[start + 1].optional
-                parts.append((pair_weight, -1, both_required, similar))
+                pair_cost = sum(
+                    0.0 if tokens[i].optional else (middle_weight if i in middles else unmatched_weight) * weights[i]
+                    for i in (start, start + 1)
+                )
+                parts.append((pair_weight, -1, pair_cost, similar))
                 alone.pop(start, None)
                 alone.pop(start + 1, None)
         unmatched = sum(alone.values())
         if self._rows.generation != generation:  # the rows started again meanwhile: look up anew
-            return self.bounds(query, kinds, floor, token_floor, unmatched_weight, known_factor)
+            return self.bounds(query, kinds, floor, token_floor, unmatched_weight, known_factor, middle_weight)
         if not parts:
             return _EMPTY_I, _EMPTY_F, {}
         parts.sort(key=lambda part: (part[1] >= 0, -part[0]))
         agreeing = PARTICLE_PAIR_WEIGHT * sum(optional.values())
-        leading = _leading_parts(parts, agreeing, floor, unmatched_weight, unmatched)
+        leading = _leading_parts(parts, agreeing, floor, unmatched)
         if not leading and not self.any_cut:  # (a name cut at a field length may owe nothing for its tail)
             return _EMPTY_I, _EMPTY_F, {}
         holders = self._mark_agreeing(optional) if optional else ()
@@ -789,25 +808,25 @@ class ListIndex:
         k = len(parts)
         if k > len(self._part_start):
             self._grow_part_arrays(k)
-        part_start, part_end, part_weight, part_required, part_joined = (
+        part_start, part_end, part_weight, part_cost, part_joined = (
             self._part_start,
             self._part_end,
             self._part_weight,
-            self._part_required,
+            self._part_cost,
             self._part_joined,
         )
-        for p, (weight, position, required, similar) in enumerate(parts):
+        for p, (weight, position, cost, similar) in enumerate(parts):
             part_start[p] = similar.start
             part_end[p] = similar.end
             part_weight[p] = weight
-            part_required[p] = required
+            part_cost[p] = cost
             part_joined[p] = position < 0
         kept, out = kernels.score_bounds(
             part_start[:k],
             part_end[:k],
             leading,
             part_weight[:k],
-            part_required[:k],
+            part_cost[:k],
             part_joined[:k],
             rows.slots,
             rows.sims,
@@ -815,14 +834,17 @@ class ListIndex:
             rows.positions,
             rows.weights,
             rows.required_weights,
+            rows.middles,
             self.record_weight,
+            self.record_middle,
             self.record_cut,
             self.record_kind,
             self._allowed(kinds),
             self._agree,
-            required_total,
+            cost_total,
             PARTICLE_PAIR_WEIGHT,
             unmatched_weight,
+            middle_weight,
             looks_truncated(query.name.text),
             floor,
             self._mark,
@@ -843,7 +865,7 @@ class ListIndex:
         self._part_start = np.zeros(size, dtype=np.int64)
         self._part_end = np.zeros(size, dtype=np.int64)
         self._part_weight = np.zeros(size, dtype=np.float64)
-        self._part_required = np.zeros(size, dtype=np.bool_)
+        self._part_cost = np.zeros(size, dtype=np.float64)
         self._part_joined = np.zeros(size, dtype=np.bool_)
 
     def _mark_agreeing(self, wanted: dict[tuple[Role, str], int]) -> list[npt.NDArray[np.int32]]:
@@ -870,10 +892,9 @@ class ListIndex:
 
 
 def _leading_parts(
-    parts: list[tuple[float, int, bool, SimilarParts]],
+    parts: list[tuple[float, int, float, SimilarParts]],
     agreeing: float,
     floor: float,
-    unmatched_weight: float,
     unmatched: float,
 ) -> int:
     """How many of the query's parts (heaviest first) a list name must share one of to reach
@@ -881,21 +902,21 @@ def _leading_parts(
 
     Such a name pairs each remaining part at best with one of its heaviest similar parts
     (together at most X = Σ (w_p + heaviest_p) + agreeing optional parts) and leaves the h
-    leading required parts unmatched (at least α·H): its score is at most X / (X + α·H).
+    leading required parts unmatched (costing at least U, counting from ``unmatched``: the
+    required parts nothing in the lists is similar to): its score is at most X / (X + U).
     The common parts (Mohammed, Ali) are then only counted for names found by a rarer one.
     Two query parts written together (position -1) come first and always lead.
     """
     rest = agreeing + sum(weight + similar.heaviest for weight, _, _, similar in parts)
     joined = sum(1 for _, position, _, _ in parts if position < 0)  # first, and always leading
-    if not joined and rest * (1.0 - floor) < floor * unmatched_weight * unmatched:
+    if not joined and rest * (1.0 - floor) < floor * unmatched:
         return 0  # the parts no list name has anything similar to weigh too much: no name can
-    for leading, (weight, position, required, similar) in enumerate(parts[:-1], start=1):
+    for leading, (weight, position, cost, similar) in enumerate(parts[:-1], start=1):
         rest -= weight + similar.heaviest
         if position < 0:
             continue  # two parts written together: an alternative to them, not more unmatched weight
-        if required:
-            unmatched += weight
-        if leading >= joined and rest * (1.0 - floor) < floor * unmatched_weight * unmatched:
+        unmatched += cost
+        if leading >= joined and rest * (1.0 - floor) < floor * unmatched:
             return leading
     return len(parts)
 

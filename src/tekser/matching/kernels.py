@@ -25,7 +25,7 @@ def score_bounds(
     part_end: npt.NDArray[np.int64],
     leading: int,
     part_weight: F64,
-    part_required: npt.NDArray[np.bool_],
+    part_cost: F64,
     part_joined: npt.NDArray[np.bool_],
     slots: I32,
     sims: F64,
@@ -33,25 +33,32 @@ def score_bounds(
     positions: I32,
     weights: F64,
     required_weights: F64,
+    middles: npt.NDArray[np.bool_],
     record_weight: F64,
+    record_middle: F64,
     record_cut: npt.NDArray[np.bool_],
     record_kind: npt.NDArray[np.int8],
     kind_allowed: npt.NDArray[np.bool_],
     agree: F64,
-    required_total: float,
+    cost_total: float,
     pair_weight: float,
     unmatched_weight: float,
+    middle_weight: float,
     query_cut: bool,
     floor: float,
     mark: I32,
 ) -> tuple[int, npt.NDArray[np.float64]]:
     """List names sharing a similar part with the query whose score bound reaches ``floor``.
 
-    Row ``e`` of ``part_start[p]:part_end[p]`` in the row arrays (``slots`` … ``required_weights``)
-    is a list-name part similar to query part ``p``: its slot, similarity, list name, position
-    in that name, weight and weight if required (0 when optional). Only names holding a part
-    similar to one of the first ``leading`` query parts can reach the floor (or names cut at a
-    field length); the other parts only add to those names. ``agree`` holds, per list name, how
+    Row ``e`` of ``part_start[p]:part_end[p]`` in the row arrays (``slots`` … ``middles``) is a
+    list-name part similar to query part ``p``: its slot, similarity, list name, position in
+    that name, weight, weight if required (0 when optional) and whether it may be a middle
+    name. Left unmatched, a part costs α·weight (``unmatched_weight``), a middle name less
+    (``middle_weight``); a query part costs ``part_cost[p]``, all of them ``cost_total``; a
+    list name's required parts weigh ``record_weight``, its possible middle names
+    ``record_middle``. Only names holding a part similar to one of the first ``leading`` query
+    parts can reach the floor (or names cut at a field length); the other parts only add to
+    those names. ``agree`` holds, per list name, how
     many of the query's optional parts (particles, legal forms) it also has; ``mark`` is a
     zeroed scratch array, left zeroed.
 
@@ -104,19 +111,18 @@ def score_bounds(
             continue
         query_sum = 0.0
         query_matched = 0.0
-        query_matched_required = 0.0
+        query_matched_cost = 0.0
         for p in range(parts):
             value = best[local, p]
             if value > 0.0:
                 query_sum += part_weight[p] * value
                 query_matched += part_weight[p]
-                if part_required[p]:
-                    query_matched_required += part_weight[p]
+                query_matched_cost += part_cost[p]
         # each part of the list name at its best similarity to a query part (a part may be
         # similar to several query parts: counted once, at its best)
         list_sum = 0.0
         list_matched = 0.0
-        list_matched_required = 0.0
+        list_matched_cost = 0.0
         entries = 0
         i = head[local]
         while i >= 0:
@@ -134,15 +140,17 @@ def score_bounds(
             if first:
                 list_sum += weights[e] * value
                 list_matched += weights[e]
-                list_matched_required += required_weights[e]
+                list_matched_cost += required_weights[e] * (middle_weight if middles[e] else unmatched_weight)
             entries += 1
             i = following[i]
         # a name cut at a field length owes nothing for what followed the cut
-        list_unmatched = 0.0 if query_cut else max(record_weight[record] - list_matched_required, 0.0)
-        query_unmatched = 0.0 if record_cut[record] else max(required_total - query_matched_required, 0.0)
+        record_cost = unmatched_weight * (record_weight[record] - record_middle[record])
+        record_cost += middle_weight * record_middle[record]
+        list_unmatched = 0.0 if query_cut else max(record_cost - list_matched_cost, 0.0)
+        query_unmatched = 0.0 if record_cut[record] else max(cost_total - query_matched_cost, 0.0)
         agreeing = pair_weight * agree[record]
         numerator = query_sum + list_sum + agreeing
-        denominator = query_matched + list_matched + agreeing + unmatched_weight * (query_unmatched + list_unmatched)
+        denominator = query_matched + list_matched + agreeing + query_unmatched + list_unmatched
         bound = numerator / denominator if denominator > 0.0 else 0.0
         if bound >= floor and not (query_cut or record_cut[record]):
             # the relaxation lets two query parts take one list-name part: try the alignments
@@ -155,14 +163,16 @@ def score_bounds(
                 sims,
                 weights,
                 required_weights,
+                middles,
                 positions,
                 part_weight,
-                part_required,
+                part_cost,
                 part_joined,
-                required_total,
-                record_weight[record],
+                cost_total,
+                record_cost,
                 agreeing,
                 unmatched_weight,
+                middle_weight,
             )
             if exact >= 0.0:
                 bound = min(bound, exact)
@@ -204,14 +214,16 @@ def _best_alignment(
     sims: F64,
     weights: F64,
     required_weights: F64,
+    middles: npt.NDArray[np.bool_],
     positions: I32,
     part_weight: F64,
-    part_required: npt.NDArray[np.bool_],
+    part_cost: F64,
     part_joined: npt.NDArray[np.bool_],
-    required_total: float,
-    record_required: float,
+    cost_total: float,
+    record_cost: float,
     agreeing: float,
     unmatched_weight: float,
+    middle_weight: float,
 ) -> float:
     """The best score over the one-to-one alignments of one list name's similar parts with the
     query's (each part paired at most once, as the scorer pairs them), or -1 when parts written
@@ -254,8 +266,8 @@ def _best_alignment(
         used = 0
         numerator = agreeing
         paired = agreeing
-        query_paired_required = 0.0
-        list_paired_required = 0.0
+        query_paired_cost = 0.0
+        list_paired_cost = 0.0
         valid = True
         for p in range(parts):
             if choice[p] == 0:
@@ -272,14 +284,11 @@ def _best_alignment(
             pair = part_weight[p] + weights[e]
             numerator += sims[e] * pair
             paired += pair
-            if part_required[p]:
-                query_paired_required += part_weight[p]
-            list_paired_required += required_weights[e]
+            query_paired_cost += part_cost[p]
+            list_paired_cost += required_weights[e] * (middle_weight if middles[e] else unmatched_weight)
         if valid:
-            unpaired = max(required_total - query_paired_required, 0.0) + max(
-                record_required - list_paired_required, 0.0
-            )
-            denominator = paired + unmatched_weight * unpaired
+            unpaired = max(cost_total - query_paired_cost, 0.0) + max(record_cost - list_paired_cost, 0.0)
+            denominator = paired + unpaired
             if denominator > 0.0 and numerator / denominator > best:
                 best = numerator / denominator
         # the next combination (mixed radix)

@@ -24,7 +24,7 @@ from rapidfuzz.distance import JaroWinkler
 
 from tekser.matching.config import MatchConfig
 from tekser.matching.weights import TokenWeights
-from tekser.names.fold import loose_skeleton
+from tekser.names.fold import canonical, loose_skeleton
 from tekser.names.parts import AnalyzedName, Role, Token
 
 _GENDERED = ("ov", "ev", "in", "ski", "sk")
@@ -191,7 +191,9 @@ def _joined(tokens: tuple[Token, ...]) -> tuple[Joined, ...]:
     for index in range(len(tokens) - 1):
         first, second = tokens[index], tokens[index + 1]
         if first.role is Role.NAME and second.role is Role.NAME and first.forms and second.forms:
-            pairs.append((index, tuple(dict.fromkeys(x + y for x in first.forms[:2] for y in second.forms[:2]))))
+            # folded across the join too: Jang + Gang is Janggang, written either way
+            joined = dict.fromkeys(canonical(x + y) for x in first.forms[:2] for y in second.forms[:2])
+            pairs.append((index, tuple(joined)))
     return tuple(pairs)
 
 
@@ -206,6 +208,9 @@ class PreparedName(NamedTuple):
     required_weight: float
     required_count: int
     known: tuple[bool, ...] = ()  # per part: spelled as a known name (see token_similarity)
+    squashed: str = ""  # every word folded and written together, titles and particles included
+    middles: frozenset[int] = frozenset()  # the parts that may be middle names (see middle_candidates)
+    structured: bool = False  # the source says which parts are the family name
 
 
 def prepare(name: AnalyzedName, weights: TokenWeights) -> PreparedName:
@@ -226,7 +231,26 @@ def prepare(name: AnalyzedName, weights: TokenWeights) -> PreparedName:
         required_weight,
         required_count,
         tuple(t.role is Role.NAME and weights.known(t.forms[0]) for t in tokens),
+        name.plain.replace(" ", ""),
+        middle_candidates(tokens),
+        _structured(tokens),
     )
+
+
+def _structured(tokens: tuple[Token, ...]) -> bool:
+    return any(t.family is not None for t in tokens if not t.optional)
+
+
+def middle_candidates(tokens: tuple[Token, ...]) -> frozenset[int]:
+    """Required parts that may be middle names, which travel documents and customer files often
+    leave out: the given names after the first when the source says which parts are the family
+    name; otherwise any part between the first and the last (the scorer then also asks that
+    parts on both sides of it are matched)."""
+    required = [i for i, t in enumerate(tokens) if not t.optional]
+    if _structured(tokens):
+        given = [i for i in required if tokens[i].family is False]
+        return frozenset(given[1:])
+    return frozenset(required[1:-1])
 
 
 def compare_names(
@@ -309,8 +333,11 @@ def compare_prepared(
             ((i,), (j,), "exact", 1.0, q.weights[i] + c.weights[j]) for i, j in zip(q_core, c_core, strict=False)
         )
         return NameScore(1.0, True, q.required_weight, alignment=same, query_tokens=q_tokens, candidate_tokens=c_tokens)
-    if len(q.concatenated) >= 6 and q.concatenated == c.concatenated and patronymics_agree:
-        # "Kimjongun" / "Kim Jong Un", "Andrewstraat" / "Andrew straat": the same letters, split differently
+    if patronymics_agree and (
+        (len(q.concatenated) >= 6 and q.concatenated == c.concatenated)
+        or (len(q.squashed) >= 6 and q.squashed == c.squashed)
+    ):
+        # "Kimjongun" / "Kim Jong Un", "SheikhAhmed" / "Sheikh Ahmed": the same letters, split differently
         q_all = tuple(i for i, t in enumerate(q_tokens) if not t.optional)
         c_all = tuple(j for j, t in enumerate(c_tokens) if not t.optional)
         whole: Alignment = (q_all, c_all, "joined", 0.98, q.required_weight + c.required_weight)
@@ -411,34 +438,36 @@ def compare_prepared(
                     else (idx_b, idx_a, "truncated", 0.95, weight)
                 )
                 break
-    unmatched = config.unmatched_weight
     # only the parts after the last one matched can have been cut off
     q_tail = max(used_q, default=-1) if c_cut else len(q_tokens)
     c_tail = max(used_c, default=-1) if q_cut else len(c_tokens)
-    for index, token in enumerate(q_tokens):
-        if index not in used_q and not token.optional:
-            if index > q_tail:
-                raw.append(((index,), (), "cut off", 0.0, 0.0))
-                complete = False
+    for side_tokens, side_weights, used, tail, prepared, query_side in (
+        (q_tokens, q_weights, used_q, q_tail, q, True),
+        (c_tokens, c_weights, used_c, c_tail, c, False),
+    ):
+        for index, token in enumerate(side_tokens):
+            if index in used or token.optional:
                 continue
-            denominator += unmatched * q_weights[index]
-            raw.append(((index,), (), "unmatched", 0.0, unmatched * q_weights[index]))
             complete = False
-    for index, token in enumerate(c_tokens):
-        if index not in used_c and not token.optional:
-            if index > c_tail:
-                raw.append(((), (index,), "cut off", 0.0, 0.0))
-                complete = False
+            if index > tail:
+                raw.append(((index,), (), "cut off", 0.0, 0.0) if query_side else ((), (index,), "cut off", 0.0, 0.0))
                 continue
-            denominator += unmatched * c_weights[index]
-            raw.append(((), (index,), "unmatched", 0.0, unmatched * c_weights[index]))
-            complete = False
+            middle = _dropped_middle(index, prepared, used)
+            cost = (config.middle_unmatched_weight if middle else config.unmatched_weight) * side_weights[index]
+            denominator += cost
+            kind = "middle name missing" if middle else "unmatched"
+            raw.append(((index,), (), kind, 0.0, cost) if query_side else ((), (index,), kind, 0.0, cost))
     score = numerator / denominator if denominator else 0.0
-    paired = sum(1 for item in raw if item[2] != "unmatched")
+    paired = sum(1 for item in raw if item[0] and item[1])
     reversed_parts = swapped > 0 and swapped * 2 >= paired
     if reversed_parts:
         score *= config.reversed_parts_factor
-    capped = not complete and matched < config.min_informative_weight and score > config.uninformative_cap
+    # a one-part name against a longer one with a part left over (Maulavi Adam / David Adams,
+    # Hussain / Heeyu Shin) rests on one part: it stands only with corroboration
+    one_part = (q.required_count == 1) != (c.required_count == 1) and any(
+        not (item[0] and item[1]) and item[4] > 0 for item in raw
+    )
+    capped = not complete and (one_part or matched < config.min_informative_weight) and score > config.uninformative_cap
     uncapped = min(score, 1.0)
     if capped:
         score = config.uninformative_cap
@@ -481,6 +510,16 @@ def _given_options(
                 if b.role is a.role and b.forms[0] == a.forms[0]:
                     options.append((-1.0, a.forms[0], a.forms[0], (i,), (j,), "particle"))
     return options
+
+
+def _dropped_middle(index: int, name: PreparedName, used: set[int]) -> bool:
+    """An unmatched part that is a middle name: a later given name (when the source says), or
+    a part between two matched ones."""
+    if index not in name.middles:
+        return False
+    if name.structured:
+        return True
+    return any(i < index for i in used) and any(i > index for i in used)
 
 
 def looks_truncated(text: str) -> bool:

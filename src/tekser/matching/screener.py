@@ -37,13 +37,6 @@ from tekser.names.translit import TABLES_VERSION
 
 REPORT_FLOOR = 0.5  # candidates below this name score are not reported even with --top
 CUT_MARGIN = 0.1  # how much further a truncated name is searched (its last part may be a stub)
-_CORROBORATING = {
-    ("birth_date", "exact"),
-    ("birth_date", "month"),
-    ("birth_date", "inside"),
-    ("document", "exact"),
-    ("document", "near"),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +189,7 @@ class Screener:
                 token_floor=config.token_floor,
                 unmatched_weight=config.unmatched_weight,
                 known_factor=config.known_names_factor,
+                middle_weight=config.middle_unmatched_weight,
             )
             # per entry, the best strong name and the best weak one: a weak alias may score higher
             # yet not alert, while a strong name just above the threshold does
@@ -226,7 +220,7 @@ class Screener:
             compare_gender(subject, entry, config),
             compare_birth_place(subject, entry, config),
         )
-        corroborated = any((e.feature, e.relation) in _CORROBORATING for e in evidence)
+        corroborated = any(e.detail.get("corroborates") for e in evidence)
         # a thin name match (common parts only) stands when the date of birth or a document agrees
         lifted = scored.capped and corroborated
         name_score = scored.uncapped if lifted else scored.score

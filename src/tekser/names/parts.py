@@ -17,6 +17,7 @@ from importlib import resources
 from typing import NamedTuple
 
 import yaml
+from rapidfuzz.distance import OSA
 
 from tekser.names.fold import canonical, skeleton
 from tekser.names.scripts import detect_script
@@ -113,11 +114,39 @@ def _sets() -> tuple[frozenset[str], dict[str, str], frozenset[str], dict[str, s
         for spelling in spellings:
             particles[canonical(str(spelling))] = canonical(str(name))
     placeholders = frozenset(canonical(str(p)) for p in vocab["placeholders"])  # type: ignore[attr-defined]
-    legal: dict[str, str] = {}
+    legal: dict[str, str] = {}  # keyed by the plain lowercase letters: folding would make "Asia" the ASA
     for name, spellings in vocab["legal_forms"].items():  # type: ignore[attr-defined]
         for spelling in spellings:
-            legal[canonical(str(spelling))] = canonical(str(name))
+            legal[_letters(str(spelling))] = canonical(str(name))
     return titles, particles, placeholders, legal
+
+
+_NOT_LETTERS = re.compile(r"[^a-z]+")
+
+
+def _letters(text: str) -> str:
+    return _NOT_LETTERS.sub("", text.lower())
+
+
+FUZZY_LEGAL_LENGTH = 6  # legal forms this long are also recognised with one keying error ("Compeny")
+
+
+@cache
+def _long_legal_forms() -> tuple[tuple[str, str], ...]:
+    return tuple((spelling, name) for spelling, name in _sets()[3].items() if len(spelling) >= FUZZY_LEGAL_LENGTH)
+
+
+@lru_cache(maxsize=50_000)
+def legal_form(word: str) -> str | None:
+    """The legal-form class of a word of an organisation's name (``Ltd.``, ``GmbH``, ``Compeny``)."""
+    letters = _letters(word)
+    found = _sets()[3].get(letters)
+    if found is not None or len(letters) < FUZZY_LEGAL_LENGTH:
+        return found
+    for spelling, name in _long_legal_forms():
+        if abs(len(spelling) - len(letters)) <= 1 and OSA.distance(spelling, letters, score_cutoff=1) <= 1:
+            return name
+    return None
 
 
 def vocabulary_version() -> str:
@@ -155,7 +184,7 @@ def raw_tokens(text: str) -> list[str]:
         if _DOTTED.match(chunk):
             joined = _REMOVED.sub("", chunk)
             legal = _sets()[3]
-            words.extend([joined] if canonical(joined.lower()) in legal else list(joined))
+            words.extend([joined] if _letters(joined) in legal else list(joined))
             continue
         for piece in chunk.split("."):
             cleaned = _REMOVED.sub("", piece)
@@ -266,7 +295,7 @@ def _analyse_word(word: str) -> _Word | None:
 
 def analyze(text: str, *, organization: bool = False, family_parts: tuple[str, ...] = ()) -> AnalyzedName:
     """Analyse a written name. ``family_parts``: words the source marks as the family name."""
-    titles, particles, placeholders, legal = _sets()
+    titles, particles, placeholders, _ = _sets()
     words = raw_tokens(text)
     family_words = _family_words(family_parts) if family_parts else frozenset()
     tokens: list[Token] = []
@@ -292,8 +321,8 @@ def analyze(text: str, *, organization: bool = False, family_parts: tuple[str, .
         if strip_titles and primary in titles:
             found_titles.append(word)
             continue
-        if organization and primary in legal:
-            tokens.append(Token(word, (legal[primary],), (legal[primary],), Role.LEGAL))
+        if organization and (form_class := legal_form(info.renderings[0])) is not None:
+            tokens.append(Token(word, (form_class,), (form_class,), Role.LEGAL))
             continue
         if primary in particles and len(words) > 1:
             cls = particles[primary]
