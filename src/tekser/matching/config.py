@@ -42,9 +42,7 @@ class MatchConfig(BaseModel):
         True, description="A hit on a weak alias (UN Low, OFAC remarks a.k.a.) alerts only with corroborating evidence."
     )
     token_floor: float = Field(0.78, description="Token similarity below which two name parts are not aligned.")
-    unmatched_weight: float = Field(
-        0.4, description="Share of its weight an unmatched name part costs (missing middle names cost little)."
-    )
+    unmatched_weight: float = Field(0.4, description="Share of its weight an unmatched name part costs.")
     middle_unmatched_weight: float = Field(
         0.25,
         description="Share of its weight an unmatched middle name costs (a later given name, or a part between "
@@ -53,7 +51,11 @@ class MatchConfig(BaseModel):
     min_informative_weight: float = Field(
         0.8, description="Rarity-weighted mass of matched parts a fuzzy (not exact) name match needs to pass."
     )
-    uninformative_cap: float = Field(0.8, description="Score ceiling of a fuzzy match below that mass.")
+    uninformative_cap: float = Field(
+        0.8,
+        description="Score ceiling of a fuzzy match below that mass, and of a one-part name against a longer one "
+        "with a part left over; a corroborating date of birth or document lifts it.",
+    )
     known_names_factor: float = Field(
         0.9,
         description="Share of their similarity two different parts keep when both are known names (in the lists or "

@@ -22,6 +22,7 @@ their own keys. No search server: postings are NumPy arrays in memory.
 from __future__ import annotations
 
 import gc
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterable
@@ -50,7 +51,7 @@ from tekser.matching.names import (
 )
 from tekser.matching.weights import TokenWeights
 from tekser.names.fold import canonical, loose_skeleton
-from tekser.names.parts import AnalyzedName, Role, Token, analyze
+from tekser.names.parts import AnalyzedName, Role, Token, analyze, squashed
 
 _KIND_ORDER = {NameKind.PRIMARY: 0, NameKind.ALIAS: 1, NameKind.NEW: 1, NameKind.FORMER: 2}
 _SLOT_ROLES = frozenset({Role.NAME, Role.INITIAL, Role.PATRONYMIC})
@@ -58,6 +59,9 @@ PARTICLE_PAIR_WEIGHT = 0.4  # two optional parts (0.2 each) that agree
 MIN_DELETION_LENGTH = 3  # forms with one letter deleted from three letters up; a form is its own key from two
 DELETION_FORMS = 2  # renderings of a part given deletion keys (most common first)
 PREFIX_LENGTH = 4
+# skeletons compared in bulk: the same first letter, lengths at most this far apart (0.95 x
+# Jaro-Winkler at the token floor needs most letters in common)
+SKELETON_LENGTH_SPREAD = 3
 _EMPTY_I = np.zeros(0, dtype=np.int32)
 _EMPTY_F = np.zeros(0, dtype=np.float64)
 
@@ -296,6 +300,7 @@ class ListIndex:
         self._agree = np.zeros(len(records), dtype=np.float64)
         self._similar_cache: dict[tuple[TypeKey, float, float], SimilarParts] = {}
         self._rows = _Rows()
+        self._lock = threading.Lock()
         self._joined_cache: dict[tuple[tuple[str, ...], float], SimilarParts] = {}
         self._grow_part_arrays(8)
         self._allowed_cache: dict[frozenset[int] | None, npt.NDArray[np.bool_]] = {}
@@ -341,7 +346,10 @@ class ListIndex:
             holders, counts = np.unique(np.asarray(ids, dtype=np.int32), return_counts=True)
             self.optional_parts[part] = (holders.astype(np.int32), counts.astype(np.float64))
         self.type_forms = [t.forms for t in self.type_tokens]
-        self.type_known = [t.role is Role.NAME and self.weights.known(t.forms[0]) for t in self.type_tokens]
+        self.type_known = np.asarray(
+            [t.role is Role.NAME and self.weights.known(t.forms[0]) for t in self.type_tokens], dtype=np.bool_
+        )
+        self.type_abjad = np.asarray([t.abjad for t in self.type_tokens], dtype=np.bool_)
         self._abjad_skeletons = self._skeleton_table(abjad_only=True)
         self._all_skeletons = self._skeleton_table(abjad_only=False)
         self.slot_record = np.asarray(slot_record, dtype=np.int32)
@@ -395,7 +403,7 @@ class ListIndex:
             whole = concatenated_key(analyzed)
             if whole:
                 keys.add(whole)
-            if len(plain := analyzed.plain.replace(" ", "")) >= 6:
+            if len(plain := squashed(analyzed.text)) >= 6:
                 keys.add("c:" + plain)  # legal forms and particles written together too ("NOVINFOLLC")
             for key in keys:
                 joined[key].append(record_id)
@@ -469,13 +477,21 @@ class ListIndex:
         it only ever raises a similarity below 0.92 to itself)."""
         table = self._abjad_skeletons if not token.abjad else self._all_skeletons
         found: dict[int, float] = {}
-        for letter in {s[:1] for s in token.skeletons if s}:
-            bucket = table.get(letter)
+        wanted: dict[tuple[str, int], list[str]] = {}
+        for query_skeleton in token.skeletons:
+            if not query_skeleton:
+                continue
+            for length in range(
+                len(query_skeleton) - SKELETON_LENGTH_SPREAD, len(query_skeleton) + SKELETON_LENGTH_SPREAD + 1
+            ):
+                wanted.setdefault((query_skeleton[0], length), []).append(query_skeleton)
+        for bucket_key, query_skeletons in wanted.items():
+            bucket = table.get(bucket_key)
             if bucket is None:
                 continue
             skeletons, owners, starts = bucket
             matrix = process.cdist(
-                token.skeletons, skeletons, scorer=JaroWinkler.normalized_similarity, dtype=np.float64
+                query_skeletons, skeletons, scorer=JaroWinkler.normalized_similarity, dtype=np.float64
             )
             best = np.maximum.reduceat(matrix.max(axis=0), starts)
             value = np.where(best >= 1.0, 0.92, 0.95 * best)
@@ -487,24 +503,26 @@ class ListIndex:
 
     def _skeleton_table(
         self, abjad_only: bool
-    ) -> dict[str, tuple[list[str], npt.NDArray[np.int32], npt.NDArray[np.intp]]]:
-        """First letter → the skeletons of the types (Arabic-script ones only if ``abjad_only``)
-        with it: the flat list, each type's id and where its skeletons start."""
-        grouped: dict[str, tuple[list[str], list[int], list[int]]] = defaultdict(lambda: ([], [], []))
+    ) -> dict[tuple[str, int], tuple[list[str], npt.NDArray[np.int32], npt.NDArray[np.intp]]]:
+        """(first letter, length) → the skeletons of the types (Arabic-script ones only if
+        ``abjad_only``) of that first letter and length: the flat list, each type's id and where
+        its skeletons start."""
+        grouped: dict[tuple[str, int], tuple[list[str], list[int], list[int]]] = defaultdict(lambda: ([], [], []))
         for type_id, token in enumerate(self.type_tokens):
             if token.role is Role.INITIAL or not token.skeletons or (abjad_only and not token.abjad):
                 continue
-            by_letter: dict[str, list[str]] = defaultdict(list)
+            by_bucket: dict[tuple[str, int], list[str]] = defaultdict(list)
             for skeleton_form in token.skeletons:
-                by_letter[skeleton_form[:1]].append(skeleton_form)
-            for letter, forms in by_letter.items():
-                flat, owners, counts = grouped[letter]
+                if skeleton_form:
+                    by_bucket[(skeleton_form[0], len(skeleton_form))].append(skeleton_form)
+            for bucket_key, forms in by_bucket.items():
+                flat, owners, counts = grouped[bucket_key]
                 flat.extend(forms)
                 owners.append(type_id)
                 counts.append(len(forms))
         return {
-            letter: (flat, np.asarray(owners, dtype=np.int32), np.cumsum([0, *counts[:-1]]).astype(np.intp))
-            for letter, (flat, owners, counts) in grouped.items()
+            bucket_key: (flat, np.asarray(owners, dtype=np.int32), np.cumsum([0, *counts[:-1]]).astype(np.intp))
+            for bucket_key, (flat, owners, counts) in grouped.items()
         }
 
     def _similar_types(self, token: Token, token_floor: float, known_factor: float) -> list[tuple[int, float]]:
@@ -544,36 +562,38 @@ class ListIndex:
         values = best * best
         raised = self._reached(vowel_keys(token.forms) | gender_keys(token.forms))
         abjad = token.abjad
-        known = token.role is Role.NAME and self.weights.known(token.forms[0])
-        type_known = self.type_known
-        # only the types that may end at or above the floor need the rules: those already there,
-        # and those a rule can raise (gendered or vowel-only differences, a skeleton match)
-        promising = np.flatnonzero(values >= token_floor).tolist()
-        if raised or skeletal:
-            lifted = raised.union(skeletal)
-            promising = sorted(set(promising).union(p for p, t in enumerate(spelled) if t in lifted))
-        for position in promising:
-            type_id = spelled[position]
-            value = float(values[position])
-            other = type_tokens[type_id]
-            gender = value < 1.0 and type_id in raised and _gendered_pair(token.forms, other.forms)
-            if gender:
-                value = 0.9  # the same family name for the other gender: 0.9 whatever the spelling
-            else:
-                if (
-                    value < 1.0
-                    and known
-                    and type_known[type_id]
-                    and not (abjad or other.abjad)
-                    and not sound_alike(token.skeletons, other.skeletons)
-                ):
-                    value *= known_factor
-                if value < 0.9 and type_id in raised and _vowel_pair(token.forms, other.forms):
-                    value = 0.9
-            if (abjad or other.abjad) and value < 0.92:
-                value = max(value, skeletal.get(type_id, 0.0))
-            if value >= token_floor:
-                pairs.append((type_id, value))
+        spelled_ids = np.asarray(spelled, dtype=np.int64)
+        # two known names that do not sound alike: another name, not a typo (never for Arabic script)
+        if not abjad and token.role is Role.NAME and self.weights.known(token.forms[0]):
+            candidates = (values >= token_floor) & (values < 1.0) & self.type_known[spelled_ids]
+            candidates &= ~self.type_abjad[spelled_ids]
+            for position in np.flatnonzero(candidates).tolist():
+                if not sound_alike(token.skeletons, type_tokens[spelled[position]].skeletons):
+                    values[position] *= known_factor
+        # the same surname for the other gender is 0.9 whatever the spelling; vowel-only differences 0.9
+        gendered_at: list[int] = []
+        if raised:
+            for position, type_id in enumerate(spelled):
+                if type_id not in raised:
+                    continue
+                other_forms = type_tokens[type_id].forms
+                if values[position] < 1.0 and _gendered_pair(token.forms, other_forms):
+                    values[position] = 0.9
+                    gendered_at.append(position)
+                elif values[position] < 0.9 and _vowel_pair(token.forms, other_forms):
+                    values[position] = 0.9
+        # Arabic script on a side: the skeleton similarity, if higher (only those at the floor matter)
+        if skeletal:
+            lifted = np.zeros(len(spelled))
+            position_of = {type_id: position for position, type_id in enumerate(spelled)}
+            for type_id, value in skeletal.items():
+                lifted[position_of[type_id]] = value
+            lift = (values < 0.92) & (abjad | self.type_abjad[spelled_ids])
+            if gendered_at:
+                lift[gendered_at] = False
+            values = np.where(lift, np.maximum(values, lifted), values)
+        kept = np.flatnonzero(values >= token_floor)
+        pairs.extend(zip(spelled_ids[kept].tolist(), values[kept].tolist(), strict=True))
         return pairs
 
     def similar_slots(self, token: Token, token_floor: float, known_factor: float = 1.0) -> SimilarParts:
@@ -586,11 +606,14 @@ class ListIndex:
             pairs = [(t, s) for t, s in self._initials(token.forms[0][:1]) if s >= token_floor]
         else:
             pairs = self._similar_types(token, token_floor, known_factor)
-        offsets, by_type = self.type_offsets, self.slots_by_type
-        slot_arrays = [by_type[offsets[t] : offsets[t + 1]] for t, _ in pairs]
-        counts = [int(offsets[t + 1] - offsets[t]) for t, _ in pairs]
-        sim_arrays = [np.repeat(np.asarray([s for _, s in pairs], dtype=np.float64), counts)] if pairs else []
-        position_arrays = [self.slot_token[np.concatenate(slot_arrays)]] if pairs else []
+        slot_arrays: list[npt.NDArray[np.int32]] = []
+        sim_arrays: list[npt.NDArray[np.float64]] = []
+        position_arrays: list[npt.NDArray[np.int32]] = []
+        if pairs:
+            slots, sims = self._slots_of(pairs)
+            slot_arrays.append(slots)
+            sim_arrays.append(sims)
+            position_arrays.append(self.slot_token[slots])
         # two adjacent parts of a list name that this part may be, written together: both slots,
         # at the pair's similarity, marked (position -1) so that the scorer joins them itself
         for pair, value in self._similar_joined(token, token_floor):
@@ -598,15 +621,27 @@ class ListIndex:
             sim_arrays.append(np.full(len(pair), value, dtype=np.float64))
             position_arrays.append(np.full(len(pair), -1, dtype=np.int32))
         found = self._store(slot_arrays, sim_arrays, position_arrays)
-        if found.end > found.start and len(slot_arrays) > len(pairs):  # a joined pair weighs its two parts
+        if found.end > found.start and len(slot_arrays) > bool(pairs):  # a joined pair weighs its two parts
             pair_heaviest = max(
-                float(self.slot_weight[pair].reshape(-1, 2).sum(axis=1).max()) for pair in slot_arrays[len(pairs) :]
+                float(self.slot_weight[pair].reshape(-1, 2).sum(axis=1).max()) for pair in slot_arrays[bool(pairs) :]
             )
             found = found._replace(heaviest=max(found.heaviest, pair_heaviest))
         if len(self._similar_cache) >= 200_000:
             self._similar_cache.clear()
         self._similar_cache[cache_key] = found
         return found
+
+    def _slots_of(self, pairs: list[tuple[int, float]]) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]:
+        """Every slot of the given types, with the type's similarity (one gather, however many types)."""
+        types = np.asarray([t for t, _ in pairs], dtype=np.int64)
+        starts = self.type_offsets[types]
+        counts = self.type_offsets[types + 1] - starts
+        total = int(counts.sum())
+        # position i of the result is slot starts[k] + (i - first[k]) for the type k it falls in
+        first = np.cumsum(counts) - counts
+        gather = np.arange(total, dtype=np.int64) + np.repeat(starts - first, counts)
+        sims = np.repeat(np.asarray([value for _, value in pairs], dtype=np.float64), counts)
+        return self.slots_by_type[gather], sims
 
     def _store(
         self,
@@ -709,8 +744,12 @@ class ListIndex:
         middle_weight: float = 0.25,
     ) -> Candidates:
         """Record ids worth scoring for ``query``, the most promising first: names found written
-        together or exactly, then every name whose score bound reaches ``floor`` (at most ``limit``)."""
-        ids, upper, pairs = self.bounds(query, kinds, floor, token_floor, unmatched_weight, known_factor, middle_weight)
+        together or exactly, then every name whose score bound reaches ``floor`` (at most ``limit``).
+        Thread-safe: the scratch arrays and caches are used one query at a time."""
+        with self._lock:
+            ids, upper, pairs = self.bounds(
+                query, kinds, floor, token_floor, unmatched_weight, known_factor, middle_weight
+            )
         result = Candidates()
         result.pairs = pairs
         if len(ids):
@@ -885,7 +924,7 @@ class ListIndex:
         name = query.name
         forced: list[int] = [*self.exact.get(name.key, ()), *self.exact.get("p:" + name.plain, ())]
         joined = self.joined
-        for key in (concatenated_key(name), "c:" + name.plain.replace(" ", "")):
+        for key in (concatenated_key(name), "c:" + squashed(name.text)):
             if key is not None and (found := joined.get(key)):
                 forced.extend(found[:50])
         return list(dict.fromkeys(forced))

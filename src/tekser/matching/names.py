@@ -25,7 +25,7 @@ from rapidfuzz.distance import JaroWinkler
 from tekser.matching.config import MatchConfig
 from tekser.matching.weights import TokenWeights
 from tekser.names.fold import canonical, loose_skeleton
-from tekser.names.parts import AnalyzedName, Role, Token
+from tekser.names.parts import AnalyzedName, Role, Token, squashed
 
 _GENDERED = ("ov", "ev", "in", "ski", "sk")
 _CONNECTIVE = frozenset({Role.PARTICLE, Role.TITLE, Role.LEGAL})
@@ -231,7 +231,7 @@ def prepare(name: AnalyzedName, weights: TokenWeights) -> PreparedName:
         required_weight,
         required_count,
         tuple(t.role is Role.NAME and weights.known(t.forms[0]) for t in tokens),
-        name.plain.replace(" ", ""),
+        squashed(name.text),
         middle_candidates(tokens),
         _structured(tokens),
     )
@@ -528,4 +528,4 @@ def looks_truncated(text: str) -> bool:
 
 
 def _concatenated(name: AnalyzedName) -> str:
-    return "".join(t.forms[0] for t in name.core if t.forms and t.role is Role.NAME)
+    return canonical("".join(t.forms[0] for t in name.core if t.forms and t.role is Role.NAME))

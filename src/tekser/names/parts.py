@@ -293,6 +293,14 @@ def _analyse_word(word: str) -> _Word | None:
     )
 
 
+@lru_cache(maxsize=100_000)
+def squashed(text: str) -> str:
+    """Every word of a name (titles, particles and placeholders too) in its first Latin rendering,
+    written together and folded as one word: "SheikhAhmed" and "Sheikh Ahmed" are the same letters."""
+    words = (_word(w) for w in raw_tokens(text))
+    return canonical("".join(w.renderings[0] for w in words if w is not None))
+
+
 def analyze(text: str, *, organization: bool = False, family_parts: tuple[str, ...] = ()) -> AnalyzedName:
     """Analyse a written name. ``family_parts``: words the source marks as the family name."""
     titles, particles, placeholders, _ = _sets()
