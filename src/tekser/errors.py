@@ -10,7 +10,9 @@ about either.
     ├── SourceError       a list file or download that is refused (names file and reason)
     ├── ConfigError       settings or configuration files that cannot be used
     ├── NotFound          a version, entry or object that does not exist
-    └── Conflict          a request that contradicts the current state
+    ├── Conflict          a request that contradicts the current state
+    ├── Unauthenticated   no valid credentials (unknown user, wrong password, expired key or session)
+    └── Forbidden         the role does not allow the action, or a second person must do it (four eyes)
 """
 
 from __future__ import annotations
@@ -101,3 +103,11 @@ class NotFound(TekserError):
 
 class Conflict(TekserError):
     """The request contradicts the current state."""
+
+
+class Unauthenticated(TekserError):
+    """No valid credentials: the same message whatever was wrong (never says which part)."""
+
+
+class Forbidden(TekserError):
+    """The action is not allowed to this user: their role, or maker and checker would be one person."""

@@ -13,7 +13,16 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from tekser.errors import ConfigError, Conflict, InvalidInput, NotFound, SourceError, TekserError
+from tekser.errors import (
+    ConfigError,
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    SourceError,
+    TekserError,
+    Unauthenticated,
+)
 from tekser.settings import Settings
 
 if TYPE_CHECKING:  # the heavy modules are imported by the commands that use them
@@ -31,6 +40,8 @@ EXIT_CODES: dict[type[TekserError], int] = {
     NotFound: 4,
     Conflict: 5,
     ConfigError: 6,
+    Unauthenticated: 7,
+    Forbidden: 8,
 }
 
 DbOption = Annotated[

@@ -13,7 +13,10 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from tekser.domain.alerts import Alert, NewAlert
+from tekser.domain.audit import AuditEvent
+from tekser.domain.workflow import subject_hash
 from tekser.errors import NotFound
+from tekser.storage.audit import append as audit
 from tekser.storage.tables import (
     alert_outcomes,
     alerts,
@@ -24,6 +27,7 @@ from tekser.storage.tables import (
     screen_subjects,
     screenings,
     subject_keys,
+    suppressions,
     travel_messages,
     travellers,
 )
@@ -243,6 +247,8 @@ class SqlScreeningStore:
             ).first()
             if exists is not None:
                 continue  # the same subject, entry and evidence never make a second alert
+            if self._suppressed(connection, fingerprint, alert):
+                continue  # decided a false positive; the entry and the subject's data are unchanged
             connection.execute(
                 insert(alerts).values(
                     subject_id=subject_id,
@@ -261,6 +267,19 @@ class SqlScreeningStore:
             )
             created += 1
         return created
+
+    @staticmethod
+    def _suppressed(connection: Connection, fingerprint: str, alert: NewAlert) -> bool:
+        found = connection.execute(
+            select(suppressions.c.id).where(
+                suppressions.c.fingerprint == fingerprint,
+                suppressions.c.entry_key == alert.entry_key,
+                suppressions.c.entry_hash == alert.entry_hash,
+                suppressions.c.subject_hash == subject_hash(alert.evidence["subject"]),
+                suppressions.c.lifted_at.is_(None),
+            )
+        ).first()
+        return found is not None
 
     def record_screening(
         self,
@@ -383,6 +402,8 @@ class SqlScreeningStore:
             connection.execute(
                 insert(alert_outcomes).values(alert_id=alert_id, outcome=outcome, recorded_by=by, note=note, at=at)
             )
+            event = AuditEvent(by, "alert.outcome", "alert", str(alert_id), at, note, details={"outcome": outcome})
+            audit(connection, event)
 
     def outcomes(self, alert_id: int) -> list[dict[str, Any]]:
         with self.engine.connect() as connection:
@@ -408,6 +429,8 @@ class SqlScreeningStore:
                     at=at,
                 )
             )
+            details = {"fingerprint": fingerprint, "entry": entry_key, "alert": alert_id}
+            audit(connection, AuditEvent(by, "pair.confirm", "alert", str(alert_id), at, reason, details=details))
 
     def confirmed(self, fingerprint: str, entry_keys: Iterable[str]) -> set[str]:
         keys = list(entry_keys)

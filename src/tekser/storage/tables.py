@@ -334,3 +334,142 @@ iapi_exchanges = Table(
     Column("content", Text, nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
 )
+
+# --- analyst workflow: users, decisions, internal lists, cases, the audit log ------------------
+# Append-only tables (triggers refuse UPDATE and DELETE, migration 0005): audit_events,
+# alert_decisions, internal_events, case_items. The other rows are projections of those.
+
+audit_events = Table(
+    "audit_events",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),  # 1, 2, 3 ... a gap is tampering
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(128), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("object_type", String(32), nullable=False),
+    Column("object_id", String(128), nullable=False),
+    Column("purpose", Text, nullable=False),
+    Column("origin", String(128), nullable=False),
+    Column("details", Text, nullable=False),  # canonical JSON
+    Column("prev_hash", String(64), nullable=False),
+    Column("row_hash", String(64), nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(64), nullable=False),
+    Column("display_name", String(128), nullable=False),
+    Column("role", String(32), nullable=False),
+    Column("password_hash", String(255), nullable=False),  # argon2id
+    Column("active", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(64), nullable=False),
+    UniqueConstraint("username", name="uq_users_username"),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("prefix", String(16), nullable=False),  # shown in lists; the key itself is never stored
+    Column("key_hash", String(64), nullable=False),  # SHA-256 of the key (256 random bits: no stretching needed)
+    Column("label", String(128), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+    UniqueConstraint("key_hash", name="uq_api_keys_key_hash"),
+)
+
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),  # SHA-256 of the cookie value
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True)),
+)
+
+alert_decisions = Table(
+    "alert_decisions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("alert_id", Integer, ForeignKey("alerts.id"), nullable=False),
+    Column("kind", String(16), nullable=False),  # review | decide | reopen | request | approve | reject
+    Column("value", String(32), nullable=False),  # a verdict, an adverse action, or ""
+    Column("reason", Text, nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("request_id", Integer),  # approve / reject: the request they answer
+    Index("ix_alert_decisions_alert", "alert_id"),
+)
+
+suppressions = Table(  # a false positive: the same person and entry, unchanged, raise no new alert
+    "suppressions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("fingerprint", String(32), nullable=False),
+    Column("entry_key", String(255), nullable=False),
+    Column("entry_hash", String(64), nullable=False),
+    Column("subject_hash", String(64), nullable=False),
+    Column("decision_id", Integer, ForeignKey("alert_decisions.id"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("lifted_at", DateTime(timezone=True)),
+    Column("lifted_by", String(64)),
+    Index("ix_suppressions_pair", "fingerprint", "entry_key"),
+)
+
+internal_entries = Table(  # entries of internal watchlists, from proposal to delisting
+    "internal_entries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("list_id", String(64), nullable=False),
+    Column("record", Text, nullable=False),  # JSON in the national-list format
+    Column("legal_basis", Text, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("review_date", String(10), nullable=False),
+    Column("expires_on", String(10)),
+    Column("status", String(16), nullable=False),  # proposed | active | rejected | delisted | expired
+    Column("proposed_by", String(64), nullable=False),
+    Column("proposed_at", DateTime(timezone=True), nullable=False),
+)
+
+internal_events = Table(
+    "internal_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("entry_id", Integer, ForeignKey("internal_entries.id"), nullable=False),
+    Column("kind", String(16), nullable=False),  # propose | approve | reject | delist | expire | review
+    Column("actor", String(64), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("title", String(255), nullable=False),
+    Column("status", String(16), nullable=False),  # open | closed
+    Column("assignee", String(64)),
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("closed_at", DateTime(timezone=True)),
+    Column("summary", Text, nullable=False),
+)
+
+case_items = Table(
+    "case_items",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False),
+    Column("kind", String(16), nullable=False),  # alert | subject | note | assign | close | request | approve | reject
+    Column("ref", String(64), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("request_id", Integer),
+)

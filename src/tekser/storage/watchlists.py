@@ -10,11 +10,13 @@ from typing import Any
 from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.engine import Connection, Row
 
+from tekser.domain.audit import AuditEvent
 from tekser.domain.policy import PolicyEvent, PolicyScope
 from tekser.domain.serialization import entry_from_json
 from tekser.domain.watchlists import ImportFailure, ListEntry, ListVersion, SourceFile
 from tekser.errors import Conflict, NotFound
 from tekser.services.ports import EntryRow, FetchState, NewVersion, StoredFile
+from tekser.storage.audit import append as audit
 from tekser.storage.tables import (
     active_versions,
     entry_blobs,
@@ -242,6 +244,16 @@ class SqlWatchlistStore:
                 connection.execute(
                     update(active_versions).where(active_versions.c.list_id == new.list_id).values(**values)
                 )
+            details = {
+                "version": f"{new.list_id}@{number}",
+                "previous_version_id": current,
+                "content_hash": new.content_hash,
+                "entries": len(rows),
+                "source": new.source,
+                "checks": new.checks,
+            }
+            event = AuditEvent(new.imported_by, "list.import", "list", new.list_id, now, origin="", details=details)
+            audit(connection, event)
         return self.version(version_id)
 
     # --- failures ---------------------------------------------------------------------------
@@ -263,6 +275,8 @@ class SqlWatchlistStore:
                 )
                 .returning(import_failures.c.id)
             ).scalar_one()
+            details = {"failure": failure_id, "source": source, "reason": reason[:2000]}
+            audit(connection, AuditEvent(actor, "list.import_refused", "list", list_id or "?", at, details=details))
             names: set[str] = set()
             for file in files:
                 if file.info.name not in names:
@@ -353,6 +367,8 @@ class SqlWatchlistStore:
                 )
                 .returning(policy_events.c.id)
             ).scalar_one()
+            details = {"event": event_id, "scope": str(scope), "value": value, "enabled": enabled}
+            audit(connection, AuditEvent(actor, "policy.change", "list", list_id, at, reason, details=details))
         return PolicyEvent(
             id=event_id,
             list_id=list_id,

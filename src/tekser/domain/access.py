@@ -1,0 +1,124 @@
+"""Who may do what: roles, actions and the authorisation matrix.
+
+The matrix is the whole policy: an action is allowed to a role only if the matrix says so (deny
+by default), and the services check it before anything else. Separation of duties follows the
+assurance targets: administrators manage users, keys and configuration but read no personal
+data; auditors and the data-protection officer read (and verify the audit log) but decide
+nothing; analysts propose, supervisors approve; every adverse action needs a second person
+(four eyes, checked separately: see :func:`require_second_person`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from tekser.errors import Forbidden
+
+
+class Role(StrEnum):
+    ANALYST = "analyst"
+    SUPERVISOR = "supervisor"
+    AUDITOR = "auditor"
+    ADMINISTRATOR = "administrator"
+    DPO = "dpo"  # data-protection officer
+
+
+class Action(StrEnum):
+    # alerts
+    ALERT_LIST = "alert.list"
+    ALERT_VIEW = "alert.view"
+    ALERT_REVIEW = "alert.review"
+    ALERT_DECIDE = "alert.decide"
+    ALERT_REOPEN = "alert.reopen"
+    OUTCOME_RECORD = "outcome.record"
+    SUPPRESSION_LIFT = "suppression.lift"
+    # adverse actions (no board, refuse entry, freeze, transmission): four eyes
+    ACTION_REQUEST = "action.request"
+    ACTION_APPROVE = "action.approve"
+    ACTION_REJECT = "action.reject"
+    # internal watchlists
+    INTERNAL_VIEW = "internal.view"
+    INTERNAL_PROPOSE = "internal.propose"
+    INTERNAL_APPROVE = "internal.approve"
+    INTERNAL_DELIST = "internal.delist"
+    # cases
+    CASE_VIEW = "case.view"
+    CASE_EDIT = "case.edit"  # create, add alerts, subjects and notes, assign
+    CASE_CLOSE = "case.close"
+    CASE_EXPORT = "case.export"
+    # audit
+    AUDIT_VIEW = "audit.view"
+    AUDIT_VERIFY = "audit.verify"
+    AUDIT_EXPORT_HEAD = "audit.export_head"
+    # users, keys, configuration
+    USER_MANAGE = "user.manage"
+    KEY_OWN = "key.own"  # create and revoke one's own API keys
+    KEY_MANAGE = "key.manage"  # revoke anyone's
+    POLICY_CHANGE = "policy.change"
+    LIST_IMPORT = "list.import"
+
+
+_A, _S, _U, _M, _D = Role.ANALYST, Role.SUPERVISOR, Role.AUDITOR, Role.ADMINISTRATOR, Role.DPO
+_READERS = frozenset({_A, _S, _U, _D})  # who may read personal data (and that reading is audited)
+_WORKERS = frozenset({_A, _S})
+
+MATRIX: dict[Action, frozenset[Role]] = {
+    Action.ALERT_LIST: _READERS,
+    Action.ALERT_VIEW: _READERS,
+    Action.ALERT_REVIEW: _WORKERS,
+    Action.ALERT_DECIDE: _WORKERS,
+    Action.ALERT_REOPEN: _WORKERS,
+    Action.OUTCOME_RECORD: _WORKERS,
+    Action.SUPPRESSION_LIFT: frozenset({_S}),
+    Action.ACTION_REQUEST: _WORKERS,
+    Action.ACTION_APPROVE: frozenset({_S}),
+    Action.ACTION_REJECT: frozenset({_S}),
+    Action.INTERNAL_VIEW: _READERS,
+    Action.INTERNAL_PROPOSE: _WORKERS,
+    Action.INTERNAL_APPROVE: frozenset({_S}),
+    Action.INTERNAL_DELIST: frozenset({_S}),
+    Action.CASE_VIEW: _READERS,
+    Action.CASE_EDIT: _WORKERS,
+    Action.CASE_CLOSE: _WORKERS,
+    Action.CASE_EXPORT: frozenset({_A, _S, _U}),
+    Action.AUDIT_VIEW: frozenset({_U, _D}),
+    Action.AUDIT_VERIFY: frozenset({_U, _M, _D}),
+    Action.AUDIT_EXPORT_HEAD: frozenset({_U, _M}),
+    Action.USER_MANAGE: frozenset({_M}),
+    Action.KEY_OWN: frozenset(Role),
+    Action.KEY_MANAGE: frozenset({_M}),
+    Action.POLICY_CHANGE: frozenset({_M, _D}),
+    Action.LIST_IMPORT: frozenset({_M}),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """An authenticated user acting (through a session, an API key or the CLI)."""
+
+    user_id: int
+    username: str
+    role: Role
+    via: str = "session"  # session | api-key:<prefix> | cli
+
+    @property
+    def label(self) -> str:
+        """How the audit log names them."""
+        return self.username if self.via == "session" else f"{self.username} ({self.via})"
+
+
+def allowed(role: Role, action: Action) -> bool:
+    return role in MATRIX.get(action, frozenset())
+
+
+def authorize(principal: Principal, action: Action) -> None:
+    """Raise :class:`Forbidden` unless the principal's role may do ``action``."""
+    if not allowed(principal.role, action):
+        raise Forbidden(f"{principal.username} ({principal.role}) may not {action}")
+
+
+def require_second_person(principal: Principal, maker: str, what: str) -> None:
+    """Four eyes: the checker is not the maker (also when acting through an API key)."""
+    if principal.username == maker:
+        raise Forbidden(f"{what} needs a second person: {maker} cannot approve their own request")

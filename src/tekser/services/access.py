@@ -1,0 +1,302 @@
+"""Users, passwords, API keys and sessions: who is acting.
+
+- Passwords are hashed with **argon2id** (argon2-cffi; 64 MiB, t = 3 by default, above the ASVS
+  floor of 46 MiB, t = 1) and checked in constant time; a wrong user name and a wrong password
+  get the same answer (:class:`Unauthenticated`), and both are audited.
+- **API keys** are 256 random bits shown once; only their SHA-256 is stored (a key is not a
+  password: nothing to stretch), with a prefix for listing, an expiry (at most 90 days) and a
+  revocation time. Keys travel in the ``Authorization`` header, never in a URL.
+- **Sessions** are random tokens kept as SHA-256 with an idle timeout (15 minutes) and an
+  absolute one (8 hours); disabling a user ends their sessions.
+- The first administrator is created from the command line, when there is no user yet.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from tekser.domain.access import Action, Principal, Role, authorize
+from tekser.domain.audit import AuditEvent
+from tekser.errors import Conflict, InvalidInput, NotFound, Unauthenticated
+
+KEY_PREFIX = "tk_"
+MAX_KEY_DAYS = 90
+SESSION_IDLE = timedelta(minutes=15)
+SESSION_ABSOLUTE = timedelta(hours=8)
+MIN_PASSWORD = 12
+MAX_PASSWORD = 256
+# a few of the most used passwords; the length rule keeps out most of the rest
+_COMMON = frozenset(
+    {
+        "password1234",
+        "123456789012",
+        "qwertyuiopas",
+        "passwordpassword",
+        "administrator",
+        "letmeinletmein",
+        "iloveyou1234",
+        "welcome12345",
+        "tekser123456",
+    }
+)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class AccessStore(Protocol):
+    def transaction(self) -> Any: ...
+    def audit(self, event: AuditEvent) -> None: ...
+    def user_count(self) -> int: ...
+    def user(self, user_id: int) -> Any: ...
+    def user_by_name(self, username: str) -> Any: ...
+    def users(self) -> list[Any]: ...
+    def key_by_hash(self, key_hash: str) -> Any: ...
+    def api_keys(self, user_id: int | None = None) -> list[Any]: ...
+    def session(self, token_hash: str) -> Any: ...
+    def touch_session(self, token_hash: str, at: datetime) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class NewKey:
+    key: str  # shown once
+    key_id: int
+    prefix: str
+    expires_at: datetime
+
+
+def check_password(password: str, username: str) -> None:
+    problems = []
+    if len(password) < MIN_PASSWORD:
+        problems.append(f"at least {MIN_PASSWORD} characters")
+    if len(password) > MAX_PASSWORD:
+        problems.append(f"at most {MAX_PASSWORD} characters")
+    if password.casefold() in _COMMON or len(set(password)) < 4:
+        problems.append("not a common or repetitive password")
+    if username.casefold() in password.casefold():
+        problems.append("not containing the user name")
+    if problems:
+        raise InvalidInput("the password must be " + ", ".join(problems))
+
+
+def check_username(username: str) -> str:
+    cleaned = username.strip()
+    if not cleaned or len(cleaned) > 64 or not all(c.isalnum() or c in "._-@" for c in cleaned):
+        raise InvalidInput("a user name is 1-64 letters, digits and . _ - @")
+    return cleaned
+
+
+class AccessService:
+    def __init__(
+        self,
+        store: AccessStore,
+        hasher: PasswordHasher | None = None,
+        clock: Callable[[], datetime] = _utcnow,
+    ) -> None:
+        self.store = store
+        self.hasher = hasher or PasswordHasher()  # argon2id, 64 MiB, t=3, p=4
+        self.clock = clock
+
+    # --- users ----------------------------------------------------------------------------
+
+    def create_first_administrator(
+        self, username: str, password: str, display_name: str = "", origin: str = "cli"
+    ) -> int:
+        """The first user, an administrator; refused once any user exists."""
+        if self.store.user_count():
+            raise Conflict("users exist already: an administrator adds the others")
+        return self._add_user("(bootstrap)", username, password, Role.ADMINISTRATOR, display_name, origin)
+
+    def add_user(
+        self,
+        principal: Principal,
+        username: str,
+        password: str,
+        role: Role,
+        display_name: str = "",
+        origin: str = "",
+    ) -> int:
+        authorize(principal, Action.USER_MANAGE)
+        return self._add_user(principal.label, username, password, role, display_name, origin)
+
+    def _add_user(self, by: str, username: str, password: str, role: Role, display_name: str, origin: str) -> int:
+        username = check_username(username)
+        check_password(password, username)
+        at = self.clock()
+        with self.store.transaction() as tx:
+            user_id: int = tx.add_user(
+                username, display_name or username, role.value, self.hasher.hash(password), by, at
+            )
+            tx.audit(AuditEvent(by, "user.create", "user", username, at, origin=origin, details={"role": role.value}))
+        return user_id
+
+    def set_active(self, principal: Principal, username: str, active: bool, reason: str, origin: str = "") -> None:
+        authorize(principal, Action.USER_MANAGE)
+        user = self._user(username)
+        if user.id == principal.user_id and not active:
+            raise Conflict("an administrator cannot disable themselves")
+        at = self.clock()
+        with self.store.transaction() as tx:
+            tx.update_user(user.id, active=active)
+            if not active:
+                tx.end_sessions(at, user_id=user.id)
+            action = "user.enable" if active else "user.disable"
+            tx.audit(AuditEvent(principal.label, action, "user", username, at, reason, origin))
+
+    def set_role(self, principal: Principal, username: str, role: Role, reason: str, origin: str = "") -> None:
+        authorize(principal, Action.USER_MANAGE)
+        user = self._user(username)
+        at = self.clock()
+        with self.store.transaction() as tx:
+            tx.update_user(user.id, role=role.value)
+            tx.end_sessions(at, user_id=user.id)
+            details = {"from": user.role, "to": role.value}
+            tx.audit(AuditEvent(principal.label, "user.role", "user", username, at, reason, origin, details))
+
+    def change_password(self, principal: Principal, current: str, new: str, origin: str = "") -> None:
+        user = self.store.user(principal.user_id)
+        self._verify(user, current)
+        check_password(new, user.username)
+        at = self.clock()
+        with self.store.transaction() as tx:
+            tx.update_user(user.id, password_hash=self.hasher.hash(new))
+            tx.end_sessions(at, user_id=user.id)
+            tx.audit(AuditEvent(principal.label, "user.password", "user", user.username, at, origin=origin))
+
+    def users(self, principal: Principal) -> list[dict[str, Any]]:
+        authorize(principal, Action.USER_MANAGE)
+        return [
+            {"username": u.username, "display_name": u.display_name, "role": u.role, "active": u.active}
+            for u in self.store.users()
+        ]
+
+    def _user(self, username: str) -> Any:
+        user = self.store.user_by_name(username)
+        if user is None:
+            raise NotFound(f"no user {username!r}")
+        return user
+
+    # --- authentication -------------------------------------------------------------------
+
+    def _verify(self, user: Any, password: str) -> None:
+        try:
+            self.hasher.verify(user.password_hash, password)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            raise Unauthenticated("wrong user name or password") from None
+
+    def login(self, username: str, password: str, origin: str = "") -> tuple[str, Principal]:
+        """A new session: its token (for the cookie) and who it is."""
+        at = self.clock()
+        user = self.store.user_by_name(username.strip())
+        try:
+            if user is None or not user.active:
+                # the same work as for a real user, so that timing does not tell which names exist
+                self.hasher.verify(self.hasher.hash("not a password"), password + "x")
+                raise Unauthenticated("wrong user name or password")
+            self._verify(user, password)
+        except (Unauthenticated, VerificationError):
+            self.store.audit(AuditEvent(username[:64] or "?", "auth.failure", "user", username[:64], at, origin=origin))
+            raise Unauthenticated("wrong user name or password") from None
+        token = secrets.token_urlsafe(32)
+        with self.store.transaction() as tx:
+            tx.add_session(_sha256(token), user.id, at)
+            tx.audit(AuditEvent(user.username, "auth.login", "user", user.username, at, origin=origin))
+        return token, Principal(user.id, user.username, Role(user.role), "session")
+
+    def session(self, token: str) -> Principal:
+        """Who holds this session token (refreshing its idle timer); expired or ended: refused."""
+        at = self.clock()
+        found = self.store.session(_sha256(token))
+        if found is None or found.ended_at is not None:
+            raise Unauthenticated("not signed in")
+        if at - found.last_seen > SESSION_IDLE or at - found.created_at > SESSION_ABSOLUTE:
+            with self.store.transaction() as tx:
+                tx.end_sessions(at, token_hash=found.token_hash)
+            raise Unauthenticated("the session has expired: sign in again")
+        user = self.store.user(found.user_id)
+        if not user.active:
+            raise Unauthenticated("not signed in")
+        self.store.touch_session(found.token_hash, at)
+        return Principal(user.id, user.username, Role(user.role), "session")
+
+    def logout(self, token: str, origin: str = "") -> None:
+        at = self.clock()
+        found = self.store.session(_sha256(token))
+        if found is None:
+            return
+        user = self.store.user(found.user_id)
+        with self.store.transaction() as tx:
+            tx.end_sessions(at, token_hash=found.token_hash)
+            tx.audit(AuditEvent(user.username, "auth.logout", "user", user.username, at, origin=origin))
+
+    def api_key(self, key: str) -> Principal:
+        """Who holds this API key; unknown, revoked, expired or of a disabled user: refused."""
+        at = self.clock()
+        found = self.store.key_by_hash(_sha256(key.strip())) if key.startswith(KEY_PREFIX) else None
+        if found is None or found.revoked_at is not None or found.expires_at <= at:
+            raise Unauthenticated("the API key is unknown, revoked or expired")
+        user = self.store.user(found.user_id)
+        if not user.active:
+            raise Unauthenticated("the API key is unknown, revoked or expired")
+        return Principal(user.id, user.username, Role(user.role), f"api-key:{found.prefix}")
+
+    # --- API keys -------------------------------------------------------------------------
+
+    def create_key(self, principal: Principal, label: str, days: int = MAX_KEY_DAYS, origin: str = "") -> NewKey:
+        authorize(principal, Action.KEY_OWN)
+        if not 1 <= days <= MAX_KEY_DAYS:
+            raise InvalidInput(f"an API key lives 1 to {MAX_KEY_DAYS} days")
+        key = KEY_PREFIX + secrets.token_urlsafe(32)
+        prefix = key[len(KEY_PREFIX) : len(KEY_PREFIX) + 8]
+        at = self.clock()
+        expires = at + timedelta(days=days)
+        with self.store.transaction() as tx:
+            key_id: int = tx.add_key(principal.user_id, prefix, _sha256(key), label.strip() or "key", at, expires)
+            details = {"prefix": prefix, "expires_at": expires.isoformat()}
+            tx.audit(AuditEvent(principal.label, "key.create", "api_key", str(key_id), at, label, origin, details))
+        return NewKey(key, key_id, prefix, expires)
+
+    def revoke_key(self, principal: Principal, key_id: int, reason: str, origin: str = "") -> None:
+        owned = {k.id for k in self.store.api_keys(principal.user_id)}
+        authorize(principal, Action.KEY_OWN if key_id in owned else Action.KEY_MANAGE)
+        if key_id not in {k.id for k in self.store.api_keys()}:
+            raise NotFound(f"no API key #{key_id}")
+        at = self.clock()
+        with self.store.transaction() as tx:
+            tx.revoke_key(key_id, at)
+            tx.audit(AuditEvent(principal.label, "key.revoke", "api_key", str(key_id), at, reason, origin))
+
+    def keys(self, principal: Principal) -> list[dict[str, Any]]:
+        authorize(principal, Action.KEY_OWN)
+        return [
+            {
+                "id": k.id,
+                "prefix": k.prefix,
+                "label": k.label,
+                "created_at": k.created_at.isoformat(),
+                "expires_at": k.expires_at.isoformat(),
+                "revoked": k.revoked_at is not None,
+            }
+            for k in self.store.api_keys(principal.user_id)
+        ]
+
+    def cli_principal(self, username: str, password: str) -> Principal:
+        """The CLI's sign-in (user name and password, no session kept)."""
+        user = self.store.user_by_name(username.strip())
+        if user is None or not user.active:
+            raise Unauthenticated("wrong user name or password")
+        self._verify(user, password)
+        return Principal(user.id, user.username, Role(user.role), "cli")
