@@ -53,6 +53,11 @@ class Policy:
     def list_enabled(self, list_id: str) -> bool:
         return not any(e.scope is PolicyScope.LIST and e.list_id == list_id for e in self.exclusions)
 
+    def last_list_event(self, list_id: str) -> PolicyEvent | None:
+        """The latest change of a whole list (disabled or enabled again), if any."""
+        found = [e for e in self.events if e.scope is PolicyScope.LIST and e.list_id == list_id]
+        return max(found, key=lambda e: e.id) if found else None
+
     def allows(self, entry: ListEntry) -> bool:
         if not self.list_enabled(entry.list_id):
             return False

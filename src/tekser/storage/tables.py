@@ -432,6 +432,7 @@ internal_entries = Table(  # entries of internal watchlists, from proposal to de
     Column("source", Text, nullable=False),
     Column("review_date", String(10), nullable=False),
     Column("expires_on", String(10)),
+    Column("approved_on", String(10)),
     Column("status", String(16), nullable=False),  # proposed | active | rejected | delisted | expired
     Column("proposed_by", String(64), nullable=False),
     Column("proposed_at", DateTime(timezone=True), nullable=False),

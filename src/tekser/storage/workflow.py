@@ -460,6 +460,7 @@ class SqlWorkflowStore:
             "source": row.source,
             "review_date": row.review_date,
             "expires_on": row.expires_on,
+            "approved_on": row.approved_on,
             "status": row.status,
             "proposed_by": row.proposed_by,
             "proposed_at": _iso(row.proposed_at),

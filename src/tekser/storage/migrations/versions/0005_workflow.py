@@ -113,6 +113,7 @@ def upgrade() -> None:
         sa.Column("source", sa.Text(), nullable=False),
         sa.Column("review_date", sa.String(length=10), nullable=False),
         sa.Column("expires_on", sa.String(length=10), nullable=True),
+        sa.Column("approved_on", sa.String(length=10), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("proposed_by", sa.String(length=64), nullable=False),
         sa.Column("proposed_at", sa.DateTime(timezone=True), nullable=False),

@@ -1,0 +1,140 @@
+"""A deployment with one list, one screened flight, users of every role and every workflow service."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import Engine, insert, select
+
+from tekser.domain.access import Principal, Role
+from tekser.exports.signing import Ed25519Signer, create_key_file
+from tekser.ingest.lists.sources import load_sources
+from tekser.services.access import AccessService
+from tekser.services.administration import ListAdministration
+from tekser.services.audit import AuditService
+from tekser.services.cases import CaseService
+from tekser.services.iapi import IapiService
+from tekser.services.internal_lists import InternalListService, ListPublisher
+from tekser.services.screening_service import ScreeningService
+from tekser.services.watchlists import WatchlistService
+from tekser.services.workflow import WorkflowService
+from tekser.simulate.traffic import Planted, make_flights, paxlst
+from tekser.storage.audit import SqlAuditStore
+from tekser.storage.database import open_database
+from tekser.storage.screening import SqlScreeningStore
+from tekser.storage.tables import alerts
+from tekser.storage.watchlists import SqlWatchlistStore
+from tekser.storage.workflow import SqlWorkflowStore
+
+ASKAR = Planted("un:QDi.901", "NURLANOV", "ASKAR", date(1975, 3, 12), "KAZ", "N01234567")
+PASSWORD = "correct horse battery staple"
+# argon2id still, with test-sized cost (the deployment default is 64 MiB, t=3)
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+USERS = {
+    "ana": Role.ANALYST,
+    "ali": Role.ANALYST,
+    "sue": Role.SUPERVISOR,
+    "sam": Role.SUPERVISOR,
+    "aud": Role.AUDITOR,
+    "dpo": Role.DPO,
+}
+
+
+class Clock:
+    """A settable clock, so that timeouts and review dates can be tested without waiting."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@dataclass
+class World:
+    engine: Engine
+    clock: Clock
+    lists: WatchlistService
+    screening: SqlScreeningStore
+    iapi: IapiService
+    store: SqlWorkflowStore
+    audit_store: SqlAuditStore
+    access: AccessService
+    workflow: WorkflowService
+    cases: CaseService
+    internal: InternalListService
+    audit: AuditService
+    administration: ListAdministration
+    fixtures: Path
+    who: dict[str, Principal]
+    first_alert: int
+
+    def new_alert(self) -> int:
+        """Another alert on the same traveller (its evidence differs): a fresh life cycle."""
+        with self.engine.begin() as connection:
+            row = connection.execute(select(alerts).where(alerts.c.id == self.first_alert)).one()._asdict()
+            row.pop("id")
+            row["evidence_hash"] = secrets.token_hex(32)
+            row["status"] = "new"
+            key = connection.execute(insert(alerts).values(**row)).inserted_primary_key
+        assert key is not None
+        return int(key[0])
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    engine = open_database(db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def world(engine: Engine, fixtures_dir: Path, tmp_path: Path) -> World:
+    clock = Clock()
+    lists = WatchlistService(SqlWatchlistStore(engine), load_sources())
+    lists.import_path(
+        fixtures_dir / "lists" / "un" / "consolidated-small.xml", actor="admin", list_id="un", min_entries=3
+    )
+    screening = SqlScreeningStore(engine)
+    iapi = IapiService(ScreeningService(SqlWatchlistStore(engine), screening), screening)
+    (flight,) = make_flights(seed=5, flights=1, passengers=6, planted=[ASKAR])
+    iapi.respond(paxlst(flight, 1, iapi=True))
+    (alert,) = screening.alerts()
+    store = SqlWorkflowStore(engine)
+    access = AccessService(store, FAST_HASHER, clock)
+    access.create_first_administrator("admin", PASSWORD)
+    admin = access.cli_principal("admin", PASSWORD)
+    who = {"admin": admin}
+    for name, role in USERS.items():
+        access.add_user(admin, name, PASSWORD, role)
+        who[name] = access.cli_principal(name, PASSWORD)
+    create_key_file(tmp_path / "signing.pem")
+    signer = Ed25519Signer.from_file(tmp_path / "signing.pem")
+    audit_store = SqlAuditStore(engine)
+    return World(
+        engine=engine,
+        clock=clock,
+        lists=lists,
+        screening=screening,
+        iapi=iapi,
+        store=store,
+        audit_store=audit_store,
+        access=access,
+        workflow=WorkflowService(store, screening, iapi, clock),
+        cases=CaseService(store, screening, signer, clock),
+        internal=InternalListService(store, ListPublisher(lists), clock),
+        audit=AuditService(audit_store, clock),
+        administration=ListAdministration(lists),
+        fixtures=fixtures_dir,
+        who=who,
+        first_alert=alert.id,
+    )
