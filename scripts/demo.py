@@ -34,20 +34,52 @@ def step(title: str) -> None:
     print(f"\n\033[1m== {title}\033[0m")
 
 
-def capture(*args: str) -> str:
+KEYS: dict[str, str] = {}  # API keys of the demo's users, by user name
+PASSWORD = "demo password, not for production"
+
+
+def _env(user: str | None) -> dict[str, str]:
+    env = {**os.environ, "TEKSER_DB_URL": DB_URL, "COLUMNS": "120", "TEKSER_SIGNING_KEY": str(DEMO / "signing.pem")}
+    env["TEKSER_API_KEY"] = KEYS[user] if user else ""
+    return env
+
+
+def capture(*args: str, user: str | None = None, stdin: str | None = None) -> str:
     """A command's standard output, for the demo to pick what to show next."""
-    env = {**os.environ, "TEKSER_DB_URL": DB_URL}
-    return subprocess.run([TEKSER, *args], env=env, check=True, capture_output=True, text=True).stdout
+    return subprocess.run([TEKSER, *args], env=_env(user), check=True, capture_output=True, text=True,
+                          input=stdin).stdout  # fmt: skip
 
 
-def run(*args: str, check: bool = True) -> int:
+def run(*args: str, check: bool = True, user: str | None = None) -> int:
+    """Run and show a command (as ``user``: TEKSER_API_KEY holds their key)."""
     command = [TEKSER, *args]
     shown = " ".join(shlex.quote(a) for a in ["tekser", *args])
-    print(f"\033[36m$ {shown}\033[0m", flush=True)
-    result = subprocess.run(command, env={**os.environ, "TEKSER_DB_URL": DB_URL, "COLUMNS": "120"})
+    who = f"TEKSER_API_KEY=<{user}> " if user else ""
+    print(f"\033[36m$ {who}{shown}\033[0m", flush=True)
+    result = subprocess.run(command, env=_env(user))
     if check and result.returncode != 0:
         sys.exit(f"demo step failed: {shown} (exit {result.returncode})")
     return result.returncode
+
+
+def make_users() -> None:
+    """The first administrator from the command line, then one user per role; a key each."""
+    people = [("aigerim", "analyst"), ("dana", "analyst"), ("yerlan", "supervisor"), ("asel", "supervisor"),
+              ("marat", "auditor"), ("saule", "dpo")]  # fmt: skip
+    print("\033[36m$ tekser users create-admin admin --password-stdin\033[0m")
+    print(capture("users", "create-admin", "admin", "--password-stdin", stdin=PASSWORD + "\n").strip())
+    KEYS["admin"] = _key("admin")
+    for name, role in people:
+        print(f"\033[36m$ TEKSER_API_KEY=<admin> tekser users add {name} --role {role} --password-stdin\033[0m")
+        capture("users", "add", name, "--role", role, "--password-stdin", user="admin", stdin=PASSWORD + "\n")
+        KEYS[name] = _key(name)
+    print("\033[36m$ tekser keys create --user <each> --password-stdin\033[0m   (one API key per user, shown once)")
+    run("users", "list", user="admin")
+
+
+def _key(name: str) -> str:
+    return capture("keys", "create", "--user", name, "--password-stdin", "--label", "demo",
+                   stdin=PASSWORD + "\n").strip().splitlines()[-1]  # fmt: skip
 
 
 # Listed persons hidden in the synthetic traffic under other spellings (MRZ style, another transliteration).
@@ -150,7 +182,11 @@ def main() -> None:
     first = found[0]
     run("alerts", "show", str(first["id"]))
 
-    step("9. Interactive API at check-in: advisory (2Z) for an unconfirmed hit, no-board (1Z) only once confirmed")
+    step("9. Users and roles: the first administrator from the command line, then analysts, supervisors, ...")
+    make_users()
+    run("alerts", "show", str(first["id"]), user="admin", check=False)  # administrators read no personal data
+
+    step("10. Interactive API at check-in: advisory (2Z) for a hit; no-board (1Z) only after four eyes")
     planted = plants[0].split(":")
     flight = next(f for f in make_flights(2026, 1, 5, []))
     flight.passengers = [
@@ -160,23 +196,66 @@ def main() -> None:
     request = DEMO / "checkin.edi"
     request.write_text(paxlst(flight, 1, iapi=True), encoding="utf-8")
     run("iapi", str(request))
-    found = json.loads(capture("alerts", "list", "--json", "--limit", "1000"))
-    # the same person, entry and evidence as on arrival: no second alert; the analyst confirms that one
+    found = json.loads(capture("alerts", "list", "--json", "--limit", "1000", user="aigerim"))
+    # the same person, entry and evidence as on arrival: no second alert; the analyst decides that one
     listed = f"{planted[0]}:{planted[1]}"
-    alert = next(a for a in found if a["entry"] == listed)
-    run("alerts", "confirm", str(alert["id"]), "--by", "analyst.aigerim",
-        "--reason", "passport photo and date of birth match the listing")  # fmt: skip
+    alert = str(next(a for a in found if a["entry"] == listed)["id"])
+    run("alerts", "review", alert, user="aigerim")
+    run("alerts", "decide", alert, "true_match", "--reason", "passport photo and date of birth match the listing",
+        user="aigerim")  # fmt: skip
+    output = capture("alerts", "request", alert, "no_board", "--reason", "listed for terrorism, identity confirmed",
+                     user="aigerim")  # fmt: skip
+    print(output.strip())
+    request_id = output.split("#", 1)[1].split(":", 1)[0]
+    run("alerts", "approve", request_id, "--reason", "my own request", user="aigerim", check=False)  # refused
+    run("alerts", "pending", user="yerlan")
+    run("alerts", "approve", request_id, "--reason", "identity and listing checked", user="yerlan")
     run("iapi", str(request), "--json")
 
-    step("10. What happened at the border, for measuring precision later")
-    run("alerts", "outcome", str(alert["id"]), "denied_boarding", "--by", "officer.serik",
-        "--note", "directive 1Z; passenger did not board")  # fmt: skip
-    weakest = found[-1]  # lowest priority: typically a common name with nothing else in common
-    run("alerts", "outcome", str(weakest["id"]), "secondary_negative", "--by", "officer.serik",
-        "--note", "other person: different father's name and date of birth")  # fmt: skip
-    run("alerts", "list", "--limit", "3")
+    step("11. Decisions on the other alerts; what happened at the border, for measuring precision later")
+    weakest = str(found[-1]["id"])  # lowest priority: typically a common name with nothing else in common
+    run("alerts", "review", weakest, user="dana")
+    run("alerts", "decide", weakest, "false_positive", "--suppress",
+        "--reason", "other person: different father's name and date of birth", user="dana")  # fmt: skip
+    run("alerts", "outcome", alert, "denied_boarding", "--note", "directive 1Z; passenger did not board",
+        user="aigerim")  # fmt: skip
+    run("alerts", "list", "--limit", "3", user="dana")
 
-    print(f"\nDone. Explore: {TEKSER} alerts list --db {DB_URL}   (or lists show, screening-status ...)")
+    step("12. A case: alerts and notes together, a case file (HTML, PDF), a signed transmission (four eyes)")
+    run("keys", "signing-init", user="admin")
+    output = capture("cases", "create", f"Check-in {flight.carrier}{flight.number}: {planted[2]}", user="aigerim")
+    print(output.strip())
+    case = output.split("#", 1)[1].split()[0]
+    run("cases", "add-alert", case, alert, "--note", "no-board approved", user="aigerim")
+    run("cases", "note", case, "Travelling alone; booked two days before departure.", user="aigerim")
+    run("cases", "export", case, "--out", str(DEMO / "cases"), user="aigerim")
+    output = capture("cases", "transmit", case, "--to", "Border Guard Service", "--reason", "entry ban to enforce",
+                     user="aigerim")  # fmt: skip
+    print(output.strip())
+    transmission = output.split("#", 1)[1].split()[0]
+    run("cases", "approve-transmission", transmission, "--reason", "legal basis checked", "--out",
+        str(DEMO / "cases"), user="asel")  # fmt: skip
+    pdf = DEMO / "cases" / f"case-{case}-transmitted.pdf"
+    run("cases", "verify-signature", str(pdf), str(pdf.with_suffix(".pdf.sig.json")))
+
+    step("13. An internal watchlist: an analyst proposes, another person approves, screening uses it")
+    output = capture("internal", "propose", "kz-watch", "-f", "family_name=ABENOV", "-f", "given_name=Serik",
+                     "-f", "patronymic=Muratuly", "-f", "birth_date=1984-11-02", "-f", "nationality=KZ",
+                     "-f", "category=terrorism", "--legal-basis", "Law 416-I Art. 12",
+                     "--source", "KNB letter 77/2026", "--review-date", "2027-06-01", user="dana")  # fmt: skip
+    print(output.strip())
+    entry = output.split("#", 1)[1].split()[0]
+    run("internal", "approve", entry, "--reason", "legal basis and source checked", user="yerlan")
+    run("internal", "list", user="marat")
+
+    step("14. The audit log: who saw and did what, when, why, from where; hash-chained and verified")
+    run("audit", "events", "--action", "alert.", "--limit", "12", user="marat")
+    run("audit", "head", "--out", str(DEMO / "audit-head.json"), user="marat")
+    run("audit", "verify", "--anchor", str(DEMO / "audit-head.json"), user="marat")
+
+    print(f"\nDone. Case files in {DEMO / 'cases'}. Explore: {TEKSER} lists show --db {DB_URL}")
+    print(f"API keys of the demo users (TEKSER_API_KEY=...): {DEMO / 'keys.json'}")
+    (DEMO / "keys.json").write_text(json.dumps(KEYS, indent=1), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -47,3 +47,21 @@ class Settings(BaseSettings):
         description="X-Api-Key for the Kazakhstan AFM API (issued to organisations registered in Kazakhstan).",
     )
     debug: bool = Field(default=False, description="Show tracebacks for errors.")
+    api_key: str | None = Field(
+        default=None,
+        description="API key the command line acts with (who you are: tekser keys create); "
+        "never put it in a URL or a shell history, prefer the environment.",
+    )
+    signing_key: Path = Field(
+        default_factory=lambda: Path(user_data_dir("tekser", appauthor=False)) / "signing-key.pem",
+        description="Ed25519 private key (PEM) that signs transmitted case files (tekser keys signing-init).",
+    )
+    cookie_secure: bool = Field(
+        default=True,
+        description="Send the session cookie over HTTPS only (switch off only for a local test over plain HTTP).",
+    )
+    allowed_origins: list[str] = Field(
+        default_factory=list,
+        description="Origins (scheme://host:port) besides the API's own from which browsers may send "
+        "state-changing requests.",
+    )

@@ -13,14 +13,40 @@ from typer.testing import CliRunner, Result
 
 from tekser.cli.main import app
 
+PASSWORD = "correct horse battery staple"
+
 
 class Cli:
     def __init__(self, db: str) -> None:
         self.db = db
         self.runner = CliRunner()
 
-    def __call__(self, *args: str) -> Result:
-        return self.runner.invoke(app, [*args, "--db", self.db])
+    def __call__(
+        self, *args: str, key: str | None = None, stdin: str | None = None, env: dict[str, str] | None = None
+    ) -> Result:
+        """Run a command, as the holder of ``key`` (TEKSER_API_KEY) if given."""
+        environment = {"TEKSER_API_KEY": key or ""} | (env or {})
+        return self.runner.invoke(app, [*args, "--db", self.db], env=environment, input=stdin)
+
+    def without_db(self, *args: str) -> Result:
+        return self.runner.invoke(app, list(args))
+
+    def users(self, **roles: str) -> dict[str, str]:
+        """The first administrator ("admin") and users with these roles; their API keys by name."""
+        result = self("users", "create-admin", "admin", "--password-stdin", stdin=PASSWORD + "\n")
+        assert result.exit_code == 0, result.output
+        keys = {"admin": self.key("admin")}
+        for name, role in roles.items():
+            result = self("users", "add", name, "--role", role, "--password-stdin", key=keys["admin"],
+                          stdin=PASSWORD + "\n")  # fmt: skip
+            assert result.exit_code == 0, result.output
+            keys[name] = self.key(name)
+        return keys
+
+    def key(self, name: str) -> str:
+        result = self("keys", "create", "--user", name, "--password-stdin", stdin=PASSWORD + "\n")
+        assert result.exit_code == 0, result.output
+        return result.output.strip().splitlines()[-1]
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""`tekser ingest` → alerts → outcome / confirm → `tekser iapi`, and rescreening after a list import."""
+"""`tekser ingest` → alerts → outcome, decision, approved no-board → `tekser iapi`; rescreening after an import."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def _import_un(cli: Cli, path: Path, *extra: str) -> None:
     assert result.exit_code == 0, result.output
 
 
-def test_arrivals_alerts_outcomes_and_confirmation(cli: Cli, fixtures_dir: Path, tmp_path: Path) -> None:
+def test_arrivals_alerts_outcomes_and_a_four_eyes_no_board(cli: Cli, fixtures_dir: Path, tmp_path: Path) -> None:
     _import_un(cli, fixtures_dir / "lists" / "un" / "consolidated-small.xml")
     traffic = tmp_path / "traffic"
     _simulate(cli, traffic)
@@ -63,9 +63,23 @@ def test_arrivals_alerts_outcomes_and_confirmation(cli: Cli, fixtures_dir: Path,
     result = cli("iapi", str(request))
     assert result.exit_code == 0, result.output
     assert "ERC+2Z'" in result.output
-    result = cli("alerts", "confirm", alert_id, "--by", "analyst.b")  # no reason: refused
-    assert result.exit_code != 0
-    result = cli("alerts", "confirm", alert_id, "--by", "analyst.b", "--reason", "photo and document match")
+    keys = cli.users(ana="analyst", sue="supervisor", sam="supervisor")
+    result = cli("alerts", "review", alert_id)  # who? nobody signed in
+    assert result.exit_code == 7 and "TEKSER_API_KEY" in result.output
+    assert cli("alerts", "review", alert_id, key=keys["ana"]).exit_code == 0
+    result = cli("alerts", "decide", alert_id, "true_match", "--reason", "", key=keys["ana"])
+    assert result.exit_code == 2 and "reason" in result.output
+    result = cli("alerts", "decide", alert_id, "true_match", "--reason", "photo and document match", key=keys["ana"])
+    assert result.exit_code == 0, result.output
+    result = cli("alerts", "request", alert_id, "no_board", "--reason", "listed, identity confirmed", key=keys["sue"])
+    assert result.exit_code == 0, result.output
+    request_id = re.search(r"request #(\d+)", result.output).group(1)  # type: ignore[union-attr]
+    result = cli("alerts", "approve", request_id, "--reason", "mine", key=keys["sue"])
+    assert result.exit_code == 8 and "second person" in result.output  # four eyes
+    result = cli("alerts", "approve", request_id, "--reason", "checked", key=keys["ana"])
+    assert result.exit_code == 8  # analysts do not approve
+    assert "ERC+2Z'" in cli("iapi", str(request)).output  # not yet
+    result = cli("alerts", "approve", request_id, "--reason", "identity and listing checked", key=keys["sam"])
     assert result.exit_code == 0, result.output
     assert "BGM+132'" in result.output
     assert "ERC+1Z'" in result.output

@@ -8,13 +8,19 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
+from tekser.cli.auth import Desk, desk, origin, signed_in
 from tekser.cli.common import ByOption, DbOption, DebugOption, actor, console, handled, settings
 
 if TYPE_CHECKING:
+    from tekser.domain.access import Principal
+    from tekser.domain.workflow import AlertState
     from tekser.services.iapi import IapiService
     from tekser.services.screening_service import ScreeningService
 
-app = typer.Typer(help="Alerts: list, show the frozen evidence, record outcomes.", no_args_is_help=True)
+app = typer.Typer(
+    help="Alerts: list, show the frozen evidence, review and decide, adverse actions with four eyes, outcomes.",
+    no_args_is_help=True,
+)
 
 
 def screening_service(db: str | None) -> ScreeningService:
@@ -34,17 +40,32 @@ def iapi_service(db: str | None) -> IapiService:
     return IapiService(screening, screening.store)  # type: ignore[arg-type]
 
 
+def _reader(d: Desk, by: str | None) -> Principal:
+    """Who reads: the API key's holder, or — before any user exists — the --by name, audited."""
+    from tekser.domain.access import Principal, Role
+
+    if not d.api_key and not d.store.user_count():
+        return Principal(0, actor(by), Role.ANALYST, "cli, no users yet")
+    return signed_in(d)
+
+
+Purpose = Annotated[str, typer.Option(help="Why you look (recorded with the view in the audit log).")]
+
+
 @app.command("list")
 def list_alerts(
-    status: Annotated[str | None, typer.Option(help="Only alerts with this status (new, ...).")] = None,
+    status: Annotated[str | None, typer.Option(help="Only alerts with this status (new, in_review, decided).")] = None,
     limit: Annotated[int, typer.Option(help="How many, highest priority first.")] = 50,
     output_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    purpose: Purpose = "",
+    by: ByOption = None,
     db: DbOption = None,
     debug: DebugOption = False,
 ) -> None:
     """Alerts, highest priority first. No alert is a decision: every one awaits an analyst."""
     with handled(debug):
-        found = screening_service(db).store.alerts(status=status, limit=limit)  # type: ignore[attr-defined]
+        d = desk(db)
+        found = d.workflow.list_alerts(_reader(d, by), status=status, limit=limit, origin=origin(), purpose=purpose)
         rows = [
             {
                 "id": a.id,
@@ -77,28 +98,16 @@ def list_alerts(
 @app.command("show")
 def show_alert(
     alert_id: Annotated[int, typer.Argument(help="Alert number.")],
+    purpose: Purpose = "",
+    by: ByOption = None,
     db: DbOption = None,
     debug: DebugOption = False,
 ) -> None:
-    """One alert with its frozen evidence (JSON) and the outcomes recorded for it."""
+    """One alert: its frozen evidence, its decisions, pending requests and outcomes (JSON)."""
     with handled(debug):
-        service = screening_service(db)
-        alert = service.store.alert(alert_id)  # type: ignore[attr-defined]
-        outcomes = service.store.outcomes(alert_id)  # type: ignore[attr-defined]
-        console.print_json(
-            json.dumps(
-                {
-                    "id": alert.id,
-                    "status": alert.status,
-                    "cause": alert.cause,
-                    "created_at": alert.created_at.isoformat(),
-                    "evidence_sha256": alert.evidence_hash,
-                    "evidence": alert.evidence,
-                    "outcomes": outcomes,
-                },
-                ensure_ascii=False,
-            )
-        )
+        d = desk(db)
+        view = d.workflow.view(_reader(d, by), alert_id, origin=origin(), purpose=purpose)
+        console.print_json(json.dumps(view, ensure_ascii=False))
 
 
 @app.command("outcome")
@@ -117,29 +126,129 @@ def outcome(
 ) -> None:
     """Record what happened at the border: the ground truth for measuring precision."""
     with handled(debug):
-        screening_service(db).record_outcome(alert_id, value, actor(by), note)
-        console.print(f"alert #{alert_id}: outcome {value} recorded by {actor(by)}")
+        d = desk(db)
+        if not d.api_key and not d.store.user_count():
+            screening_service(db).record_outcome(alert_id, value, actor(by), note)
+            console.print(f"alert #{alert_id}: outcome {value} recorded by {actor(by)}")
+            return
+        principal = signed_in(d)
+        d.workflow.record_outcome(principal, alert_id, value, note)
+        console.print(f"alert #{alert_id}: outcome {value} recorded by {principal.label}")
 
 
-@app.command("confirm")
-def confirm(
+Reason = Annotated[str, typer.Option("--reason", help="Why: mandatory, recorded with the decision.")]
+
+
+def _state(alert_id: int, state: AlertState) -> None:
+    verdict = f" ({state.verdict.value})" if state.verdict else ""
+    pending = (
+        f"; awaiting approval: {', '.join(f'#{r.id} {r.action.value}' for r in state.pending)}" if state.pending else ""
+    )
+    console.print(f"alert #{alert_id}: {state.status.value}{verdict}{pending}")
+
+
+@app.command("review")
+def review(
     alert_id: Annotated[int, typer.Argument(help="Alert number.")],
-    reason: Annotated[str, typer.Option(help="Why this person is this list entry (documents seen, ...).")],
-    by: ByOption = None,
+    note: Annotated[str, typer.Option(help="A note with taking it up.")] = "",
     db: DbOption = None,
     debug: DebugOption = False,
 ) -> None:
-    """Confirm that the alert's person is the list entry (an analyst's decision, with why).
-
-    From now on an iAPI request for this person answers 1Z (no board).
-    If the passenger was told something else before, the status change for the airline (CUSRES BGM+132) is printed.
-    """
+    """Take a new alert into review."""
     with handled(debug):
-        change = iapi_service(db).confirm(alert_id, actor(by), reason)
-        console.print(f"alert #{alert_id}: match confirmed by {actor(by)}")
+        d = desk(db)
+        _state(alert_id, d.workflow.review(signed_in(d), alert_id, note, origin()))
+
+
+@app.command("decide")
+def decide(
+    alert_id: Annotated[int, typer.Argument(help="Alert number.")],
+    verdict: Annotated[str, typer.Argument(help="true_match, false_positive or inconclusive.")],
+    reason: Reason,
+    suppress: Annotated[
+        bool,
+        typer.Option(help="False positive: no new alert for this person and entry until either's data change."),
+    ] = False,
+    db: DbOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Decide an alert in review, with why. Never edited afterwards: reopen adds a record."""
+    with handled(debug):
+        d = desk(db)
+        _state(alert_id, d.workflow.decide(signed_in(d), alert_id, verdict, reason, suppress=suppress, origin=origin()))
+
+
+@app.command("reopen")
+def reopen(alert_id: int, reason: Reason, db: DbOption = None, debug: DebugOption = False) -> None:
+    """Put a decided alert back in review (its decision stays on record)."""
+    with handled(debug):
+        d = desk(db)
+        _state(alert_id, d.workflow.reopen(signed_in(d), alert_id, reason, origin()))
+
+
+@app.command("request")
+def request(
+    alert_id: Annotated[int, typer.Argument(help="Alert number (decided a true match).")],
+    action: Annotated[str, typer.Argument(help="no_board, refuse_entry, freeze or transmit.")],
+    reason: Reason,
+    db: DbOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Ask for an adverse action; it takes effect only when a second person approves it."""
+    with handled(debug):
+        d = desk(db)
+        request_id = d.workflow.request(signed_in(d), alert_id, action, reason, origin())
+        console.print(f"request #{request_id}: {action} on alert #{alert_id}, awaiting a second person's approval")
+
+
+@app.command("approve")
+def approve(request_id: int, reason: Reason, db: DbOption = None, debug: DebugOption = False) -> None:
+    """Approve someone else's adverse-action request (supervisors). An approved no_board makes
+    the interactive API answer 1Z; if the passenger was told otherwise, the status change for
+    the airline (CUSRES BGM+132) is printed."""
+    with handled(debug):
+        d = desk(db)
+        change = d.workflow.approve(signed_in(d), request_id, reason, origin())
+        console.print(f"request #{request_id} approved")
         if change:
             console.print("status change for the airline (CUSRES BGM+132):")
             console.out(change, highlight=False)
+
+
+@app.command("reject")
+def reject(request_id: int, reason: Reason, db: DbOption = None, debug: DebugOption = False) -> None:
+    """Reject someone else's adverse-action request (supervisors)."""
+    with handled(debug):
+        d = desk(db)
+        d.workflow.reject(signed_in(d), request_id, reason, origin())
+        console.print(f"request #{request_id} rejected")
+
+
+@app.command("pending")
+def pending(output_json: Annotated[bool, typer.Option("--json")] = False, db: DbOption = None,
+            debug: DebugOption = False) -> None:  # fmt: skip
+    """Adverse actions awaiting a second person."""
+    with handled(debug):
+        d = desk(db)
+        found = d.workflow.pending(signed_in(d))
+        if output_json:
+            console.print_json(json.dumps(found))
+            return
+        table = Table(title=f"Awaiting approval ({len(found)})")
+        for column in ("request", "alert", "action", "requested by", "at", "reason"):
+            table.add_column(column, overflow="fold")
+        for r in found:
+            table.add_row(str(r["id"]), str(r["alert_id"]), r["value"], r["actor"], r["at"][:16], r["reason"])
+        console.print(table)
+
+
+@app.command("lift-suppression")
+def lift_suppression(suppression_id: int, reason: Reason, db: DbOption = None, debug: DebugOption = False) -> None:
+    """Lift a false-positive suppression (supervisors): the pair alerts again on new evidence."""
+    with handled(debug):
+        d = desk(db)
+        d.workflow.lift_suppression(signed_in(d), suppression_id, reason, origin())
+        console.print(f"suppression #{suppression_id} lifted")
 
 
 def rescreen(

@@ -19,7 +19,9 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from tekser.cli.common import ByOption, DbOption, DebugOption, actor, console, errors, fail, handled, services
+from tekser.cli.auth import acting_as
+from tekser.cli.common import ByOption, DbOption, DebugOption, console, errors, fail, handled, services
+from tekser.domain.access import Action
 from tekser.domain.policy import Policy, PolicyScope
 
 if TYPE_CHECKING:
@@ -127,13 +129,14 @@ def import_(
     with handled(debug):
         if accept_shrink and not reason:
             fail("--accept-shrink needs --reason", 2)
+        who = acting_as(db, by, Action.LIST_IMPORT)
         service = services(db).watchlists
         outcomes: list[ImportOutcome] = []
         with progress_bar() as report:
             for path in paths:
                 outcomes += service.import_path(
                     path,
-                    actor=actor(by),
+                    actor=who,
                     list_id=list_id,
                     format_name=format_name,
                     min_entries=min_entries,
@@ -355,7 +358,12 @@ def _set_policy(
         fail("give --programme or --category, not both", 2)
     scope = PolicyScope.PROGRAMME if programme else PolicyScope.CATEGORY if category else PolicyScope.LIST
     event = services(db).watchlists.set_policy(
-        list_id, scope, programme or category or "", enabled=enabled, actor=actor(by), reason=reason
+        list_id,
+        scope,
+        programme or category or "",
+        enabled=enabled,
+        actor=acting_as(db, by, Action.POLICY_CHANGE),
+        reason=reason,
     )
     state = "enabled" if event.enabled else "disabled"
     console.print(f"{event.target} {state} by {event.actor} at {event.at:%Y-%m-%d %H:%M} UTC: {event.reason}")

@@ -9,8 +9,10 @@ from typing import Annotated
 
 import typer
 
-from tekser.cli.common import ByOption, DbOption, DebugOption, actor, console, fail, handled, services
+from tekser.cli.auth import acting_as
+from tekser.cli.common import ByOption, DbOption, DebugOption, console, fail, handled, services
 from tekser.cli.lists import JsonOption, _outcome_dict, _print_outcomes, app, progress_bar
+from tekser.domain.access import Action
 
 
 @app.command("update")
@@ -35,7 +37,9 @@ def update(
         updater = ListUpdater(found.watchlists, downloader, secrets)
         try:
             with progress_bar() as report:
-                outcomes = updater.update(list_ids or None, actor=actor(by), keep=keep, progress=report)
+                outcomes = updater.update(
+                    list_ids or None, actor=acting_as(db, by, Action.LIST_IMPORT), keep=keep, progress=report
+                )
         finally:
             downloader.close()
         if output_json:

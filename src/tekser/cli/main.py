@@ -8,6 +8,8 @@ import typer
 
 from tekser import __version__
 from tekser.cli import alerts, lists, lists_transfer, simulate  # noqa: F401  (lists_transfer adds update/export to `lists`)
+from tekser.cli.auth import keys_app, users_app
+from tekser.cli.casework import audit_app, cases_app, internal_app
 from tekser.cli.common import DbOption, DebugOption, console, handled, settings
 from tekser.cli.iapi import iapi
 from tekser.cli.ingest import ingest
@@ -28,6 +30,11 @@ app.add_typer(simulate.app, name="simulate")
 app.add_typer(alerts.app, name="alerts")
 app.command("rescreen")(alerts.rescreen)
 app.command("screening-status")(alerts.screening_status)
+app.add_typer(cases_app, name="cases")
+app.add_typer(internal_app, name="internal")
+app.add_typer(audit_app, name="audit")
+app.add_typer(users_app, name="users")
+app.add_typer(keys_app, name="keys")
 db_app = typer.Typer(help="Database: create or upgrade the schema, show where it is.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 

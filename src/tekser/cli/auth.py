@@ -1,0 +1,331 @@
+"""Who is acting on the command line, and `tekser users` / `tekser keys`.
+
+A command acts as the holder of the API key in ``TEKSER_API_KEY`` (environment, not an option:
+a key on the command line ends up in the shell history and the process list). Before the first
+administrator exists, list and screening commands run as the ``--by`` name (setting a
+deployment up); decisions never do. ``tekser keys create`` is the one place a password is
+typed: it makes the key the other commands use.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import sys
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.table import Table
+
+from tekser.cli.common import ByOption, DbOption, DebugOption, actor, console, handled, settings
+from tekser.errors import InvalidInput, Unauthenticated
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from tekser.domain.access import Action, Principal
+    from tekser.services.access import AccessService
+    from tekser.services.administration import ListAdministration
+    from tekser.services.audit import AuditService
+    from tekser.services.cases import CaseService
+    from tekser.services.internal_lists import InternalListService
+    from tekser.services.workflow import WorkflowService
+    from tekser.storage.screening import SqlScreeningStore
+    from tekser.storage.workflow import SqlWorkflowStore
+
+
+@cache
+def origin() -> str:
+    """Where a command-line action comes from, for the audit log."""
+    return f"cli@{socket.gethostname()}"
+
+
+@dataclass
+class Desk:
+    """The workflow services of one database, as the command line uses them."""
+
+    engine: Engine
+    store: SqlWorkflowStore
+    screening: SqlScreeningStore
+    access: AccessService
+    workflow: WorkflowService
+    cases: CaseService
+    internal: InternalListService
+    audit: AuditService
+    administration: ListAdministration
+    api_key: str | None
+
+
+def desk(db: str | None) -> Desk:
+    from tekser.exports.signing import Ed25519Signer
+    from tekser.ingest.lists.sources import load_sources
+    from tekser.services.access import AccessService
+    from tekser.services.administration import ListAdministration
+    from tekser.services.audit import AuditService
+    from tekser.services.cases import CaseService
+    from tekser.services.iapi import IapiService
+    from tekser.services.internal_lists import InternalListService, ListPublisher
+    from tekser.services.screening_service import ScreeningService
+    from tekser.services.watchlists import WatchlistService
+    from tekser.services.workflow import WorkflowService
+    from tekser.storage.audit import SqlAuditStore
+    from tekser.storage.database import open_database
+    from tekser.storage.screening import SqlScreeningStore
+    from tekser.storage.watchlists import SqlWatchlistStore
+    from tekser.storage.workflow import SqlWorkflowStore
+
+    current = settings(db)
+    engine = open_database(current.db_url)
+    store = SqlWorkflowStore(engine)
+    screening = SqlScreeningStore(engine)
+    iapi = IapiService(ScreeningService(SqlWatchlistStore(engine), screening), screening)
+    lists = WatchlistService(SqlWatchlistStore(engine), load_sources(current.sources_file))
+    signer = Ed25519Signer.from_file(current.signing_key) if current.signing_key.is_file() else None
+    return Desk(
+        engine=engine,
+        store=store,
+        screening=screening,
+        access=AccessService(store),
+        workflow=WorkflowService(store, screening, iapi),
+        cases=CaseService(store, screening, signer),
+        internal=InternalListService(store, ListPublisher(lists)),
+        audit=AuditService(SqlAuditStore(engine)),
+        administration=ListAdministration(lists),
+        api_key=current.api_key,
+    )
+
+
+def signed_in(d: Desk, action: Action | None = None) -> Principal:
+    """The holder of ``TEKSER_API_KEY``, allowed to do ``action``."""
+    from tekser.domain.access import authorize
+
+    if not d.api_key:
+        if not d.store.user_count():
+            raise Unauthenticated("no user exists yet: create the first administrator (tekser users create-admin)")
+        raise Unauthenticated("sign in: set TEKSER_API_KEY to your API key (tekser keys create makes one)")
+    principal = d.access.api_key(d.api_key)
+    if action is not None:
+        authorize(principal, action)
+    return principal
+
+
+def acting_as(db: str | None, by: str | None, action: Action) -> str:
+    """Who a list or screening command runs as: the API key's holder (checked against the
+    matrix) or, before any user exists, the ``--by`` name."""
+    d = desk(db)
+    if not d.api_key and not d.store.user_count():
+        return actor(by)
+    principal = signed_in(d, action)
+    if by and by != principal.username:
+        raise InvalidInput(f"--by {by}: the API key belongs to {principal.username}; leave --by out")
+    return principal.label
+
+
+def read_password(from_stdin: bool, confirm: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=confirm))
+
+
+def print_json(data: Any) -> None:
+    console.print_json(json.dumps(data, ensure_ascii=False, default=str))
+
+
+PasswordStdin = Annotated[
+    bool, typer.Option("--password-stdin", help="Read the password from the first line of standard input.")
+]
+Reason = Annotated[str, typer.Option("--reason", help="Why (recorded in the audit log).")]
+
+users_app = typer.Typer(help="Users and their roles (administrators).", no_args_is_help=True)
+keys_app = typer.Typer(
+    help="API keys (who you are on the command line and the API) and the signing key.", no_args_is_help=True
+)
+
+
+@users_app.command("create-admin")
+def create_admin(
+    username: Annotated[str, typer.Argument(help="User name of the first administrator.")],
+    display_name: Annotated[str, typer.Option(help="Full name.")] = "",
+    password_stdin: PasswordStdin = False,
+    db: DbOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Create the first administrator (only while no user exists)."""
+    with handled(debug):
+        d = desk(db)
+        d.access.create_first_administrator(username, read_password(password_stdin, True), display_name, origin())
+        console.print(f"administrator {username} created; next: tekser keys create --user {username}")
+
+
+@users_app.command("add")
+def add_user(
+    username: Annotated[str, typer.Argument(help="User name (letters, digits, . _ - @).")],
+    role: Annotated[str, typer.Option(help="analyst, supervisor, auditor, administrator or dpo.")],
+    display_name: Annotated[str, typer.Option(help="Full name.")] = "",
+    password_stdin: PasswordStdin = False,
+    db: DbOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Add a user (their first password: they change it with tekser users password)."""
+    from tekser.domain.access import Role
+
+    with handled(debug):
+        d = desk(db)
+        try:
+            chosen = Role(role)
+        except ValueError:
+            raise InvalidInput(f"role: {role!r} (one of: {', '.join(r.value for r in Role)})") from None
+        d.access.add_user(signed_in(d), username, read_password(password_stdin, True), chosen, display_name, origin())
+        console.print(f"user {username} added as {chosen.value}")
+
+
+@users_app.command("list")
+def list_users(
+    output_json: Annotated[bool, typer.Option("--json")] = False, db: DbOption = None, debug: DebugOption = False
+) -> None:
+    """Users, their roles and whether they are active."""
+    with handled(debug):
+        d = desk(db)
+        found = d.access.users(signed_in(d))
+        if output_json:
+            print_json(found)
+            return
+        table = Table(title=f"Users ({len(found)})")
+        for column in ("user", "name", "role", "active"):
+            table.add_column(column)
+        for u in found:
+            table.add_row(u["username"], u["display_name"], u["role"], "yes" if u["active"] else "no")
+        console.print(table)
+
+
+def _set_active(username: str, active: bool, reason: str, db: str | None, debug: bool) -> None:
+    with handled(debug):
+        d = desk(db)
+        d.access.set_active(signed_in(d), username, active, reason, origin())
+        console.print(f"user {username} {'enabled' if active else 'disabled (sessions ended)'}")
+
+
+@users_app.command("disable")
+def disable(username: str, reason: Reason, db: DbOption = None, debug: DebugOption = False) -> None:
+    """Disable a user: their sessions end and their API keys stop working."""
+    _set_active(username, False, reason, db, debug)
+
+
+@users_app.command("enable")
+def enable(username: str, reason: Reason, db: DbOption = None, debug: DebugOption = False) -> None:
+    """Enable a disabled user again."""
+    _set_active(username, True, reason, db, debug)
+
+
+@users_app.command("role")
+def set_role(username: str, role: str, reason: Reason, db: DbOption = None, debug: DebugOption = False) -> None:
+    """Give a user another role (their sessions end)."""
+    from tekser.domain.access import Role
+
+    with handled(debug):
+        d = desk(db)
+        try:
+            chosen = Role(role)
+        except ValueError:
+            raise InvalidInput(f"role: {role!r} (one of: {', '.join(r.value for r in Role)})") from None
+        d.access.set_role(signed_in(d), username, chosen, reason, origin())
+        console.print(f"user {username} is now {chosen.value}")
+
+
+@users_app.command("password")
+def change_password(
+    username: Annotated[str, typer.Option("--user", help="Your user name.")],
+    db: DbOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Change your own password (asks for the current one and the new one)."""
+    with handled(debug):
+        d = desk(db)
+        current = str(typer.prompt("Current password", hide_input=True))
+        principal = d.access.cli_principal(username, current)
+        new = str(typer.prompt("New password", hide_input=True, confirmation_prompt=True))
+        d.access.change_password(principal, current, new, origin())
+        console.print("password changed; your sessions were ended")
+
+
+@keys_app.command("create")
+def create_key(
+    username: Annotated[str, typer.Option("--user", help="Your user name (you type your password).")],
+    label: Annotated[str, typer.Option(help="What the key is for.")] = "command line",
+    days: Annotated[int, typer.Option(help="Days until it expires (at most 90).")] = 30,
+    password_stdin: PasswordStdin = False,
+    db: DbOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Create an API key for yourself. It is shown once: keep it in TEKSER_API_KEY."""
+    with handled(debug):
+        d = desk(db)
+        principal = d.access.cli_principal(username, read_password(password_stdin, False))
+        new = d.access.create_key(principal, label, days, origin())
+        console.print(f"key #{new.key_id} ({new.prefix}…) expires {new.expires_at:%Y-%m-%d %H:%M} UTC; shown once:")
+        console.out(new.key, highlight=False)
+
+
+@keys_app.command("list")
+def list_keys(db: DbOption = None, debug: DebugOption = False) -> None:
+    """Your API keys (never the keys themselves: only their prefixes are kept readable)."""
+    with handled(debug):
+        d = desk(db)
+        found = d.access.keys(signed_in(d))
+        table = Table(title=f"API keys ({len(found)})")
+        for column in ("#", "prefix", "label", "created", "expires", "revoked"):
+            table.add_column(column)
+        for k in found:
+            table.add_row(
+                str(k["id"]),
+                k["prefix"],
+                k["label"],
+                k["created_at"][:16],
+                k["expires_at"][:16],
+                "yes" if k["revoked"] else "",
+            )
+        console.print(table)
+
+
+@keys_app.command("revoke")
+def revoke_key(key_id: int, reason: Reason, db: DbOption = None, debug: DebugOption = False) -> None:
+    """Revoke an API key (yours, or anyone's as an administrator)."""
+    with handled(debug):
+        d = desk(db)
+        d.access.revoke_key(signed_in(d), key_id, reason, origin())
+        console.print(f"key #{key_id} revoked")
+
+
+@keys_app.command("signing-init")
+def signing_init(
+    path: Annotated[Path | None, typer.Option(help="Where (default: TEKSER_SIGNING_KEY).")] = None,
+    by: ByOption = None,
+    db: DbOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Create the Ed25519 key that signs transmitted case files (never overwrites one)."""
+    from tekser.domain.access import Action
+    from tekser.domain.audit import AuditEvent
+    from tekser.exports.signing import create_key_file
+
+    with handled(debug):
+        target = path or settings(db).signing_key
+        who = acting_as(db, by, Action.POLICY_CHANGE)
+        public = create_key_file(target)
+        d = desk(db)
+        event = AuditEvent(
+            who,
+            "config.signing_key",
+            "config",
+            "signing_key",
+            datetime.now(UTC),
+            "",
+            origin(),
+            {"path": str(target), "public_key": public},
+        )
+        d.store.audit(event)
+        console.print(f"signing key written to {target} (mode 600); public key: {public}")
