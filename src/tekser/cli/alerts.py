@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from tekser.cli.auth import Desk, desk, origin, signed_in
+from tekser.cli.auth import desk, origin, signed_in
 from tekser.cli.common import ByOption, DbOption, DebugOption, actor, console, handled, settings
+from tekser.wiring import Desk
 
 if TYPE_CHECKING:
     from tekser.domain.access import Principal

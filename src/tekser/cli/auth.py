@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import socket
 import sys
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -23,19 +22,10 @@ from rich.table import Table
 
 from tekser.cli.common import ByOption, DbOption, DebugOption, actor, console, handled, settings
 from tekser.errors import InvalidInput, Unauthenticated
+from tekser.wiring import Desk, open_desk
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
-
     from tekser.domain.access import Action, Principal
-    from tekser.services.access import AccessService
-    from tekser.services.administration import ListAdministration
-    from tekser.services.audit import AuditService
-    from tekser.services.cases import CaseService
-    from tekser.services.internal_lists import InternalListService
-    from tekser.services.workflow import WorkflowService
-    from tekser.storage.screening import SqlScreeningStore
-    from tekser.storage.workflow import SqlWorkflowStore
 
 
 @cache
@@ -44,59 +34,8 @@ def origin() -> str:
     return f"cli@{socket.gethostname()}"
 
 
-@dataclass
-class Desk:
-    """The workflow services of one database, as the command line uses them."""
-
-    engine: Engine
-    store: SqlWorkflowStore
-    screening: SqlScreeningStore
-    access: AccessService
-    workflow: WorkflowService
-    cases: CaseService
-    internal: InternalListService
-    audit: AuditService
-    administration: ListAdministration
-    api_key: str | None
-
-
 def desk(db: str | None) -> Desk:
-    from tekser.exports.signing import Ed25519Signer
-    from tekser.ingest.lists.sources import load_sources
-    from tekser.services.access import AccessService
-    from tekser.services.administration import ListAdministration
-    from tekser.services.audit import AuditService
-    from tekser.services.cases import CaseService
-    from tekser.services.iapi import IapiService
-    from tekser.services.internal_lists import InternalListService, ListPublisher
-    from tekser.services.screening_service import ScreeningService
-    from tekser.services.watchlists import WatchlistService
-    from tekser.services.workflow import WorkflowService
-    from tekser.storage.audit import SqlAuditStore
-    from tekser.storage.database import open_database
-    from tekser.storage.screening import SqlScreeningStore
-    from tekser.storage.watchlists import SqlWatchlistStore
-    from tekser.storage.workflow import SqlWorkflowStore
-
-    current = settings(db)
-    engine = open_database(current.db_url)
-    store = SqlWorkflowStore(engine)
-    screening = SqlScreeningStore(engine)
-    iapi = IapiService(ScreeningService(SqlWatchlistStore(engine), screening), screening)
-    lists = WatchlistService(SqlWatchlistStore(engine), load_sources(current.sources_file))
-    signer = Ed25519Signer.from_file(current.signing_key) if current.signing_key.is_file() else None
-    return Desk(
-        engine=engine,
-        store=store,
-        screening=screening,
-        access=AccessService(store),
-        workflow=WorkflowService(store, screening, iapi),
-        cases=CaseService(store, screening, signer),
-        internal=InternalListService(store, ListPublisher(lists)),
-        audit=AuditService(SqlAuditStore(engine)),
-        administration=ListAdministration(lists),
-        api_key=current.api_key,
-    )
+    return open_desk(settings(db))
 
 
 def signed_in(d: Desk, action: Action | None = None) -> Principal:

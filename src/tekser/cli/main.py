@@ -54,6 +54,22 @@ def main(
     """tekser: counter-terrorism screening."""
 
 
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on (behind a TLS-terminating proxy).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8080,
+    db: DbOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Serve the HTTP API (/api/...): sessions for browsers, API keys for programs."""
+    with handled(debug):
+        import uvicorn
+
+        from tekser.api.app import create_app
+
+        uvicorn.run(create_app(settings(db)), host=host, port=port, log_level="info", proxy_headers=True)
+
+
 @db_app.command("upgrade")
 def db_upgrade(db: DbOption = None, debug: DebugOption = False) -> None:
     """Create the database or bring its schema to the newest revision."""

@@ -1,0 +1,550 @@
+"""The HTTP API: every workflow step the command line offers, over JSON.
+
+Who is calling:
+
+- a **browser** signs in with ``POST /api/session`` and gets a session cookie — ``Secure``,
+  ``HttpOnly``, ``SameSite=Strict``, ``Path=/api`` — with an idle (15 min) and an absolute
+  (8 h) timeout, enforced on the server;
+- a **program** sends ``Authorization: Bearer tk_...`` (an API key).
+
+No secret ever travels in a URL: a request whose query string carries something that looks like
+a key, token or password is refused (400) before anything else. State-changing requests from a
+foreign ``Origin`` are refused (403). tekser errors become HTTP statuses here, and only here.
+Responses carrying personal data are marked ``Cache-Control: no-store``.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from tekser import __version__
+from tekser.domain.access import Principal, Role
+from tekser.domain.policy import PolicyScope
+from tekser.errors import (
+    ConfigError,
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    SourceError,
+    TekserError,
+    Unauthenticated,
+)
+from tekser.services.access import SESSION_ABSOLUTE
+from tekser.services.audit import parse_anchor
+from tekser.settings import Settings
+from tekser.wiring import Desk, open_desk
+
+COOKIE = "tekser_session"
+STATUS: dict[type[TekserError], int] = {
+    InvalidInput: 422,
+    SourceError: 422,
+    NotFound: 404,
+    Conflict: 409,
+    Unauthenticated: 401,
+    Forbidden: 403,
+    ConfigError: 500,
+}
+_SECRET_IN_URL = re.compile(r"(?:^|[?&])(?:[^=&]*(?:key|token|password|secret|session)[^=&]*=|[^&]*=tk_)", re.I)
+_SAFE = {"GET", "HEAD", "OPTIONS"}
+
+
+# --- request bodies -------------------------------------------------------------------------------
+
+
+class Login(BaseModel):
+    username: str
+    password: str
+
+
+class Reasoned(BaseModel):
+    reason: str = ""
+
+
+class Note(BaseModel):
+    note: str = ""
+
+
+class Decision(BaseModel):
+    verdict: str
+    reason: str = ""
+    suppress: bool = False
+
+
+class ActionRequest(BaseModel):
+    action: str
+    reason: str = ""
+
+
+class OutcomeBody(BaseModel):
+    outcome: str
+    note: str = ""
+
+
+class NewUser(BaseModel):
+    username: str
+    password: str
+    role: Role
+    display_name: str = ""
+
+
+class RoleChange(BaseModel):
+    role: Role
+    reason: str = ""
+
+
+class NewKey(BaseModel):
+    label: str = "api"
+    days: int = 30
+
+
+class NewCase(BaseModel):
+    title: str
+
+
+class CaseAlert(BaseModel):
+    alert_id: int
+    note: str = ""
+
+
+class CaseSubject(BaseModel):
+    subject: str
+    note: str = ""
+
+
+class CaseText(BaseModel):
+    text: str
+
+
+class Assignee(BaseModel):
+    assignee: str
+
+
+class Summary(BaseModel):
+    summary: str
+
+
+class Transmission(BaseModel):
+    recipient: str
+    reason: str = ""
+
+
+class Proposal(BaseModel):
+    list_id: str
+    record: dict[str, Any]
+    legal_basis: str
+    source: str
+    review_date: str
+    expires_on: str | None = None
+    reason: str = ""
+
+
+class ReviewBody(BaseModel):
+    next_review: str
+    reason: str = ""
+
+
+class Anchor(BaseModel):
+    seq: int | None = None
+    row_hash: str | None = None
+
+
+class PolicyBody(BaseModel):
+    list_id: str
+    scope: PolicyScope = PolicyScope.LIST
+    value: str = ""
+    enabled: bool
+    reason: str = Field(default="")
+
+
+# --- the application ------------------------------------------------------------------------------
+
+
+def _principal(request: Request) -> Principal:
+    """Who calls: an API key (Authorization: Bearer) or a session cookie."""
+    desk: Desk = request.app.state.desk
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return desk.access.api_key(header[7:].strip())
+    token = request.cookies.get(COOKIE)
+    if token:
+        return desk.access.session(token)
+    raise Unauthenticated("sign in (POST /api/session) or send an API key (Authorization: Bearer)")
+
+
+Who = Annotated[Principal, Depends(_principal)]
+
+
+def create_app(settings: Settings | None = None, desk: Desk | None = None) -> FastAPI:
+    """The API over the configured database (``desk`` lets tests pass their own services)."""
+    current = settings or Settings()
+    the_desk = desk or open_desk(current)
+    app = FastAPI(title="tekser", version=__version__, docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
+    app.state.desk = the_desk
+
+    @app.exception_handler(TekserError)
+    async def tekser_error(_: Request, error: TekserError) -> JSONResponse:
+        status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
+        body: dict[str, Any] = {"error": type(error).__name__, "message": str(error)}
+        if isinstance(error, InvalidInput) and error.errors:
+            body["fields"] = [{"record": e.record, "field": e.field, "message": e.message} for e in error.errors]
+        return JSONResponse(body, status_code=status, headers=_HEADERS)
+
+    @app.middleware("http")
+    async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        query = request.url.query
+        if query and _SECRET_IN_URL.search(query):
+            return JSONResponse(
+                {"error": "InvalidInput", "message": "no secrets in URLs: send keys in the Authorization header"},
+                status_code=400,
+                headers=_HEADERS,
+            )
+        origin = request.headers.get("origin")
+        if request.method not in _SAFE and origin and not _same_origin(origin, request, current.allowed_origins):
+            return JSONResponse(
+                {"error": "Forbidden", "message": f"requests from {origin} are not accepted"},
+                status_code=403,
+                headers=_HEADERS,
+            )
+        response = await call_next(request)
+        for name, value in _HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    def where(request: Request) -> str:
+        return request.client.host if request.client else ""
+
+    d = the_desk
+
+    # --- sessions ---------------------------------------------------------------------------
+
+    @app.post("/api/session")
+    def login(body: Login, request: Request, response: Response) -> dict[str, Any]:
+        token, who = d.access.login(body.username, body.password, where(request))
+        response.set_cookie(
+            COOKIE,
+            token,
+            max_age=int(SESSION_ABSOLUTE.total_seconds()),
+            secure=current.cookie_secure,
+            httponly=True,
+            samesite="strict",
+            path="/api",
+        )
+        return {"username": who.username, "role": who.role.value}
+
+    @app.delete("/api/session")
+    def logout(request: Request, response: Response) -> dict[str, bool]:
+        token = request.cookies.get(COOKIE)
+        if token:
+            d.access.logout(token, where(request))
+        response.delete_cookie(COOKIE, path="/api", secure=current.cookie_secure, httponly=True, samesite="strict")
+        return {"signed_out": True}
+
+    @app.get("/api/me")
+    def me(who: Who) -> dict[str, str]:
+        return {"username": who.username, "role": who.role.value, "via": who.via}
+
+    # --- alerts -----------------------------------------------------------------------------
+
+    @app.get("/api/alerts")
+    def alerts(
+        who: Who, request: Request, status: str | None = None, limit: int = 50, purpose: str = ""
+    ) -> list[dict[str, Any]]:
+        found = d.workflow.list_alerts(
+            who, status=status, limit=min(limit, 1000), origin=where(request), purpose=purpose
+        )
+        return [
+            {
+                "id": a.id,
+                "subject": a.evidence["subject"]["name"],
+                "entry": a.entry_key,
+                "listed_name": a.evidence["entry"]["names"][0]["full"],
+                "score": a.score,
+                "priority": a.priority,
+                "list_version": a.evidence.get("list_version"),
+                "cause": a.cause,
+                "status": a.status,
+                "created_at": a.created_at.isoformat(),
+            }
+            for a in found
+        ]
+
+    @app.get("/api/alerts/{alert_id}")
+    def alert(alert_id: int, who: Who, request: Request, purpose: str = "") -> dict[str, Any]:
+        return d.workflow.view(who, alert_id, origin=where(request), purpose=purpose)
+
+    def _state(state: Any) -> dict[str, Any]:
+        return {
+            "status": state.status.value,
+            "verdict": state.verdict.value if state.verdict else None,
+            "pending_requests": [r.id for r in state.pending],
+        }
+
+    @app.post("/api/alerts/{alert_id}/review")
+    def review(alert_id: int, body: Note, who: Who, request: Request) -> dict[str, Any]:
+        return _state(d.workflow.review(who, alert_id, body.note, where(request)))
+
+    @app.post("/api/alerts/{alert_id}/decision")
+    def decide(alert_id: int, body: Decision, who: Who, request: Request) -> dict[str, Any]:
+        state = d.workflow.decide(
+            who, alert_id, body.verdict, body.reason, suppress=body.suppress, origin=where(request)
+        )
+        return _state(state)
+
+    @app.post("/api/alerts/{alert_id}/reopen")
+    def reopen(alert_id: int, body: Reasoned, who: Who, request: Request) -> dict[str, Any]:
+        return _state(d.workflow.reopen(who, alert_id, body.reason, where(request)))
+
+    @app.post("/api/alerts/{alert_id}/requests")
+    def request_action(alert_id: int, body: ActionRequest, who: Who, request: Request) -> dict[str, int]:
+        return {"request_id": d.workflow.request(who, alert_id, body.action, body.reason, where(request))}
+
+    @app.post("/api/alerts/{alert_id}/outcomes")
+    def outcome(alert_id: int, body: OutcomeBody, who: Who) -> dict[str, str]:
+        d.workflow.record_outcome(who, alert_id, body.outcome, body.note)
+        return {"outcome": body.outcome}
+
+    @app.get("/api/requests")
+    def pending(who: Who) -> list[dict[str, Any]]:
+        return d.workflow.pending(who)
+
+    @app.post("/api/requests/{request_id}/approve")
+    def approve(request_id: int, body: Reasoned, who: Who, request: Request) -> dict[str, Any]:
+        change = d.workflow.approve(who, request_id, body.reason, where(request))
+        return {"approved": request_id, "status_change": change}
+
+    @app.post("/api/requests/{request_id}/reject")
+    def reject(request_id: int, body: Reasoned, who: Who, request: Request) -> dict[str, int]:
+        d.workflow.reject(who, request_id, body.reason, where(request))
+        return {"rejected": request_id}
+
+    @app.post("/api/suppressions/{suppression_id}/lift")
+    def lift(suppression_id: int, body: Reasoned, who: Who, request: Request) -> dict[str, int]:
+        d.workflow.lift_suppression(who, suppression_id, body.reason, where(request))
+        return {"lifted": suppression_id}
+
+    # --- cases ------------------------------------------------------------------------------
+
+    @app.get("/api/cases")
+    def cases(who: Who, status: str | None = None) -> list[dict[str, Any]]:
+        return d.cases.cases(who, status)
+
+    @app.post("/api/cases")
+    def create_case(body: NewCase, who: Who, request: Request) -> dict[str, int]:
+        return {"case_id": d.cases.create(who, body.title, where(request))}
+
+    @app.get("/api/cases/{case_id}")
+    def case(case_id: int, who: Who, request: Request, purpose: str = "") -> dict[str, Any]:
+        return d.cases.view(who, case_id, where(request), purpose)
+
+    @app.post("/api/cases/{case_id}/alerts")
+    def case_alert(case_id: int, body: CaseAlert, who: Who, request: Request) -> dict[str, int]:
+        return {"item": d.cases.add_alert(who, case_id, body.alert_id, body.note, where(request))}
+
+    @app.post("/api/cases/{case_id}/subjects")
+    def case_subject(case_id: int, body: CaseSubject, who: Who, request: Request) -> dict[str, int]:
+        return {"item": d.cases.add_subject(who, case_id, body.subject, body.note, where(request))}
+
+    @app.post("/api/cases/{case_id}/notes")
+    def case_note(case_id: int, body: CaseText, who: Who, request: Request) -> dict[str, int]:
+        return {"item": d.cases.note(who, case_id, body.text, where(request))}
+
+    @app.post("/api/cases/{case_id}/assignee")
+    def case_assign(case_id: int, body: Assignee, who: Who, request: Request) -> dict[str, int]:
+        return {"item": d.cases.assign(who, case_id, body.assignee, where(request))}
+
+    @app.post("/api/cases/{case_id}/close")
+    def case_close(case_id: int, body: Summary, who: Who, request: Request) -> dict[str, int]:
+        return {"item": d.cases.close(who, case_id, body.summary, where(request))}
+
+    @app.get("/api/cases/{case_id}/file.{kind}")
+    def case_file(case_id: int, kind: str, who: Who, request: Request, purpose: str = "") -> Response:
+        if kind not in ("pdf", "html"):
+            raise NotFound("a case file is file.pdf or file.html")
+        exported = d.cases.export(who, case_id, where(request), purpose)
+        headers = {"X-Content-SHA256": exported.sha256} if kind == "pdf" else {}
+        disposition = f'attachment; filename="case-{case_id}.{kind}"'
+        if kind == "pdf":
+            return Response(
+                exported.pdf, media_type="application/pdf", headers=headers | {"Content-Disposition": disposition}
+            )
+        return Response(
+            exported.html, media_type="text/html; charset=utf-8", headers={"Content-Disposition": disposition}
+        )
+
+    @app.post("/api/cases/{case_id}/transmissions")
+    def transmit(case_id: int, body: Transmission, who: Who, request: Request) -> dict[str, int]:
+        request_id = d.cases.request_transmission(who, case_id, body.recipient, body.reason, where(request))
+        return {"request_id": request_id}
+
+    @app.post("/api/transmissions/{request_id}/approve")
+    def approve_transmission(request_id: int, body: Reasoned, who: Who, request: Request) -> dict[str, Any]:
+        signed = d.cases.approve_transmission(who, request_id, body.reason, where(request))
+        return {
+            "sha256": signed.sha256,
+            "signature": signed.signature,
+            "public_key": signed.public_key,
+            "algorithm": "Ed25519",
+            "pdf_base64": base64.b64encode(signed.pdf).decode("ascii"),
+        }
+
+    @app.post("/api/transmissions/{request_id}/reject")
+    def reject_transmission(request_id: int, body: Reasoned, who: Who, request: Request) -> dict[str, int]:
+        d.cases.reject_transmission(who, request_id, body.reason, where(request))
+        return {"rejected": request_id}
+
+    # --- internal lists -------------------------------------------------------------------------
+
+    @app.get("/api/internal")
+    def internal(
+        who: Who, request: Request, list_id: str | None = None, status: str | None = None
+    ) -> list[dict[str, Any]]:
+        return d.internal.entries(who, list_id, status, where(request))
+
+    @app.post("/api/internal")
+    def propose(body: Proposal, who: Who, request: Request) -> dict[str, int]:
+        entry = d.internal.propose(
+            who,
+            body.list_id,
+            body.record,
+            legal_basis=body.legal_basis,
+            source=body.source,
+            review_date=body.review_date,
+            expires_on=body.expires_on,
+            reason=body.reason,
+            origin=where(request),
+        )
+        return {"entry_id": entry}
+
+    @app.get("/api/internal/{entry_id}")
+    def internal_entry(entry_id: int, who: Who, request: Request) -> dict[str, Any]:
+        return d.internal.entry(who, entry_id, where(request))
+
+    @app.post("/api/internal/{entry_id}/approve")
+    def internal_approve(entry_id: int, body: Reasoned, who: Who, request: Request) -> dict[str, str]:
+        return {"version": d.internal.approve(who, entry_id, body.reason, where(request))}
+
+    @app.post("/api/internal/{entry_id}/reject")
+    def internal_reject(entry_id: int, body: Reasoned, who: Who, request: Request) -> dict[str, int]:
+        d.internal.reject(who, entry_id, body.reason, where(request))
+        return {"rejected": entry_id}
+
+    @app.post("/api/internal/{entry_id}/delist")
+    def internal_delist(entry_id: int, body: Reasoned, who: Who, request: Request) -> dict[str, str]:
+        return {"version": d.internal.delist(who, entry_id, body.reason, where(request))}
+
+    @app.post("/api/internal/{entry_id}/review")
+    def internal_review(entry_id: int, body: ReviewBody, who: Who, request: Request) -> dict[str, str]:
+        return {"version": d.internal.review(who, entry_id, body.next_review, body.reason, where(request))}
+
+    # --- audit, users, keys, policy ------------------------------------------------------------------
+
+    @app.get("/api/audit/events")
+    def audit_events(
+        who: Who,
+        request: Request,
+        after: int = 0,
+        limit: int = 100,
+        actor: str | None = None,
+        action: str | None = None,
+        object_id: str | None = None,
+    ) -> list[dict[str, Any]]:
+        return d.audit.events(
+            who,
+            after=after,
+            limit=min(limit, 10_000),
+            actor=actor,
+            action=action,
+            object_id=object_id,
+            origin=where(request),
+        )
+
+    @app.post("/api/audit/verify")
+    def audit_verify(body: Anchor, who: Who, request: Request) -> dict[str, Any]:
+        anchor = None
+        if body.seq is not None or body.row_hash is not None:
+            anchor = parse_anchor(f'{{"seq": {body.seq or 0}, "row_hash": "{body.row_hash or ""}"}}')
+        result = d.audit.verify(who, anchor, where(request))
+        return {
+            "ok": result.ok,
+            "records": result.records,
+            "head": result.head,
+            "broken_at": result.broken_at,
+            "reason": result.reason,
+        }
+
+    @app.get("/api/audit/head")
+    def audit_head(who: Who, request: Request) -> dict[str, Any]:
+        return d.audit.head(who, where(request))
+
+    @app.get("/api/users")
+    def users(who: Who) -> list[dict[str, Any]]:
+        return d.access.users(who)
+
+    @app.post("/api/users")
+    def add_user(body: NewUser, who: Who, request: Request) -> dict[str, int]:
+        return {
+            "user_id": d.access.add_user(
+                who, body.username, body.password, body.role, body.display_name, where(request)
+            )
+        }
+
+    @app.post("/api/users/{username}/disable")
+    def disable(username: str, body: Reasoned, who: Who, request: Request) -> dict[str, str]:
+        d.access.set_active(who, username, False, body.reason, where(request))
+        return {"disabled": username}
+
+    @app.post("/api/users/{username}/enable")
+    def enable(username: str, body: Reasoned, who: Who, request: Request) -> dict[str, str]:
+        d.access.set_active(who, username, True, body.reason, where(request))
+        return {"enabled": username}
+
+    @app.post("/api/users/{username}/role")
+    def role(username: str, body: RoleChange, who: Who, request: Request) -> dict[str, str]:
+        d.access.set_role(who, username, body.role, body.reason, where(request))
+        return {"username": username, "role": body.role.value}
+
+    @app.get("/api/keys")
+    def keys(who: Who) -> list[dict[str, Any]]:
+        return d.access.keys(who)
+
+    @app.post("/api/keys")
+    def create_key(body: NewKey, who: Who, request: Request) -> dict[str, Any]:
+        if who.via != "session":
+            raise Forbidden("an API key is made from a signed-in session, not from another key")
+        new = d.access.create_key(who, body.label, body.days, where(request))
+        return {"key": new.key, "key_id": new.key_id, "prefix": new.prefix, "expires_at": new.expires_at.isoformat()}
+
+    @app.delete("/api/keys/{key_id}")
+    def revoke_key(key_id: int, who: Who, request: Request, reason: str = "") -> dict[str, int]:
+        d.access.revoke_key(who, key_id, reason, where(request))
+        return {"revoked": key_id}
+
+    @app.post("/api/policy")
+    def policy(body: PolicyBody, who: Who) -> dict[str, Any]:
+        event = d.administration.set_policy(
+            who, body.list_id, body.scope, body.value, enabled=body.enabled, reason=body.reason
+        )
+        return {"id": event.id, "target": event.target, "enabled": event.enabled}
+
+    return app
+
+
+_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+}
+
+
+def _same_origin(origin: str, request: Request, allowed: list[str]) -> bool:
+    own = f"{request.url.scheme}://{request.url.netloc}"
+    return origin in (own, *allowed)

@@ -1,0 +1,77 @@
+"""How the workflow services are put together over one database (for the CLI and the API).
+
+The composition root: storage adapters in, services out. Nothing here decides anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from tekser.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from tekser.services.access import AccessService
+    from tekser.services.administration import ListAdministration
+    from tekser.services.audit import AuditService
+    from tekser.services.cases import CaseService
+    from tekser.services.internal_lists import InternalListService
+    from tekser.services.workflow import WorkflowService
+    from tekser.storage.screening import SqlScreeningStore
+    from tekser.storage.workflow import SqlWorkflowStore
+
+
+@dataclass
+class Desk:
+    """The workflow services of one database, as the command line uses them."""
+
+    engine: Engine
+    store: SqlWorkflowStore
+    screening: SqlScreeningStore
+    access: AccessService
+    workflow: WorkflowService
+    cases: CaseService
+    internal: InternalListService
+    audit: AuditService
+    administration: ListAdministration
+    api_key: str | None
+
+
+def open_desk(current: Settings) -> Desk:
+    from tekser.exports.signing import Ed25519Signer
+    from tekser.ingest.lists.sources import load_sources
+    from tekser.services.access import AccessService
+    from tekser.services.administration import ListAdministration
+    from tekser.services.audit import AuditService
+    from tekser.services.cases import CaseService
+    from tekser.services.iapi import IapiService
+    from tekser.services.internal_lists import InternalListService, ListPublisher
+    from tekser.services.screening_service import ScreeningService
+    from tekser.services.watchlists import WatchlistService
+    from tekser.services.workflow import WorkflowService
+    from tekser.storage.audit import SqlAuditStore
+    from tekser.storage.database import open_database
+    from tekser.storage.screening import SqlScreeningStore
+    from tekser.storage.watchlists import SqlWatchlistStore
+    from tekser.storage.workflow import SqlWorkflowStore
+
+    engine = open_database(current.db_url)
+    store = SqlWorkflowStore(engine)
+    screening = SqlScreeningStore(engine)
+    iapi = IapiService(ScreeningService(SqlWatchlistStore(engine), screening), screening)
+    lists = WatchlistService(SqlWatchlistStore(engine), load_sources(current.sources_file))
+    signer = Ed25519Signer.from_file(current.signing_key) if current.signing_key.is_file() else None
+    return Desk(
+        engine=engine,
+        store=store,
+        screening=screening,
+        access=AccessService(store),
+        workflow=WorkflowService(store, screening, iapi),
+        cases=CaseService(store, screening, signer),
+        internal=InternalListService(store, ListPublisher(lists)),
+        audit=AuditService(SqlAuditStore(engine)),
+        administration=ListAdministration(lists),
+        api_key=current.api_key,
+    )

@@ -1,0 +1,107 @@
+"""The HTTP API: sessions (cookies), API keys, errors as statuses, no secrets in URLs."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+from fastapi.testclient import TestClient
+from tests.workflow.conftest import PASSWORD, World
+
+from tekser.api.app import COOKIE, create_app
+from tekser.exports.signing import verify
+from tekser.settings import Settings
+from tekser.wiring import Desk
+
+
+@pytest.fixture
+def desk(world: World) -> Desk:
+    return Desk(world.engine, world.store, world.screening, world.access, world.workflow, world.cases,
+                world.internal, world.audit, world.administration, None)  # fmt: skip
+
+
+@pytest.fixture
+def api(desk: Desk) -> TestClient:
+    return TestClient(create_app(Settings(db_url="sqlite://"), desk), base_url="https://testserver")
+
+
+def _sign_in(api: TestClient, user: str) -> TestClient:
+    response = api.post("/api/session", json={"username": user, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    return api
+
+
+def test_the_session_cookie_is_secure_httponly_strict_and_times_out(api: TestClient, world: World) -> None:
+    response = api.post("/api/session", json={"username": "ana", "password": PASSWORD})
+    cookie = response.headers["set-cookie"]
+    assert f"{COOKIE}=" in cookie
+    for flag in ("Secure", "HttpOnly", "SameSite=strict", "Path=/api"):
+        assert flag.lower() in cookie.lower()
+    assert api.get("/api/me").json() == {"username": "ana", "role": "analyst", "via": "session"}
+    world.clock.advance(minutes=16)
+    response = api.get("/api/me")
+    assert response.status_code == 401 and "expired" in response.json()["message"]
+
+
+def test_a_wrong_password_is_401_and_a_refused_action_403(api: TestClient) -> None:
+    assert api.post("/api/session", json={"username": "ana", "password": "nope nope nope"}).status_code == 401
+    assert api.get("/api/alerts").status_code == 401
+    _sign_in(api, "admin")
+    response = api.get("/api/alerts")
+    assert response.status_code == 403 and "may not alert.list" in response.json()["message"]
+
+
+def test_no_secret_in_a_url_and_no_foreign_origin(api: TestClient, world: World) -> None:
+    key = world.access.create_key(world.who["ana"], "x").key
+    assert api.get(f"/api/alerts?api_key={key}").status_code == 400
+    assert api.get(f"/api/alerts?q={key}").status_code == 400
+    _sign_in(api, "ana")
+    response = api.post(f"/api/alerts/{world.first_alert}/review", json={}, headers={"Origin": "https://evil.example"})
+    assert response.status_code == 403
+    assert world.workflow.state(world.first_alert).status.value == "new"
+
+
+def test_four_eyes_over_http_with_keys_and_a_signed_transmission(api: TestClient, world: World) -> None:
+    keys = {name: world.access.create_key(world.who[name], "api").key for name in ("ana", "sue", "sam", "aud")}
+
+    def as_(name: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {keys[name]}"}
+
+    alert = world.first_alert
+    shown = api.get(f"/api/alerts/{alert}", headers=as_("ana"), params={"purpose": "review"})
+    assert shown.status_code == 200 and shown.headers["cache-control"] == "no-store"
+    assert api.post(f"/api/alerts/{alert}/review", json={}, headers=as_("ana")).json()["status"] == "in_review"
+    response = api.post(f"/api/alerts/{alert}/decision", json={"verdict": "true_match"}, headers=as_("ana"))
+    assert response.status_code == 422 and "reason" in response.json()["message"]
+    api.post(f"/api/alerts/{alert}/decision", json={"verdict": "true_match", "reason": "documents match"},
+             headers=as_("ana"))  # fmt: skip
+    request = api.post(f"/api/alerts/{alert}/requests", json={"action": "freeze", "reason": "listed person"},
+                       headers=as_("sue")).json()["request_id"]  # fmt: skip
+    assert api.post(f"/api/requests/{request}/approve", json={"reason": "mine"}, headers=as_("sue")).status_code == 403
+    again = api.post(f"/api/requests/{request}/approve", json={"reason": "checked"}, headers=as_("sam"))
+    assert again.status_code == 200
+    assert api.post(f"/api/requests/{request}/approve", json={"reason": "x2x"}, headers=as_("sam")).status_code == 409
+
+    case = api.post("/api/cases", json={"title": "Freeze"}, headers=as_("ana")).json()["case_id"]
+    api.post(f"/api/cases/{case}/alerts", json={"alert_id": alert}, headers=as_("ana"))
+    pdf = api.get(f"/api/cases/{case}/file.pdf", headers=as_("aud"))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    transmission = api.post(f"/api/cases/{case}/transmissions", json={"recipient": "FIU", "reason": "referral"},
+                            headers=as_("ana")).json()["request_id"]  # fmt: skip
+    signed = api.post(f"/api/transmissions/{transmission}/approve", json={"reason": "checked"}, headers=as_("sue"))
+    assert signed.status_code == 200, signed.text
+    body = signed.json()
+    assert verify(base64.b64decode(body["pdf_base64"]), body["signature"], body["public_key"])
+    verified = api.post("/api/audit/verify", json={}, headers=as_("aud")).json()
+    assert verified["ok"] is True
+    actions = {e["action"] for e in api.get("/api/audit/events", params={"limit": 1000}, headers=as_("aud")).json()}
+    assert {"alert.view", "alert.decide", "alert.approve", "case.export", "case.transmission"} <= actions
+
+
+def test_a_key_is_made_only_from_a_session(api: TestClient, world: World) -> None:
+    key = world.access.create_key(world.who["ana"], "x").key
+    response = api.post("/api/keys", json={"label": "another"}, headers={"Authorization": f"Bearer {key}"})
+    assert response.status_code == 403
+    _sign_in(api, "ana")
+    made = api.post("/api/keys", json={"label": "script", "days": 7})
+    assert made.status_code == 200 and made.json()["key"].startswith("tk_")
