@@ -97,3 +97,12 @@ def test_a_revoked_key_is_refused_and_a_role_change_ends_sessions(world: World) 
     with pytest.raises(Unauthenticated):
         world.access.session(token)
     assert world.access.cli_principal("ana", PASSWORD).role is Role.SUPERVISOR
+
+
+def test_the_deployment_hashes_passwords_with_argon2id_above_the_asvs_floor() -> None:
+    from tekser.services.access import AccessService
+
+    hasher = AccessService(store=None).hasher  # type: ignore[arg-type]
+    parameters = hasher._parameters
+    assert parameters.type.name == "ID"
+    assert parameters.memory_cost >= 46 * 1024 and parameters.time_cost >= 1  # KiB: ASVS 5.0 Appendix C

@@ -68,8 +68,9 @@ def _altered_event(event: AuditEvent, rng: random.Random) -> AuditEvent:
     return replace(event, **{field: changed})
 
 
-def tamper(records: list[AuditRecord], rng: random.Random) -> tuple[str, list[AuditRecord]]:
-    """One random tampering of one random record (some of them followed by a cover-up)."""
+def tamper(records: list[AuditRecord], rng: random.Random) -> tuple[str, list[AuditRecord], tuple[int, int]]:
+    """One random tampering of one random record (some followed by a cover-up); also where the
+    verifier must report it: the range of acceptable 1-based positions."""
     out = list(records)
     i = rng.randrange(len(out))
     kind = rng.choice(
@@ -77,33 +78,34 @@ def tamper(records: list[AuditRecord], rng: random.Random) -> tuple[str, list[Au
          "swap", "duplicate", "truncate", "reseq"]
     )  # fmt: skip
     r = out[i]
+    # a local change shows at the record itself, or — an inserted or duplicated record being
+    # consistent with its predecessor — at the next one; a cover-up only against the kept head
+    where = (i + 1, i + 2)
     if kind.startswith("alter"):
         out[i] = replace(r, event=_altered_event(r.event, rng))
-        if kind.endswith("rehash"):
-            out = _rehash_from(out, i)
     elif kind == "prev_hash":
         out[i] = replace(r, prev_hash=format(rng.getrandbits(256), "064x"))
     elif kind == "row_hash":
         out[i] = replace(r, row_hash=format(rng.getrandbits(256), "064x"))
     elif kind.startswith("delete"):
         del out[i]
-        if kind.endswith("rehash"):
-            out = _rehash_from(out, i)
     elif kind.startswith("insert"):
-        forged = seal(out[i - 1] if i else None, replace(r.event, actor="nobody", purpose="forged"))
-        out.insert(i, forged)
-        if kind.endswith("rehash"):
-            out = _rehash_from(out, i)
+        out.insert(i, seal(out[i - 1] if i else None, replace(r.event, actor="nobody", purpose="forged")))
     elif kind == "swap":
         j = (i + rng.randrange(1, len(out))) % len(out)
         out[i], out[j] = out[j], out[i]
+        where = (min(i, j) + 1, min(i, j) + 1)
     elif kind == "duplicate":
         out.insert(i, r)
     elif kind == "truncate":
         out = out[:i]
+        where = (i + 1, i + 1)  # the kept head's record is missing after the last one left
     elif kind == "reseq":
         out[i] = replace(r, seq=r.seq + rng.choice([-1, 1, 1000]))
-    return f"{kind} at record {i + 1}", out
+    if kind.endswith("rehash"):
+        out = _rehash_from(out, i)
+        where = (len(records) - 1, len(out) + 1)  # at the kept head: its record differs or is gone
+    return f"{kind} at record {i + 1}", out, where
 
 
 def test_a_thousand_random_tamperings_are_all_detected() -> None:
@@ -113,15 +115,17 @@ def test_a_thousand_random_tamperings_are_all_detected() -> None:
     assert verify(records, anchor).ok
     missed = []
     kinds: set[str] = set()
+    misplaced = []
     for _ in range(1000):
-        what, tampered = tamper(records, rng)
+        what, tampered, (first, last) = tamper(records, rng)
         kinds.add(what.split()[0])
         result = verify(tampered, anchor)
         if result.ok:
             missed.append(what)
-        else:
-            assert result.broken_at is not None and result.reason
+        elif result.broken_at is None or not first <= result.broken_at <= last or not result.reason:
+            misplaced.append((what, result.broken_at, result.reason))
     assert missed == []
+    assert misplaced == []
     assert len(kinds) == 12  # every kind of tampering was tried
 
 
@@ -199,6 +203,13 @@ def test_records_deleted_from_the_end_are_caught_with_the_exported_head(world: W
         connection.execute(text("DELETE FROM audit_events WHERE seq >= :seq"), {"seq": head["seq"] - 1})
     assert world.audit.verify(world.who["aud"]).ok  # the chain alone looks fine ...
     assert not world.audit.verify(world.who["aud"], (head["seq"], head["row_hash"])).ok  # ... the head does not
+
+
+def test_refusals_are_audit_events_too(world: World) -> None:
+    with pytest.raises(Forbidden):
+        world.workflow.view(world.who["admin"], world.first_alert)
+    refused = world.audit.events(world.who["aud"], action="access.denied")
+    assert [(e["actor"], e["object_id"]) for e in refused] == [("admin (cli)", "alert.view")]
 
 
 def test_every_view_of_personal_data_and_every_change_is_an_audit_event(world: World) -> None:

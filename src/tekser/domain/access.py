@@ -10,9 +10,12 @@ nothing; analysts propose, supervisors approve; every adverse action needs a sec
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from enum import StrEnum
 
+from tekser.domain.audit import AuditEvent
 from tekser.errors import Forbidden
 
 
@@ -101,6 +104,8 @@ class Principal:
     username: str
     role: Role
     via: str = "session"  # session | api-key:<prefix> | cli
+    # where refusals are recorded (every authorisation decision that says no is an audit event)
+    audit: Callable[[AuditEvent], object] | None = field(default=None, compare=False, repr=False)
 
     @property
     def label(self) -> str:
@@ -112,13 +117,23 @@ def allowed(role: Role, action: Action) -> bool:
     return role in MATRIX.get(action, frozenset())
 
 
+def _refuse(principal: Principal, action: str, message: str) -> Forbidden:
+    if principal.audit is not None:
+        details = {"role": principal.role.value, "refused": message}
+        principal.audit(
+            AuditEvent(principal.label, "access.denied", "action", action, datetime.now(UTC), details=details)
+        )
+    return Forbidden(message)
+
+
 def authorize(principal: Principal, action: Action) -> None:
-    """Raise :class:`Forbidden` unless the principal's role may do ``action``."""
+    """Raise :class:`Forbidden` (and record the refusal) unless the principal's role may do ``action``."""
     if not allowed(principal.role, action):
-        raise Forbidden(f"{principal.username} ({principal.role}) may not {action}")
+        raise _refuse(principal, action.value, f"{principal.username} ({principal.role}) may not {action}")
 
 
 def require_second_person(principal: Principal, maker: str, what: str) -> None:
     """Four eyes: the checker is not the maker (also when acting through an API key)."""
     if principal.username == maker:
-        raise Forbidden(f"{what} needs a second person: {maker} cannot approve their own request")
+        message = f"{what} needs a second person: {maker} cannot approve their own request"
+        raise _refuse(principal, "four-eyes", message)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from tekser.domain.serialization import canonical_json
+import rfc8785
 
 GENESIS = "0" * 64
 
@@ -43,8 +43,10 @@ class AuditRecord:
 
 
 def payload(seq: int, event: AuditEvent) -> bytes:
-    """The canonical bytes a record's hash covers."""
-    return canonical_json(
+    """The canonical bytes a record's hash covers: RFC 8785 (JCS) JSON, so that any verifier, in
+    any language, serialises a record to the same bytes (key order by UTF-16 code units, ES6
+    number forms — which plain ``json.dumps(sort_keys=True)`` does not guarantee)."""
+    return rfc8785.dumps(
         {
             "seq": seq,
             "at": event.at.isoformat(),
@@ -56,7 +58,7 @@ def payload(seq: int, event: AuditEvent) -> bytes:
             "origin": event.origin,
             "details": event.details,
         }
-    ).encode("utf-8")
+    )
 
 
 def chain_hash(prev_hash: str, seq: int, event: AuditEvent) -> str:

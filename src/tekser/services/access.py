@@ -214,7 +214,7 @@ class AccessService:
         with self.store.transaction() as tx:
             tx.add_session(_sha256(token), user.id, at)
             tx.audit(AuditEvent(user.username, "auth.login", "user", user.username, at, origin=origin))
-        return token, Principal(user.id, user.username, Role(user.role), "session")
+        return token, Principal(user.id, user.username, Role(user.role), "session", self.store.audit)
 
     def session(self, token: str) -> Principal:
         """Who holds this session token (refreshing its idle timer); expired or ended: refused."""
@@ -230,7 +230,7 @@ class AccessService:
         if not user.active:
             raise Unauthenticated("not signed in")
         self.store.touch_session(found.token_hash, at)
-        return Principal(user.id, user.username, Role(user.role), "session")
+        return Principal(user.id, user.username, Role(user.role), "session", self.store.audit)
 
     def logout(self, token: str, origin: str = "") -> None:
         at = self.clock()
@@ -251,7 +251,7 @@ class AccessService:
         user = self.store.user(found.user_id)
         if not user.active:
             raise Unauthenticated("the API key is unknown, revoked or expired")
-        return Principal(user.id, user.username, Role(user.role), f"api-key:{found.prefix}")
+        return Principal(user.id, user.username, Role(user.role), f"api-key:{found.prefix}", self.store.audit)
 
     # --- API keys -------------------------------------------------------------------------
 
@@ -299,4 +299,4 @@ class AccessService:
         if user is None or not user.active:
             raise Unauthenticated("wrong user name or password")
         self._verify(user, password)
-        return Principal(user.id, user.username, Role(user.role), "cli")
+        return Principal(user.id, user.username, Role(user.role), "cli", self.store.audit)

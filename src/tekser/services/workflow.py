@@ -222,7 +222,7 @@ class WorkflowService:
         request_id: int | None = None,
         suppress: bool = False,
     ) -> AlertState:
-        self.alerts.alert(alert_id)  # NotFound for an unknown alert
+        alert = self.alerts.alert(alert_id)  # NotFound for an unknown alert
         at = self.clock()
         with self.store.transaction() as tx:
             # the alert is locked and its records read inside the transaction: two reviewers acting
@@ -234,11 +234,19 @@ class WorkflowService:
             record = DecisionRecord(decision_id, alert_id, kind, value, reason, principal.username, at, request_id)
             new_state = alert_state([*records, record])
             tx.set_alert_status(alert_id, new_state.status.value)
-            details: dict[str, Any] = {"decision": decision_id, "kind": kind.value}
+            details: dict[str, Any] = {
+                "decision": decision_id,
+                "kind": kind.value,
+                "entry": alert.entry_key,
+                "list_version": alert.evidence.get("list_version"),
+                "algorithm": alert.evidence.get("algorithm"),
+                "evidence_sha256": alert.evidence_hash,
+            }
             if value:
                 details["value"] = value
-            if request_id is not None:
+            if request_id is not None:  # both identities of four eyes in the one record
                 details["request"] = request_id
+                details["requested_by"] = next(r.actor for r in records if r.id == request_id)
             if suppress:
                 details["suppression"] = tx.add_suppression(alert_id, decision_id, at)
             tx.audit(
