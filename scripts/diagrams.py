@@ -1,0 +1,67 @@
+"""Draw the pictures in docs/img (matplotlib, no network): `python scripts/diagrams.py`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch  # noqa: E402
+
+OUT = Path(__file__).resolve().parents[1] / "docs" / "img"
+
+BOXES = {
+    "new": (0.3, 3.0, "#e8eef7"),
+    "in review": (3.4, 3.0, "#e8eef7"),
+    "decided\ntrue match · false positive\n· inconclusive": (6.8, 3.0, "#e8eef7"),
+    "adverse action requested\nno board · refuse entry ·\nfreeze · transmit": (6.8, 0.8, "#fff4e0"),
+    "approved by a second person\n(no board → iAPI 1Z,\nBGM+132 to the airline)": (10.6, 0.8, "#e6f4e6"),
+    "rejected": (10.6, 2.6, "#f6e6e6"),
+    "suppressed pair\n(false positive, until the entry\nor the person's data change)": (10.6, 4.5, "#f0f0f0"),
+}
+ARROWS = [
+    ("new", "in review", "review"),
+    ("in review", "decided\ntrue match · false positive\n· inconclusive", "decide + reason"),
+    ("decided\ntrue match · false positive\n· inconclusive", "in review", "reopen + reason"),
+    ("decided\ntrue match · false positive\n· inconclusive", "adverse action requested\nno board · refuse entry ·\nfreeze · transmit",
+     "request (true match)"),
+    ("adverse action requested\nno board · refuse entry ·\nfreeze · transmit",
+     "approved by a second person\n(no board → iAPI 1Z,\nBGM+132 to the airline)", "approve (≠ requester)"),
+    ("adverse action requested\nno board · refuse entry ·\nfreeze · transmit", "rejected", "reject"),
+    ("decided\ntrue match · false positive\n· inconclusive",
+     "suppressed pair\n(false positive, until the entry\nor the person's data change)", "--suppress"),
+]
+
+
+def life_cycle() -> None:
+    fig, ax = plt.subplots(figsize=(12, 5.2))
+    ax.set_xlim(-1.1, 12.0)
+    ax.set_ylim(-0.3, 5.6)
+    ax.axis("off")
+    width, height = 2.5, 1.0
+    patches = {}
+    for label, (x, y, colour) in BOXES.items():
+        patches[label] = FancyBboxPatch((x - width / 2, y - height / 2), width, height, boxstyle="round,pad=0.05",
+                                        facecolor=colour, edgecolor="#444")  # fmt: skip
+        ax.add_patch(patches[label])
+        ax.text(x, y, label, ha="center", va="center", fontsize=8.5)
+    for start, end, label in ARROWS:
+        (x1, y1, _), (x2, y2, _) = BOXES[start], BOXES[end]
+        bend = 0.45 if label.startswith("reopen") else 0.0
+        arrow = FancyArrowPatch((x1, y1), (x2, y2), connectionstyle=f"arc3,rad={bend}", arrowstyle="-|>",
+                                mutation_scale=14, patchA=patches[start], patchB=patches[end], color="#333")  # fmt: skip
+        ax.add_patch(arrow)
+        mx, my = (x1 + x2) / 2, (y1 + y2) / 2 + (0.62 if bend > 0 else 0.08)
+        if x1 == x2:
+            mx += 0.1
+        ax.text(mx, my, label, ha="left" if x1 == x2 else "center", va="bottom", fontsize=8, color="#0b4f8a")
+    ax.set_title("An alert's life: every step an append-only record with who, when and why", fontsize=11)
+    fig.tight_layout()
+    fig.savefig(OUT / "alert-life-cycle.png", dpi=110)
+
+
+if __name__ == "__main__":
+    OUT.mkdir(parents=True, exist_ok=True)
+    life_cycle()
