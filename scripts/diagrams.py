@@ -7,8 +7,8 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch  # noqa: E402
+import matplotlib.pyplot as plt
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "img"
 
@@ -25,13 +25,22 @@ ARROWS = [
     ("new", "in review", "review"),
     ("in review", "decided\ntrue match · false positive\n· inconclusive", "decide + reason"),
     ("decided\ntrue match · false positive\n· inconclusive", "in review", "reopen + reason"),
-    ("decided\ntrue match · false positive\n· inconclusive", "adverse action requested\nno board · refuse entry ·\nfreeze · transmit",
-     "request (true match)"),
-    ("adverse action requested\nno board · refuse entry ·\nfreeze · transmit",
-     "approved by a second person\n(no board → iAPI 1Z,\nBGM+132 to the airline)", "approve (≠ requester)"),
+    (
+        "decided\ntrue match · false positive\n· inconclusive",
+        "adverse action requested\nno board · refuse entry ·\nfreeze · transmit",
+        "request (true match)",
+    ),
+    (
+        "adverse action requested\nno board · refuse entry ·\nfreeze · transmit",
+        "approved by a second person\n(no board → iAPI 1Z,\nBGM+132 to the airline)",
+        "approve (≠ requester)",
+    ),
     ("adverse action requested\nno board · refuse entry ·\nfreeze · transmit", "rejected", "reject"),
-    ("decided\ntrue match · false positive\n· inconclusive",
-     "suppressed pair\n(false positive, until the entry\nor the person's data change)", "--suppress"),
+    (
+        "decided\ntrue match · false positive\n· inconclusive",
+        "suppressed pair\n(false positive, until the entry\nor the person's data change)",
+        "--suppress",
+    ),
 ]
 
 
@@ -43,15 +52,29 @@ def life_cycle() -> None:
     width, height = 2.5, 1.0
     patches = {}
     for label, (x, y, colour) in BOXES.items():
-        patches[label] = FancyBboxPatch((x - width / 2, y - height / 2), width, height, boxstyle="round,pad=0.05",
-                                        facecolor=colour, edgecolor="#444")  # fmt: skip
+        patches[label] = FancyBboxPatch(
+            (x - width / 2, y - height / 2),
+            width,
+            height,
+            boxstyle="round,pad=0.05",
+            facecolor=colour,
+            edgecolor="#444",
+        )
         ax.add_patch(patches[label])
         ax.text(x, y, label, ha="center", va="center", fontsize=8.5)
     for start, end, label in ARROWS:
         (x1, y1, _), (x2, y2, _) = BOXES[start], BOXES[end]
         bend = 0.45 if label.startswith("reopen") else 0.0
-        arrow = FancyArrowPatch((x1, y1), (x2, y2), connectionstyle=f"arc3,rad={bend}", arrowstyle="-|>",
-                                mutation_scale=14, patchA=patches[start], patchB=patches[end], color="#333")  # fmt: skip
+        arrow = FancyArrowPatch(
+            (x1, y1),
+            (x2, y2),
+            connectionstyle=f"arc3,rad={bend}",
+            arrowstyle="-|>",
+            mutation_scale=14,
+            patchA=patches[start],
+            patchB=patches[end],
+            color="#333",
+        )
         ax.add_patch(arrow)
         mx, my = (x1 + x2) / 2, (y1 + y2) / 2 + (0.62 if bend > 0 else 0.08)
         if x1 == x2:
