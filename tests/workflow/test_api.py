@@ -94,8 +94,14 @@ def test_four_eyes_over_http_with_keys_and_a_signed_transmission(api: TestClient
     assert verify(base64.b64decode(body["pdf_base64"]), body["signature"], body["public_key"])
     verified = api.post("/api/audit/verify", json={}, headers=as_("aud")).json()
     assert verified["ok"] is True
-    actions = {e["action"] for e in api.get("/api/audit/events", params={"limit": 1000}, headers=as_("aud")).json()}
+    outcome = {"outcome": "secondary_positive", "note": "documents seized"}
+    assert api.post(f"/api/alerts/{alert}/outcomes", json=outcome, headers=as_("sue")).status_code == 200
+    events = api.get("/api/audit/events", params={"limit": 1000}, headers=as_("aud")).json()
+    actions = {e["action"] for e in events}
     assert {"alert.view", "alert.decide", "alert.approve", "case.export", "case.transmission"} <= actions
+    # every step taken over HTTP says from where (the client's address)
+    by_http = [e for e in events if e["action"].startswith(("alert.", "case.")) and e["actor"] != "system"]
+    assert by_http and {e["origin"] for e in by_http} == {"testclient"}, {(e["action"], e["origin"]) for e in by_http}
 
 
 def test_a_key_is_made_only_from_a_session(api: TestClient, world: World) -> None:

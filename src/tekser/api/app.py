@@ -307,8 +307,8 @@ def create_app(settings: Settings | None = None, desk: Desk | None = None) -> Fa
         return {"request_id": d.workflow.request(who, alert_id, body.action, body.reason, where(request))}
 
     @app.post("/api/alerts/{alert_id}/outcomes")
-    def outcome(alert_id: int, body: OutcomeBody, who: Who) -> dict[str, str]:
-        d.workflow.record_outcome(who, alert_id, body.outcome, body.note)
+    def outcome(alert_id: int, body: OutcomeBody, who: Who, request: Request) -> dict[str, str]:
+        d.workflow.record_outcome(who, alert_id, body.outcome, body.note, origin=where(request))
         return {"outcome": body.outcome}
 
     @app.get("/api/requests")

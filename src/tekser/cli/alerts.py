@@ -133,7 +133,7 @@ def outcome(
             console.print(f"alert #{alert_id}: outcome {value} recorded by {actor(by)}")
             return
         principal = signed_in(d)
-        d.workflow.record_outcome(principal, alert_id, value, note)
+        d.workflow.record_outcome(principal, alert_id, value, note, origin())
         console.print(f"alert #{alert_id}: outcome {value} recorded by {principal.label}")
 
 

@@ -49,7 +49,7 @@ class AlertStore(Protocol):
     def alert(self, alert_id: int) -> Any: ...
     def alerts(self, status: str | None = None, subject_id: int | None = None, limit: int = 1000) -> list[Any]: ...
     def outcomes(self, alert_id: int) -> list[dict[str, Any]]: ...
-    def add_outcome(self, alert_id: int, outcome: str, by: str, note: str, at: datetime) -> None: ...
+    def add_outcome(self, alert_id: int, outcome: str, by: str, note: str, at: datetime, origin: str = "") -> None: ...
 
 
 class Confirmer(Protocol):
@@ -191,7 +191,9 @@ class WorkflowService:
         require_second_person(principal, request.actor, f"{request.value} on alert #{alert_id}")
         self._append(principal, alert_id, RecordKind.REJECT, request.value, reason, origin, request_id=request_id)
 
-    def record_outcome(self, principal: Principal, alert_id: int, outcome: str, note: str = "") -> None:
+    def record_outcome(
+        self, principal: Principal, alert_id: int, outcome: str, note: str = "", origin: str = ""
+    ) -> None:
         """What happened at the border or the bank (the ground truth for precision); audited by the store."""
         authorize(principal, Action.OUTCOME_RECORD)
         try:
@@ -199,7 +201,7 @@ class WorkflowService:
         except ValueError:
             known = ", ".join(o.value for o in Outcome)
             raise InvalidInput(f"unknown outcome {outcome!r} (known: {known})") from None
-        self.alerts.add_outcome(alert_id, value.value, principal.label, note.strip(), self.clock())
+        self.alerts.add_outcome(alert_id, value.value, principal.label, note.strip(), self.clock(), origin)
 
     def lift_suppression(self, principal: Principal, suppression_id: int, reason: str, origin: str = "") -> None:
         authorize(principal, Action.SUPPRESSION_LIFT)

@@ -396,13 +396,14 @@ class SqlScreeningStore:
         with self.engine.connect() as connection:
             return int(connection.execute(select(func.count()).select_from(alerts)).scalar_one())
 
-    def add_outcome(self, alert_id: int, outcome: str, by: str, note: str, at: datetime) -> None:
+    def add_outcome(self, alert_id: int, outcome: str, by: str, note: str, at: datetime, origin: str = "") -> None:
         self.alert(alert_id)
         with self.engine.begin() as connection:
             connection.execute(
                 insert(alert_outcomes).values(alert_id=alert_id, outcome=outcome, recorded_by=by, note=note, at=at)
             )
-            event = AuditEvent(by, "alert.outcome", "alert", str(alert_id), at, note, details={"outcome": outcome})
+            details = {"outcome": outcome}
+            event = AuditEvent(by, "alert.outcome", "alert", str(alert_id), at, note, origin, details)
             audit(connection, event)
 
     def outcomes(self, alert_id: int) -> list[dict[str, Any]]:
