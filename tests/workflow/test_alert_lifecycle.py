@@ -208,8 +208,7 @@ def test_the_alert_life_cycle_follows_its_rules_in_any_order_of_steps(world: Wor
     AlertLifeCycle.done.clear()
     # derandomized: the same 100 runs every time and on both databases (swarm testing switches
     # rules off per run, so a random seed, or a shorter run, may by chance never decide or approve)
-    examples = 100
-    runs = settings(max_examples=examples, stateful_step_count=30, deadline=None, derandomize=True)
+    runs = settings(max_examples=100, stateful_step_count=30, deadline=None, derandomize=True)
     run_state_machine_as_test(AlertLifeCycle, settings=runs)
     done = AlertLifeCycle.done  # the runs went deep: the fixed cases are tested one by one below
     assert {"review", "decide", "request"} <= set(done) and done["approve"] + done["reject"] > 0, done

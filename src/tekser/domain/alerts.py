@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from tekser.domain.serialization import canonical_json
+from tekser.errors import InvalidInput
 
 
 class Outcome(StrEnum):
@@ -26,6 +27,14 @@ class Outcome(StrEnum):
     SECONDARY_POSITIVE = "secondary_positive"
     SECONDARY_NEGATIVE = "secondary_negative"
     MISSED = "missed"
+
+    @classmethod
+    def parse(cls, value: str) -> Outcome:
+        try:
+            return cls(value)
+        except ValueError:
+            known = ", ".join(o.value for o in cls)
+            raise InvalidInput(f"unknown outcome {value!r} (known: {known})") from None
 
 
 class Directive(StrEnum):

@@ -350,11 +350,7 @@ class ScreeningService:
         }
 
     def record_outcome(self, alert_id: int, outcome: str, by: str, note: str) -> None:
-        try:
-            value = Outcome(outcome)
-        except ValueError:
-            known = ", ".join(o.value for o in Outcome)
-            raise InvalidInput(f"unknown outcome {outcome!r} (known: {known})") from None
+        value = Outcome.parse(outcome)
         if not by.strip():
             raise InvalidInput("an outcome needs the person recording it (--by)")
         self.store.add_outcome(alert_id, str(value), by, note, self.clock())

@@ -196,11 +196,7 @@ class WorkflowService:
     ) -> None:
         """What happened at the border or the bank (the ground truth for precision); audited by the store."""
         authorize(principal, Action.OUTCOME_RECORD)
-        try:
-            value = Outcome(outcome)
-        except ValueError:
-            known = ", ".join(o.value for o in Outcome)
-            raise InvalidInput(f"unknown outcome {outcome!r} (known: {known})") from None
+        value = Outcome.parse(outcome)
         self.alerts.add_outcome(alert_id, value.value, principal.label, note.strip(), self.clock(), origin)
 
     def lift_suppression(self, principal: Principal, suppression_id: int, reason: str, origin: str = "") -> None:
