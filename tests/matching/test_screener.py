@@ -24,8 +24,11 @@ def test_screen_many_on_all_cores_equals_screen(fixtures_dir: Path) -> None:
     ]
     one = [r.as_dict() for r in screener.screen_many(subjects, workers=1)]
     many = [r.as_dict() for r in screener.screen_many(subjects, workers=2, chunk=64)]
+    streamed = [r.as_dict() for r in screener.screen_many(iter(subjects), workers=2, chunk=64)]  # not a sequence
     assert many == one
+    assert streamed == one
     assert [r["id"] for r in many] == [s.id for s in subjects]
+    assert sum(not r["matches"] for r in many) == 150  # Nobody Atall: no-match results come back whole too
 
 
 def test_a_match_explains_itself(fixtures_dir: Path) -> None:

@@ -753,7 +753,8 @@ class ListIndex:
         result = Candidates()
         result.pairs = pairs
         if len(ids):
-            order = np.argsort(-upper, kind="stable")[:limit]
+            # ties by record id: the order must not depend on which names the process met before
+            order = np.lexsort((ids, -upper))[:limit]
             result.extend(ids[order].tolist())
             result.bounds.extend(upper[order].tolist())
         allowed = self._allowed(kinds)

@@ -13,7 +13,7 @@ import gc
 import math
 import multiprocessing
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -331,26 +331,52 @@ class Screener:
         workers: int | None = None,
         chunk: int = 256,
     ) -> Iterator[ScreeningResult]:
-        """Screen in order, on ``workers`` processes (default: every core; 1: in this process)."""
+        """Screen in order, on ``workers`` processes (default: every core; 1: in this process).
+
+        A sequence (a list of subjects in memory) is inherited by the forked workers, which are
+        sent only where each chunk starts and ends; any other iterable is sent chunk by chunk."""
         workers = workers or os.cpu_count() or 1
         if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
             for subject in subjects:
                 yield self.screen(subject, threshold=threshold, top=top)
             return
         global _WORKER
-        _WORKER = (self, threshold, top)  # inherited by the forked workers, never pickled
         context = multiprocessing.get_context("fork")
+        if isinstance(subjects, Sequence):
+            _WORKER = (self, threshold, top, subjects)  # inherited by the forked workers, never pickled
+            ranges = list(_ranges(len(subjects), chunk))
+            with context.Pool(workers) as pool:
+                for (start, _), found in zip(ranges, pool.imap(_screen_range, ranges), strict=True):
+                    for offset, result in enumerate(found):
+                        # most subjects match nothing: the worker sends None, not an empty result
+                        yield result if result is not None else ScreeningResult(subjects[start + offset].id, ())
+            return
+        _WORKER = (self, threshold, top, ())
         with context.Pool(workers) as pool:
             for results in pool.imap(_screen_chunk, _chunks(subjects, chunk)):
                 yield from results
 
 
-_WORKER: tuple[Screener, float | None, int | None] | None = None
+_WORKER: tuple[Screener, float | None, int | None, Sequence[Subject]] | None = None
+
+
+def _ranges(size: int, chunk: int) -> Iterator[tuple[int, int]]:
+    return ((start, min(start + chunk, size)) for start in range(0, size, chunk))
+
+
+def _screen_range(bounds: tuple[int, int]) -> list[ScreeningResult | None]:
+    assert _WORKER is not None
+    screener, threshold, top, subjects = _WORKER
+    found: list[ScreeningResult | None] = []
+    for position in range(*bounds):
+        result = screener.screen(subjects[position], threshold=threshold, top=top)
+        found.append(result if result.matches or result.error or result.notes else None)
+    return found
 
 
 def _screen_chunk(subjects: list[Subject]) -> list[ScreeningResult]:
     assert _WORKER is not None
-    screener, threshold, top = _WORKER
+    screener, threshold, top, _ = _WORKER
     return [screener.screen(s, threshold=threshold, top=top) for s in subjects]
 
 
