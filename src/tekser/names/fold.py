@@ -38,21 +38,26 @@ _DIGRAPHS = (
 _LETTERS = str.maketrans({"q": "k", "x": "ks", "w": "v", "y": "i"})
 _IOTATED = (("iu", "u"), ("ia", "a"), ("io", "o"), ("ie", "e"))
 _DOUBLE = re.compile(r"(.)\1+")
-_FINAL_H = re.compile(r"(?<=[aeiou])h$")
 _VOWELS = re.compile(r"[aeiou]")
+# anything _fold_once changes: a digraph, a letter it maps, a doubled letter, an iotated vowel, a final H
+_UNSTABLE = re.compile(
+    "|".join(old for old, _ in _DIGRAPHS + _IOTATED) + r"|[qxwy]|(.)\1|(?<=[aeiou])h$"
+)
 
 
 @lru_cache(maxsize=200_000)
 def canonical(latin: str) -> str:
-    """Folded form of a lowercase Latin rendering: ``yuliya``, ``iuliia`` → ``ulia``.
+    """Folded form of a lowercase Latin rendering: ``yuliya``, ``iuliia`` → ``ula``.
 
     Applied until nothing changes, so that folding a folded form changes nothing (``qh`` → ``kh`` → ``h``).
     """
-    text = _NOT_LETTER.sub("", latin.lower())
+    text = latin.lower()
+    if not (text.isascii() and text.isalpha()):  # (already letters only, as most renderings are)
+        text = _NOT_LETTER.sub("", text)
     for _ in range(4):
         folded = _fold_once(text)
-        if folded == text:
-            break
+        if folded == text or not _UNSTABLE.search(folded):
+            return folded  # (nothing left that a fold would change: no need to fold again to see it)
         text = folded
     return text
 
@@ -61,12 +66,24 @@ def _fold_once(text: str) -> str:
     for old, new in _DIGRAPHS:
         if old in text:
             text = text.replace(old, new)
-    text = _DOUBLE.sub(r"\1", text.translate(_LETTERS))
+    text = _undouble(text.translate(_LETTERS))
     for old, new in _IOTATED:
         if old in text:
             text = text.replace(old, new)
-    text = _DOUBLE.sub(r"\1", text)
-    return _FINAL_H.sub("", text) or text
+    text = _undouble(text)
+    if len(text) > 1 and text[-1] == "h" and text[-2] in "aeiou":  # a final H after a vowel (Abdullah)
+        return text[:-1]
+    return text
+
+
+def _undouble(text: str) -> str:
+    """Doubled letters written once (a search first: a substitution costs several times more
+    even when nothing is doubled, and a function as replacement less than a template)."""
+    return _DOUBLE.sub(_first_group, text) if _DOUBLE.search(text) else text
+
+
+def _first_group(match: re.Match[str]) -> str:
+    return match[1]
 
 
 _LOOSE = str.maketrans({"z": "s", "c": "s", "d": "t", "b": "p", "g": "k", "v": "f", "h": None})
@@ -76,7 +93,7 @@ _LOOSE = str.maketrans({"z": "s", "c": "s", "d": "t", "b": "p", "g": "k", "v": "
 def loose_skeleton(form: str) -> str:
     """The skeleton with voiced and voiceless consonants merged and H dropped, for blocking only:
     ``izmailov`` and ``ismailov`` share ``ismlf``."""
-    return _DOUBLE.sub(r"\1", skeleton(form).translate(_LOOSE))
+    return _undouble(skeleton(form).translate(_LOOSE))
 
 
 @lru_cache(maxsize=200_000)
@@ -85,4 +102,4 @@ def skeleton(form: str) -> str:
     if not form:
         return form
     rest = _VOWELS.sub("", form[1:])
-    return _DOUBLE.sub(r"\1", form[0] + rest)
+    return _undouble(form[0] + rest)
