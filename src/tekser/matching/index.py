@@ -40,18 +40,20 @@ from tekser.matching import kernels
 from tekser.matching.names import (
     JOINED_FLOOR,
     JOINED_MIN_LENGTH,
+    NameShape,
     PreparedName,
     comparable_lengths,
     gendered,
     looks_truncated,
     prepare,
+    shape,
     similarity,
     sound_alike,
     vowel_variants,
 )
 from tekser.matching.weights import TokenWeights
 from tekser.names.fold import canonical, loose_skeleton
-from tekser.names.parts import AnalyzedName, Role, Token, analyze, squashed
+from tekser.names.parts import AnalyzedName, Role, Token, analyze
 
 _KIND_ORDER = {NameKind.PRIMARY: 0, NameKind.ALIAS: 1, NameKind.NEW: 1, NameKind.FORMER: 2}
 _SLOT_ROLES = frozenset({Role.NAME, Role.INITIAL, Role.PATRONYMIC})
@@ -275,7 +277,12 @@ def type_key(token: Token) -> TypeKey:
 
 class ListIndex:
     def __init__(
-        self, entries: list[ListEntry], records: list[NameRecord], excluded: int, weights: TokenWeights | None = None
+        self,
+        entries: list[ListEntry],
+        records: list[NameRecord],
+        excluded: int,
+        weights: TokenWeights | None = None,
+        shapes: list[NameShape] | None = None,
     ) -> None:
         started = time.perf_counter()
         self.entries = entries
@@ -285,7 +292,9 @@ class ListIndex:
         self.weights = weights or TokenWeights.from_documents(
             [f for t in r.analyzed.tokens if not t.optional for f in t.forms] for r in records
         )
-        self.prepared = [prepare(r.analyzed, self.weights) for r in records]
+        if shapes is None:
+            shapes = [shape(r.analyzed) for r in records]
+        self.prepared = [prepare(r.analyzed, self.weights, s) for r, s in zip(records, shapes, strict=True)]
         self.record_weight = np.asarray([p.required_weight for p in self.prepared], dtype=np.float64)
         self.record_middle = np.asarray(  # the required weight of the parts that may be middle names
             [sum(p.weights[i] for i in p.middles) for p in self.prepared], dtype=np.float64
@@ -403,7 +412,7 @@ class ListIndex:
             whole = concatenated_key(analyzed)
             if whole:
                 keys.add(whole)
-            if len(plain := squashed(analyzed.text)) >= 6:
+            if len(plain := self.prepared[record_id].squashed) >= 6:
                 keys.add("c:" + plain)  # legal forms and particles written together too ("NOVINFOLLC")
             for key in keys:
                 joined[key].append(record_id)
@@ -432,6 +441,7 @@ class ListIndex:
     def _build(cls, entries: Iterable[ListEntry], policy: Policy | None, weights: TokenWeights | None) -> ListIndex:
         kept: list[ListEntry] = []
         records: list[NameRecord] = []
+        shapes: list[NameShape] = []
         excluded = 0
         for entry in entries:
             if policy is not None and not policy.allows(entry):
@@ -450,7 +460,8 @@ class ListIndex:
                     continue
                 seen.add(signature)
                 records.append(NameRecord(position, name, analyzed))
-        return cls(kept, records, excluded, weights)
+                shapes.append(shape(analyzed))
+        return cls(kept, records, excluded, weights, shapes)
 
     # --- step 1: similar parts ----------------------------------------------------------------
 
@@ -925,7 +936,7 @@ class ListIndex:
         name = query.name
         forced: list[int] = [*self.exact.get(name.key, ()), *self.exact.get("p:" + name.plain, ())]
         joined = self.joined
-        for key in (concatenated_key(name), "c:" + squashed(name.text)):
+        for key in (concatenated_key(name), "c:" + query.squashed):
             if key is not None and (found := joined.get(key)):
                 forced.extend(found[:50])
         return list(dict.fromkeys(forced))

@@ -213,8 +213,33 @@ class PreparedName(NamedTuple):
     structured: bool = False  # the source says which parts are the family name
 
 
-def prepare(name: AnalyzedName, weights: TokenWeights) -> PreparedName:
+class NameShape(NamedTuple):
+    """What :func:`prepare` derives from a name alone, not from the lists' part weights (an
+    index build works it out in several processes)."""
+
+    joined: tuple[Joined, ...]
+    concatenated: str
+    stems: frozenset[str]
+    squashed: str
+    middles: frozenset[int]
+    structured: bool
+
+
+def shape(name: AnalyzedName) -> NameShape:
     tokens = name.tokens
+    return NameShape(
+        _joined(tokens),
+        _concatenated(name),
+        frozenset(s for t in tokens if t.role is Role.PATRONYMIC for s in t.stems),
+        squashed(name.text),
+        middle_candidates(tokens),
+        _structured(tokens),
+    )
+
+
+def prepare(name: AnalyzedName, weights: TokenWeights, shaped: NameShape | None = None) -> PreparedName:
+    tokens = name.tokens
+    shaped = shaped or shape(name)
     part_weights = tuple(weights.of(t.forms) if t.role is Role.NAME else _weight(t, weights) for t in tokens)
     required_weight = 0.0
     required_count = 0
@@ -225,15 +250,15 @@ def prepare(name: AnalyzedName, weights: TokenWeights) -> PreparedName:
     return PreparedName(
         name,
         part_weights,
-        _joined(tokens),
-        _concatenated(name),
-        frozenset(s for t in tokens if t.role is Role.PATRONYMIC for s in t.stems),
+        shaped.joined,
+        shaped.concatenated,
+        shaped.stems,
         required_weight,
         required_count,
         tuple(t.role is Role.NAME and weights.known(t.forms[0]) for t in tokens),
-        squashed(name.text),
-        middle_candidates(tokens),
-        _structured(tokens),
+        shaped.squashed,
+        shaped.middles,
+        shaped.structured,
     )
 
 

@@ -40,9 +40,7 @@ _IOTATED = (("iu", "u"), ("ia", "a"), ("io", "o"), ("ie", "e"))
 _DOUBLE = re.compile(r"(.)\1+")
 _VOWELS = re.compile(r"[aeiou]")
 # anything _fold_once changes: a digraph, a letter it maps, a doubled letter, an iotated vowel, a final H
-_UNSTABLE = re.compile(
-    "|".join(old for old, _ in _DIGRAPHS + _IOTATED) + r"|[qxwy]|(.)\1|(?<=[aeiou])h$"
-)
+_UNSTABLE = re.compile("|".join(old for old, _ in _DIGRAPHS + _IOTATED) + r"|[qxwy]|(.)\1|(?<=[aeiou])h$")
 
 
 @lru_cache(maxsize=200_000)
