@@ -443,6 +443,25 @@ def v5_diacritics(name: str, rng: random.Random, person: bool) -> Variant:
     return "".join(chars), "diacritics added"
 
 
+_TITLES = frozenset(
+    nd.words(
+        "dr doctor prof sheikh shaikh shaykh sheik haji hajji hajj alhaj alhajj mullah mulla maulavi maulvi "
+        "mawlawi qari mufti imam hafiz engineer eng general gen colonel col mr mrs"
+    )
+)
+_COMPOUND_HEADS = frozenset(nd.words("abdul abdel abdal abdur abdu abdoul abd abu abou umm bin ibn bint ben al el"))
+
+
+def _plain(word: str) -> str:
+    return "".join(c for c in word.casefold() if c.isalpha())
+
+
+def _real_part(word: str) -> bool:
+    """A name part proper: not a title, particle or the head of a compound (Abdul, Abu)."""
+    plain = _plain(word)
+    return len(plain) >= 2 and plain not in _TITLES and plain not in _PARTICLES and plain not in _COMPOUND_HEADS
+
+
 def v9_middle_dropped(name: str, rng: random.Random, person: bool) -> Variant:
     if not person:
         return None
@@ -455,7 +474,20 @@ def v9_middle_dropped(name: str, rng: random.Random, person: bool) -> Variant:
         natural = [("g", i, w) for i, w in enumerate(given)]
     if len(natural) < 3:
         return None
-    inner = [n for n in natural[1:-1] if len(n[2]) >= 3 and n[2].casefold() not in _PARTICLES and n[2].isalpha()]
+    # a middle name lies between two real name parts: dropping the one given name after a title
+    # ("GHAIR, Dr. Alim" → "GHAIR, Dr.") or the second half of a compound ("Abdul Hakim" →
+    # "Abdul") leaves no given name at all, another category (and not one logic-v2 is spared)
+    real = [_real_part(w) if side == "g" else _plain(w) not in _PARTICLES for side, _, w in natural]
+    inner = [
+        n
+        for k, n in enumerate(natural[1:-1], start=1)
+        if len(n[2]) >= 3
+        and n[2].isalpha()
+        and _real_part(n[2])
+        and any(real[:k])
+        and any(real[k + 1 :])
+        and _plain(natural[k - 1][2]) not in _COMPOUND_HEADS
+    ]
     if not inner:
         return None
     side, index, word = rng.choice(inner)

@@ -707,7 +707,7 @@ class ListIndex:
             return found
         reached: set[int] = set()
         key_types = self.key_types
-        folded = tuple(dict.fromkeys(canonical(form) for form in forms))  # folded across the join
+        folded = forms  # folded across the join already (prepare: canonical(x + y), and folding is idempotent)
         for form in folded:
             if len(form) >= JOINED_MIN_LENGTH and (listed := key_types.get("f:" + form)):
                 reached.update(listed)
