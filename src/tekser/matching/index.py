@@ -193,7 +193,9 @@ class _Rows:
     its name, weight, weight if required. Grows by doubling; when full it starts again empty
     (and the parts are looked up anew: ``generation`` tells)."""
 
-    def __init__(self, capacity: int = 1 << 16, limit: int = 1 << 22) -> None:
+    # room for a million rows from the start: zeroed arrays take memory only where written, and
+    # doubling from small meant copying all rows again and again while a process warms up
+    def __init__(self, capacity: int = 1 << 20, limit: int = 1 << 22) -> None:
         self.limit = limit
         self.generation = 0
         self.used = 0
