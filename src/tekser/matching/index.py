@@ -259,6 +259,13 @@ class _Rows:
         return start, end
 
 
+class SkeletonBucket(NamedTuple):
+    skeletons: list[str]  # distinct skeletons of one first letter and length
+    held: npt.NDArray[np.intp]  # type after type: the skeletons (positions in ``skeletons``) it has
+    owners: npt.NDArray[np.int32]  # the types, in that order
+    starts: npt.NDArray[np.intp]  # where each type's run in ``held`` starts
+
+
 class Candidates(list[int]):
     """Record ids to score, with the score bound of each (``bounds``, same order)."""
 
@@ -502,11 +509,11 @@ class ListIndex:
             bucket = table.get(bucket_key)
             if bucket is None:
                 continue
-            skeletons, owners, starts = bucket
             matrix = process.cdist(
-                query_skeletons, skeletons, scorer=JaroWinkler.normalized_similarity, dtype=np.float64
+                query_skeletons, bucket.skeletons, scorer=JaroWinkler.normalized_similarity, dtype=np.float64
             )
-            best = np.maximum.reduceat(matrix.max(axis=0), starts)
+            owners = bucket.owners
+            best = np.maximum.reduceat(matrix.max(axis=0)[bucket.held], bucket.starts)
             value = np.where(best >= 1.0, 0.92, 0.95 * best)
             keep = value >= token_floor
             for type_id, similarity_value in zip(owners[keep].tolist(), value[keep].tolist(), strict=True):
@@ -514,13 +521,14 @@ class ListIndex:
                     found[type_id] = similarity_value
         return found
 
-    def _skeleton_table(
-        self, abjad_only: bool
-    ) -> dict[tuple[str, int], tuple[list[str], npt.NDArray[np.int32], npt.NDArray[np.intp]]]:
+    def _skeleton_table(self, abjad_only: bool) -> dict[tuple[str, int], SkeletonBucket]:
         """(first letter, length) → the skeletons of the types (Arabic-script ones only if
-        ``abjad_only``) of that first letter and length: the flat list, each type's id and where
-        its skeletons start."""
-        grouped: dict[tuple[str, int], tuple[list[str], list[int], list[int]]] = defaultdict(lambda: ([], [], []))
+        ``abjad_only``) of that first letter and length: each distinct skeleton once (types
+        share them: Mohammed, Muhammad and Mohamed are all ``mhmd``), then, type after type,
+        which of them each type has, the type's id and where its run starts."""
+        grouped: dict[tuple[str, int], tuple[dict[str, int], list[int], list[int], list[int]]] = defaultdict(
+            lambda: ({}, [], [], [])
+        )
         for type_id, token in enumerate(self.type_tokens):
             if token.role is Role.INITIAL or not token.skeletons or (abjad_only and not token.abjad):
                 continue
@@ -529,13 +537,18 @@ class ListIndex:
                 if skeleton_form:
                     by_bucket[(skeleton_form[0], len(skeleton_form))].append(skeleton_form)
             for bucket_key, forms in by_bucket.items():
-                flat, owners, counts = grouped[bucket_key]
-                flat.extend(forms)
+                distinct, held, owners, counts = grouped[bucket_key]
+                held.extend(distinct.setdefault(form, len(distinct)) for form in forms)
                 owners.append(type_id)
                 counts.append(len(forms))
         return {
-            bucket_key: (flat, np.asarray(owners, dtype=np.int32), np.cumsum([0, *counts[:-1]]).astype(np.intp))
-            for bucket_key, (flat, owners, counts) in grouped.items()
+            bucket_key: SkeletonBucket(
+                list(distinct),
+                np.asarray(held, dtype=np.intp),
+                np.asarray(owners, dtype=np.int32),
+                np.cumsum([0, *counts[:-1]]).astype(np.intp),
+            )
+            for bucket_key, (distinct, held, owners, counts) in grouped.items()
         }
 
     def _similar_types(self, token: Token, token_floor: float, known_factor: float) -> list[tuple[int, float]]:
