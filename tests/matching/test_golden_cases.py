@@ -24,7 +24,9 @@ from tekser.domain.watchlists import (
     ListEntry,
     Name,
     NameKind,
+    NamePart,
     NameQuality,
+    PartRole,
 )
 from tekser.ingest.lists.dates import parse_date
 from tekser.matching.reverse import ReverseKeys, subject_keys
@@ -43,7 +45,9 @@ def _cases() -> list[Any]:
 
 
 def _entry(case_id: str, spec: dict[str, Any]) -> ListEntry:
-    names = [Name(spec["names"][0], NameKind.PRIMARY, origin="case")]
+    # "family": the words the source marks as the primary name's family name (OFAC's last name)
+    family = tuple(NamePart(PartRole.FAMILY, value) for value in spec.get("family", []))
+    names = [Name(spec["names"][0], NameKind.PRIMARY, parts=family, origin="case")]
     names += [Name(n, NameKind.ALIAS, origin="case") for n in spec["names"][1:]]
     names += [Name(n, NameKind.ALIAS, NameQuality.WEAK, origin="case") for n in spec.get("weak", [])]
     return ListEntry(

@@ -46,7 +46,7 @@ def test_a_match_explains_itself(fixtures_dir: Path) -> None:
     assert features["gender"]["relation"] == "match"
     summary = features["summary"]
     assert summary["list_version"] == "un@1"
-    assert summary["algorithm"]["version"] == "2"
+    assert summary["algorithm"]["version"] == "3"
     assert len(summary["algorithm"]["config_sha256"]) == 64
 
 

@@ -12,7 +12,7 @@ import json
 from pydantic import BaseModel, ConfigDict, Field
 
 ALGORITHM = "tekser-match"
-VERSION = "2"
+VERSION = "3"  # 3: a title that is the whole family name is a name (docs/matching.md)
 
 DEFAULT_LOG_ODDS = {
     "prior": -3.0,

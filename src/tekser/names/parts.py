@@ -317,6 +317,7 @@ def analyze(text: str, *, organization: bool = False, family_parts: tuple[str, .
         and len(words) > 1
         and any(i is not None and i.primary not in titles and i.primary not in placeholders for i in infos)
     )
+    surname_titles = _title_surname(text, words, infos, family_words, titles) if strip_titles else frozenset()
     for index, word in enumerate(words):
         info = infos[index]
         if info is None:
@@ -326,7 +327,7 @@ def analyze(text: str, *, organization: bool = False, family_parts: tuple[str, .
         if primary in placeholders:
             continue
         real += 1
-        if strip_titles and primary in titles:
+        if strip_titles and primary in titles and index not in surname_titles:
             found_titles.append(word)
             continue
         if organization and (form_class := legal_form(info.renderings[0])) is not None:
@@ -387,6 +388,27 @@ def analyze(text: str, *, organization: bool = False, family_parts: tuple[str, .
         placeholder=real == 0 and bool(words),
         plain=plain,
     )
+
+
+def _title_surname(
+    text: str,
+    words: list[str],
+    infos: list[_Word | None],
+    family_words: frozenset[str],
+    titles: frozenset[str],
+) -> frozenset[int]:
+    """The positions of title-like words that are the whole family name, and so a name: Sheikh,
+    Haji and Mullah are surnames too ("SHEIKH, Muhammad Naeem", or the source marks them as
+    the family name). A title beside a real family name ("Dr. SMITH, John") is still a title."""
+    if family_words:
+        marked = [i for i, w in enumerate(words) if w.casefold() in family_words]
+    elif "," in text:
+        marked = list(range(len(raw_tokens(text.split(",", 1)[0]))))  # "FAMILY, Given"
+    else:
+        return frozenset()
+    if marked and all((info := infos[i]) is not None and info.primary in titles for i in marked):
+        return frozenset(marked)
+    return frozenset()
 
 
 def _merge_abd(tokens: list[Token]) -> list[Token]:
