@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import matplotlib
@@ -85,6 +86,36 @@ def life_cycle() -> None:
     fig.savefig(OUT / "alert-life-cycle.png", dpi=110)
 
 
+RESULTS = Path(__file__).resolve().parents[1] / "benchmarks" / "results" / "matching.json"
+
+
+def matching_recall() -> None:
+    """Recall per category, tekser at its threshold against logic-v2 at the same false-positive
+    rate, from the last `python -m benchmarks matching` (benchmarks/results/matching.json)."""
+    summary = json.loads(RESULTS.read_text(encoding="utf-8"))
+    rows = [c for c in summary["categories"].values() if c.get("target") != "info"]
+    labels = [f"{c['label']} (n={c['n']})" for c in rows]
+    ours = [c["recall"] for c in rows]
+    theirs = [c.get("peer_recall_equal_fpr") or 0.0 for c in rows]
+    fig, ax = plt.subplots(figsize=(9, 0.36 * len(rows) + 1.4))
+    positions = range(len(rows))
+    ax.barh([p + 0.2 for p in positions], ours, height=0.4, color="#3b6ea5", label="tekser (threshold 0.86)")
+    ax.barh([p - 0.2 for p in positions], theirs, height=0.4, color="#c9a227", label="logic-v2 at equal FPR")
+    ax.axvline(0.98, color="#888", linestyle="--", linewidth=0.8)
+    ax.text(0.981, len(rows) - 0.4, "0.98", fontsize=7, color="#666")
+    ax.set_yticks(list(positions), labels, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlim(0.0, 1.0)
+    ax.set_xlabel("recall (expected entry alerts)")
+    fpr = summary["fpr"]["fpr"]
+    ax.set_title(f"Matching recall by category, UN + OFAC (false-positive rate {fpr:.2%} on both sides)", fontsize=9)
+    ax.legend(loc="lower left", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(OUT / "matching-recall.png", dpi=110)
+
+
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
     life_cycle()
+    if RESULTS.exists():
+        matching_recall()
