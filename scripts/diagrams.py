@@ -102,14 +102,14 @@ def matching_recall() -> None:
     ax.barh([p + 0.2 for p in positions], ours, height=0.4, color="#3b6ea5", label="tekser (threshold 0.86)")
     ax.barh([p - 0.2 for p in positions], theirs, height=0.4, color="#c9a227", label="logic-v2 at equal FPR")
     ax.axvline(0.98, color="#888", linestyle="--", linewidth=0.8)
-    ax.text(0.981, len(rows) - 0.4, "0.98", fontsize=7, color="#666")
+    ax.text(0.975, -0.9, "0.98", fontsize=7, color="#666", ha="right")
     ax.set_yticks(list(positions), labels, fontsize=8)
     ax.invert_yaxis()
     ax.set_xlim(0.0, 1.0)
     ax.set_xlabel("recall (expected entry alerts)")
     fpr = summary["fpr"]["fpr"]
     ax.set_title(f"Matching recall by category, UN + OFAC (false-positive rate {fpr:.2%} on both sides)", fontsize=9)
-    ax.legend(loc="lower left", fontsize=8)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=2, fontsize=8, frameon=False)
     fig.tight_layout()
     fig.savefig(OUT / "matching-recall.png", dpi=110)
 
