@@ -67,23 +67,24 @@ class ListServer:
             def do_GET(self) -> None:
                 body = server.files.get(self.path)
                 server.headers_seen.append(dict(self.headers))
+                # record before answering: the client may check the log as soon as it has the answer
                 if body is None:
+                    server.requests.append((self.path, 404))
                     self.send_response(404)
                     self.end_headers()
-                    server.requests.append((self.path, 404))
                     return
                 etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
                 if self.headers.get("If-None-Match") == etag:
+                    server.requests.append((self.path, 304))
                     self.send_response(304)
                     self.end_headers()
-                    server.requests.append((self.path, 304))
                     return
+                server.requests.append((self.path, 200))
                 self.send_response(200)
                 self.send_header("ETag", etag)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
-                server.requests.append((self.path, 200))
 
             def log_message(self, format: str, *args: object) -> None:
                 pass
