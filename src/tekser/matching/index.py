@@ -64,8 +64,10 @@ PREFIX_LENGTH = 4
 # skeletons compared in bulk: the same first letter, lengths at most this far apart (0.95 x
 # Jaro-Winkler at the token floor needs most letters in common)
 SKELETON_LENGTH_SPREAD = 3
+SKELETON_GROUPS = 1 << 10  # above any skeleton's length
 _EMPTY_I = np.zeros(0, dtype=np.int32)
 _EMPTY_F = np.zeros(0, dtype=np.float64)
+_EMPTY_L = np.zeros(0, dtype=np.int64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,9 +195,9 @@ class _Rows:
     its name, weight, weight if required. Grows by doubling; when full it starts again empty
     (and the parts are looked up anew: ``generation`` tells)."""
 
-    # room for a million rows from the start: zeroed arrays take memory only where written, and
-    # doubling from small meant copying all rows again and again while a process warms up
-    def __init__(self, capacity: int = 1 << 20, limit: int = 1 << 22) -> None:
+    # room for every row from the start: zeroed arrays take memory only where written, and
+    # doubling meant copying all rows (a 50 ms pause in the middle of a query)
+    def __init__(self, capacity: int = 1 << 22, limit: int = 1 << 22) -> None:
         self.limit = limit
         self.generation = 0
         self.used = 0
@@ -259,11 +261,12 @@ class _Rows:
         return start, end
 
 
-class SkeletonBucket(NamedTuple):
-    skeletons: list[str]  # distinct skeletons of one first letter and length
-    held: npt.NDArray[np.intp]  # type after type: the skeletons (positions in ``skeletons``) it has
-    owners: npt.NDArray[np.int32]  # the types, in that order
-    starts: npt.NDArray[np.intp]  # where each type's run in ``held`` starts
+class SkeletonShelf(NamedTuple):
+    skeletons: list[str]  # the distinct skeletons of one first letter, shortest first
+    lengths: npt.NDArray[np.intp]  # their lengths (ascending)
+    pair_starts: npt.NDArray[np.intp]  # skeleton i's (type, skeleton) pairs: pair_starts[i]:pair_starts[i + 1]
+    pair_skeleton: npt.NDArray[np.intp]  # the pairs in skeleton order: the skeleton,
+    pair_group: npt.NDArray[np.int64]  # and the type × SKELETON_GROUPS + the skeleton's length
 
 
 class Candidates(list[int]):
@@ -364,6 +367,11 @@ class ListIndex:
             holders, counts = np.unique(np.asarray(ids, dtype=np.int32), return_counts=True)
             self.optional_parts[part] = (holders.astype(np.int32), counts.astype(np.float64))
         self.type_forms = [t.forms for t in self.type_tokens]
+        self.type_form_count = np.asarray([len(forms) for forms in self.type_forms], dtype=np.int64)
+        self.type_form_start = np.cumsum(self.type_form_count) - self.type_form_count
+        self.type_forms_flat = np.asarray([form for forms in self.type_forms for form in forms], dtype=object)
+        self.type_initial = np.asarray([t.role is Role.INITIAL for t in self.type_tokens], dtype=np.bool_)
+        self._type_scratch = np.zeros(len(self.type_tokens), dtype=np.float64)  # (under the query lock)
         self.type_known = np.asarray(
             [t.role is Role.NAME and self.weights.known(t.forms[0]) for t in self.type_tokens], dtype=np.bool_
         )
@@ -488,68 +496,97 @@ class ListIndex:
                 types.update(listed)
         return types
 
-    def _skeleton_neighbours(self, token: Token, token_floor: float) -> dict[int, float]:
+    def _skeleton_neighbours(
+        self, token: Token, token_floor: float
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
         """With Arabic script on a side, parts compare by consonant skeleton (0.95 × Jaro-Winkler,
         0.92 when equal), which keys reach poorly: an Arabic part is compared with every type, a
         Latin part with every Arabic-script type, in bulk, among the skeletons with the same
-        first letter (another first letter keeps a short skeleton below the token floor).
-        Returns the types whose skeleton similarity reaches the floor (the others' never counts:
-        it only ever raises a similarity below 0.92 to itself)."""
+        first letter and a length within ``SKELETON_LENGTH_SPREAD`` (another first letter keeps
+        a short skeleton below the token floor), one call per first letter.
+        Returns the types whose skeleton similarity reaches the floor, with it (the others' never
+        counts: it only ever raises a similarity below 0.92 to itself). A type's similarity is
+        the best Jaro-Winkler per first letter and length, mapped (0.92 when equal), then the
+        best of those."""
         table = self._abjad_skeletons if not token.abjad else self._all_skeletons
-        found: dict[int, float] = {}
-        wanted: dict[tuple[str, int], list[str]] = {}
+        by_letter: dict[str, list[str]] = {}
         for query_skeleton in token.skeletons:
-            if not query_skeleton:
+            if query_skeleton:
+                by_letter.setdefault(query_skeleton[0], []).append(query_skeleton)
+        groups: list[npt.NDArray[np.int64]] = []
+        raws: list[npt.NDArray[np.float64]] = []
+        skeleton_cutoff = min(token_floor / 0.95, 1.0) - 1e-9
+        for letter_number, (letter, query_skeletons) in enumerate(by_letter.items()):
+            shelf = table.get(letter)
+            if shelf is None:
                 continue
-            for length in range(
-                len(query_skeleton) - SKELETON_LENGTH_SPREAD, len(query_skeleton) + SKELETON_LENGTH_SPREAD + 1
-            ):
-                wanted.setdefault((query_skeleton[0], length), []).append(query_skeleton)
-        for bucket_key, query_skeletons in wanted.items():
-            bucket = table.get(bucket_key)
-            if bucket is None:
+            query_lengths = [len(q) for q in query_skeletons]
+            low = int(np.searchsorted(shelf.lengths, min(query_lengths) - SKELETON_LENGTH_SPREAD, side="left"))
+            high = int(np.searchsorted(shelf.lengths, max(query_lengths) + SKELETON_LENGTH_SPREAD, side="right"))
+            if high <= low:
                 continue
             matrix = process.cdist(
-                query_skeletons, bucket.skeletons, scorer=JaroWinkler.normalized_similarity, dtype=np.float64
+                query_skeletons,
+                shelf.skeletons[low:high],
+                scorer=JaroWinkler.normalized_similarity,
+                dtype=np.float64,
+                score_cutoff=skeleton_cutoff,  # below it: 0, as good as any value under the floor
             )
-            owners = bucket.owners
-            best = np.maximum.reduceat(matrix.max(axis=0)[bucket.held], bucket.starts)
-            value = np.where(best >= 1.0, 0.92, 0.95 * best)
-            keep = value >= token_floor
-            for type_id, similarity_value in zip(owners[keep].tolist(), value[keep].tolist(), strict=True):
-                if similarity_value > found.get(type_id, 0.0):
-                    found[type_id] = similarity_value
-        return found
+            if min(query_lengths) != max(query_lengths):  # each query skeleton within its own spread only
+                spread = np.abs(shelf.lengths[low:high][None, :] - np.asarray(query_lengths)[:, None])
+                matrix[spread > SKELETON_LENGTH_SPREAD] = 0.0
+            best = matrix.max(axis=0)
+            pair_low, pair_high = int(shelf.pair_starts[low]), int(shelf.pair_starts[high])
+            raw = best[shelf.pair_skeleton[pair_low:pair_high] - low]
+            # an equal skeleton (0.92) outranks a near one of the same letter and length: keep both to decide
+            wanted = np.flatnonzero((raw >= 1.0) | (0.95 * raw >= token_floor))
+            if len(wanted):
+                group = shelf.pair_group[pair_low:pair_high][wanted] * len(by_letter) + letter_number
+                groups.append(group)
+                raws.append(raw[wanted])
+        if not groups:
+            return _EMPTY_L, _EMPTY_F
+        group = np.concatenate(groups)
+        raw = np.concatenate(raws)
+        order = np.argsort(group, kind="stable")
+        group, raw = group[order], raw[order]
+        group_starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+        best = np.maximum.reduceat(raw, group_starts)
+        mapped = np.where(best >= 1.0, 0.92, 0.95 * best)
+        owners = group[group_starts] // (SKELETON_GROUPS * len(by_letter))
+        owner_starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
+        values = np.maximum.reduceat(mapped, owner_starts)
+        owners = owners[owner_starts]
+        keep = values >= token_floor
+        return owners[keep], values[keep]
 
-    def _skeleton_table(self, abjad_only: bool) -> dict[tuple[str, int], SkeletonBucket]:
-        """(first letter, length) → the skeletons of the types (Arabic-script ones only if
-        ``abjad_only``) of that first letter and length: each distinct skeleton once (types
-        share them: Mohammed, Muhammad and Mohamed are all ``mhmd``), then, type after type,
-        which of them each type has, the type's id and where its run starts."""
-        grouped: dict[tuple[str, int], tuple[dict[str, int], list[int], list[int], list[int]]] = defaultdict(
-            lambda: ({}, [], [], [])
-        )
+    def _skeleton_table(self, abjad_only: bool) -> dict[str, SkeletonShelf]:
+        """first letter → the distinct skeletons of the types (Arabic-script ones only if
+        ``abjad_only``) of that first letter, by length (types share them: Mohammed, Muhammad and
+        Mohamed are all ``mhmd``), with the (type, skeleton) pairs in skeleton order."""
+        pairs_by_letter: dict[str, set[tuple[str, int]]] = defaultdict(set)
         for type_id, token in enumerate(self.type_tokens):
             if token.role is Role.INITIAL or not token.skeletons or (abjad_only and not token.abjad):
                 continue
-            by_bucket: dict[tuple[str, int], list[str]] = defaultdict(list)
             for skeleton_form in token.skeletons:
-                if skeleton_form:
-                    by_bucket[(skeleton_form[0], len(skeleton_form))].append(skeleton_form)
-            for bucket_key, forms in by_bucket.items():
-                distinct, held, owners, counts = grouped[bucket_key]
-                held.extend(distinct.setdefault(form, len(distinct)) for form in forms)
-                owners.append(type_id)
-                counts.append(len(forms))
-        return {
-            bucket_key: SkeletonBucket(
-                list(distinct),
-                np.asarray(held, dtype=np.intp),
-                np.asarray(owners, dtype=np.int32),
-                np.cumsum([0, *counts[:-1]]).astype(np.intp),
+                if 0 < len(skeleton_form) < SKELETON_GROUPS:  # (a longer one is no name part)
+                    pairs_by_letter[skeleton_form[0]].add((skeleton_form, type_id))
+        table: dict[str, SkeletonShelf] = {}
+        for letter, pairs in pairs_by_letter.items():
+            skeletons = sorted({form for form, _ in pairs}, key=lambda form: (len(form), form))
+            position = {form: number for number, form in enumerate(skeletons)}
+            ordered = sorted((position[form], type_id) for form, type_id in pairs)
+            pair_skeleton = np.asarray([number for number, _ in ordered], dtype=np.intp)
+            lengths = np.asarray([len(form) for form in skeletons], dtype=np.intp)
+            table[letter] = SkeletonShelf(
+                skeletons,
+                lengths,
+                np.searchsorted(pair_skeleton, np.arange(len(skeletons) + 1), side="left").astype(np.intp),
+                pair_skeleton,
+                np.asarray([type_id for _, type_id in ordered], dtype=np.int64) * SKELETON_GROUPS
+                + lengths[pair_skeleton],
             )
-            for bucket_key, (distinct, held, owners, counts) in grouped.items()
-        }
+        return table
 
     def _similar_types(self, token: Token, token_floor: float, known_factor: float) -> list[tuple[int, float]]:
         """Types reached by a key, with the scorer's similarity (:func:`token_similarity`),
@@ -560,9 +597,8 @@ class ListIndex:
         """
         type_tokens = self.type_tokens
         reached = self._reached(_query_keys(token))
-        skeletal = self._skeleton_neighbours(token, token_floor)
-        reached.update(skeletal)
-        initial_letters = {form[:1] for form in token.forms if form}
+        skeletal_types, skeletal_values = self._skeleton_neighbours(token, token_floor)
+        reached.update(skeletal_types.tolist())
         pairs: list[tuple[int, float]] = []
         if token.role is Role.PATRONYMIC:  # few: compared one by one
             for type_id in reached:
@@ -570,50 +606,56 @@ class ListIndex:
                 if value >= token_floor:
                     pairs.append((type_id, value))
             return pairs
-        spelled: list[int] = []
-        for type_id in reached:
-            other = type_tokens[type_id]
-            if other.role is Role.INITIAL:
-                if token_floor <= 0.8 and other.forms[0][:1] in initial_letters:
+        reached_ids = np.fromiter(reached, dtype=np.int64, count=len(reached))
+        initial = self.type_initial[reached_ids]
+        if initial.any() and token_floor <= 0.8:
+            initial_letters = {form[:1] for form in token.forms if form}
+            for type_id in reached_ids[initial].tolist():
+                if type_tokens[type_id].forms[0][:1] in initial_letters:
                     pairs.append((type_id, 0.8))
-            else:
-                spelled.append(type_id)
-        if not spelled:
+        spelled_ids = reached_ids[~initial]
+        if not len(spelled_ids):
             return pairs
-        forms = self.type_forms
-        flat = [form for type_id in spelled for form in forms[type_id]]
-        starts = np.cumsum([0] + [len(forms[type_id]) for type_id in spelled[:-1]])
-        matrix = process.cdist(token.forms, flat, scorer=JaroWinkler.normalized_similarity, dtype=np.float64)
+        # the renderings of the reached types, gathered from one flat array
+        counts = self.type_form_count[spelled_ids]
+        starts = np.cumsum(counts) - counts
+        flat = self.type_forms_flat[
+            np.repeat(self.type_form_start[spelled_ids] - starts, counts) + np.arange(int(starts[-1] + counts[-1]))
+        ]
+        # a similarity whose square is under the floor counts only through the fixed values below
+        # (gendered, vowels, skeleton): computed as 0
+        cutoff = max(token_floor, 0.0) ** 0.5 - 1e-9
+        matrix = process.cdist(
+            token.forms, flat, scorer=JaroWinkler.normalized_similarity, dtype=np.float64, score_cutoff=cutoff
+        )
         best = np.maximum.reduceat(matrix.max(axis=0), starts)
         values = best * best
         raised = self._reached(vowel_keys(token.forms) | gender_keys(token.forms))
         abjad = token.abjad
-        spelled_ids = np.asarray(spelled, dtype=np.int64)
         # two known names that do not sound alike: another name, not a typo (never for Arabic script)
         if not abjad and token.role is Role.NAME and self.weights.known(token.forms[0]):
             candidates = (values >= token_floor) & (values < 1.0) & self.type_known[spelled_ids]
             candidates &= ~self.type_abjad[spelled_ids]
             for position in np.flatnonzero(candidates).tolist():
-                if not sound_alike(token.skeletons, type_tokens[spelled[position]].skeletons):
+                if not sound_alike(token.skeletons, type_tokens[int(spelled_ids[position])].skeletons):
                     values[position] *= known_factor
         # the same surname for the other gender is 0.9 whatever the spelling; vowel-only differences 0.9
         gendered_at: list[int] = []
         if raised:
-            for position, type_id in enumerate(spelled):
-                if type_id not in raised:
-                    continue
-                other_forms = type_tokens[type_id].forms
+            raised_ids = np.fromiter(raised, dtype=np.int64, count=len(raised))
+            for position in np.flatnonzero(np.isin(spelled_ids, raised_ids)).tolist():
+                other_forms = type_tokens[int(spelled_ids[position])].forms
                 if values[position] < 1.0 and _gendered_pair(token.forms, other_forms):
                     values[position] = 0.9
                     gendered_at.append(position)
                 elif values[position] < 0.9 and _vowel_pair(token.forms, other_forms):
                     values[position] = 0.9
         # Arabic script on a side: the skeleton similarity, if higher (only those at the floor matter)
-        if skeletal:
-            lifted = np.zeros(len(spelled))
-            position_of = {type_id: position for position, type_id in enumerate(spelled)}
-            for type_id, value in skeletal.items():
-                lifted[position_of[type_id]] = value
+        if len(skeletal_types):
+            scratch = self._type_scratch
+            scratch[skeletal_types] = skeletal_values
+            lifted = scratch[spelled_ids]
+            scratch[skeletal_types] = 0.0
             lift = (values < 0.92) & (abjad | self.type_abjad[spelled_ids])
             if gendered_at:
                 lift[gendered_at] = False

@@ -176,13 +176,19 @@ def comparable_lengths(a: str, b: str) -> bool:
     return abs(len(a) - len(b)) <= max(2, len(b) // 5)
 
 
+@lru_cache(maxsize=200_000)  # the same parts meet the same joined pairs in candidate after candidate
 def joined_similarity(forms: tuple[str, ...], joined: tuple[str, ...]) -> float:
     """Jaro-Winkler of one part with two parts written together (not squared: the letters agree
     in order over a long string), over renderings of comparable length."""
-    return max(
-        (_string_similarity(x, y) for x in forms for y in joined if comparable_lengths(x, y)),
-        default=0.0,
-    )
+    best = 0.0
+    for y in joined:
+        spread = max(2, len(y) // 5)  # :func:`comparable_lengths`
+        for x in forms:
+            if abs(len(x) - len(y)) <= spread:
+                similarity = _string_similarity(x, y)
+                if similarity > best:
+                    best = similarity
+    return best
 
 
 def _joined(tokens: tuple[Token, ...]) -> tuple[Joined, ...]:
@@ -400,10 +406,13 @@ def compare_prepared(
     if q.required_count != c.required_count:  # parts written together on one side only
         joined_floor = max(floor, JOINED_FLOOR)
         for side, (tokens_a, joined_b) in enumerate(((q_tokens, c.joined), (c_tokens, q.joined))):
+            if not joined_b:
+                continue
+            joinable = [
+                (i, a) for i, a in enumerate(tokens_a) if a.role is Role.NAME and len(a.forms[0]) >= JOINED_MIN_LENGTH
+            ]
             for start, joined in joined_b:
-                for i, a in enumerate(tokens_a):
-                    if a.role is not Role.NAME or len(a.forms[0]) < JOINED_MIN_LENGTH:
-                        continue
+                for i, a in joinable:
                     similarity = joined_similarity(a.forms, joined)
                     if similarity >= joined_floor:
                         pair: tuple[int, ...] = (start, start + 1)
@@ -425,7 +434,10 @@ def compare_prepared(
         used_q.update(q_idx)
         used_c.update(c_idx)
         similarity = -negated
-        weight = sum(q_weights[i] for i in q_idx) + sum(c_weights[j] for j in c_idx)
+        if len(q_idx) == 1 and len(c_idx) == 1:  # (as sum() adds them: 0 + w₁ + w₂)
+            weight = q_weights[q_idx[0]] + c_weights[c_idx[0]]
+        else:
+            weight = sum(q_weights[i] for i in q_idx) + sum(c_weights[j] for j in c_idx)
         numerator += similarity * weight
         denominator += weight
         if kind != "particle" and (kind != "patronymic" or similarity >= 0.9):
@@ -448,8 +460,10 @@ def compare_prepared(
         if not cut or last in used_a or last < 0 or not tokens_a[last].forms:
             continue
         stub = tokens_a[last].forms[0]
+        if len(stub) < 2:
+            continue
         for j, other in enumerate(tokens_b):
-            if j not in used_b and len(stub) >= 2 and any(f.startswith(stub) for f in other.forms):
+            if j not in used_b and _starts_any(other.forms, stub):
                 used_a.add(last)
                 used_b.add(j)
                 weight = (q_weights[last] + c_weights[j]) if tokens_a is q_tokens else (q_weights[j] + c_weights[last])
@@ -470,6 +484,9 @@ def compare_prepared(
         (q_tokens, q_weights, used_q, q_tail, q, True),
         (c_tokens, c_weights, used_c, c_tail, c, False),
     ):
+        # an unmatched part that is a middle name: a later given name (when the source says),
+        # or a part between two matched ones
+        first_used, last_used = (min(used), max(used)) if used else (len(side_tokens), -1)
         for index, token in enumerate(side_tokens):
             if index in used or token.optional:
                 continue
@@ -477,7 +494,7 @@ def compare_prepared(
             if index > tail:
                 raw.append(((index,), (), "cut off", 0.0, 0.0) if query_side else ((), (index,), "cut off", 0.0, 0.0))
                 continue
-            middle = _dropped_middle(index, prepared, used)
+            middle = index in prepared.middles and (prepared.structured or first_used < index < last_used)
             cost = (config.middle_unmatched_weight if middle else config.unmatched_weight) * side_weights[index]
             denominator += cost
             kind = "middle name missing" if middle else "unmatched"
@@ -537,14 +554,11 @@ def _given_options(
     return options
 
 
-def _dropped_middle(index: int, name: PreparedName, used: set[int]) -> bool:
-    """An unmatched part that is a middle name: a later given name (when the source says), or
-    a part between two matched ones."""
-    if index not in name.middles:
-        return False
-    if name.structured:
-        return True
-    return any(i < index for i in used) and any(i > index for i in used)
+def _starts_any(forms: tuple[str, ...], stub: str) -> bool:
+    for form in forms:  # noqa: SIM110 (a loop: cheaper than any() over a generator, called per pair)
+        if form.startswith(stub):
+            return True
+    return False
 
 
 def looks_truncated(text: str) -> bool:
