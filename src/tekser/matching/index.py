@@ -482,10 +482,15 @@ class ListIndex:
 
     # --- step 1: similar parts ----------------------------------------------------------------
 
-    def _initials(self, letter: str) -> list[tuple[int, float]]:
-        """The types a subject's initial pairs with: 1 for an initial, 0.8 for a part starting so."""
-        initials = [(t, 1.0) for t in self.key_types.get("i:" + letter, ())]
-        return initials + [(t, 0.8) for t in self.key_types.get("a:" + letter, ())]
+    def _initials(self, letter: str, token_floor: float) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+        """The types a subject's initial pairs with: 1 for an initial, 0.8 for a part starting so
+        (thousands: in arrays)."""
+        initials = self.key_types.get("i:" + letter, [])
+        starting = self.key_types.get("a:" + letter, []) if token_floor <= 0.8 else []
+        types = np.asarray(initials + starting, dtype=np.int64)
+        values = np.repeat(np.asarray([1.0, 0.8]), [len(initials), len(starting)])
+        keep = values >= token_floor
+        return types[keep], values[keep]
 
     def _reached(self, keys: Iterable[str]) -> set[int]:
         types: set[int] = set()
@@ -588,7 +593,9 @@ class ListIndex:
             )
         return table
 
-    def _similar_types(self, token: Token, token_floor: float, known_factor: float) -> list[tuple[int, float]]:
+    def _similar_types(
+        self, token: Token, token_floor: float, known_factor: float
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
         """Types reached by a key, with the scorer's similarity (:func:`token_similarity`),
         computed in bulk: the best squared Jaro-Winkler over renderings for all reached types
         at once (rapidfuzz), then the scorer's rules for gendered forms (0.9), vowel-only
@@ -605,7 +612,7 @@ class ListIndex:
                 value = similarity(token, type_tokens[type_id])[0]  # patronymics: no known-name factor
                 if value >= token_floor:
                     pairs.append((type_id, value))
-            return pairs
+            return _pair_arrays(pairs)
         reached_ids = np.fromiter(reached, dtype=np.int64, count=len(reached))
         initial = self.type_initial[reached_ids]
         if initial.any() and token_floor <= 0.8:
@@ -615,7 +622,7 @@ class ListIndex:
                     pairs.append((type_id, 0.8))
         spelled_ids = reached_ids[~initial]
         if not len(spelled_ids):
-            return pairs
+            return _pair_arrays(pairs)
         # the renderings of the reached types, gathered from one flat array
         counts = self.type_form_count[spelled_ids]
         starts = np.cumsum(counts) - counts
@@ -661,8 +668,10 @@ class ListIndex:
                 lift[gendered_at] = False
             values = np.where(lift, np.maximum(values, lifted), values)
         kept = np.flatnonzero(values >= token_floor)
-        pairs.extend(zip(spelled_ids[kept].tolist(), values[kept].tolist(), strict=True))
-        return pairs
+        if not pairs:
+            return spelled_ids[kept], values[kept]
+        initial_types, initial_values = _pair_arrays(pairs)
+        return np.concatenate([initial_types, spelled_ids[kept]]), np.concatenate([initial_values, values[kept]])
 
     def similar_slots(self, token: Token, token_floor: float, known_factor: float = 1.0) -> SimilarParts:
         """The list-name parts at least ``token_floor`` similar to ``token`` (remembered: names recur)."""
@@ -671,14 +680,15 @@ class ListIndex:
         if found is not None and found.generation == self._rows.generation:
             return found
         if token.role is Role.INITIAL:
-            pairs = [(t, s) for t, s in self._initials(token.forms[0][:1]) if s >= token_floor]
+            types, values = self._initials(token.forms[0][:1], token_floor)
         else:
-            pairs = self._similar_types(token, token_floor, known_factor)
+            types, values = self._similar_types(token, token_floor, known_factor)
+        pairs = len(types) > 0
         slot_arrays: list[npt.NDArray[np.int32]] = []
         sim_arrays: list[npt.NDArray[np.float64]] = []
         position_arrays: list[npt.NDArray[np.int32]] = []
         if pairs:
-            slots, sims = self._slots_of(pairs)
+            slots, sims = self._slots_of(types, values)
             slot_arrays.append(slots)
             sim_arrays.append(sims)
             position_arrays.append(self.slot_token[slots])
@@ -699,16 +709,17 @@ class ListIndex:
         self._similar_cache[cache_key] = found
         return found
 
-    def _slots_of(self, pairs: list[tuple[int, float]]) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]:
+    def _slots_of(
+        self, types: npt.NDArray[np.int64], values: npt.NDArray[np.float64]
+    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]:
         """Every slot of the given types, with the type's similarity (one gather, however many types)."""
-        types = np.asarray([t for t, _ in pairs], dtype=np.int64)
         starts = self.type_offsets[types]
         counts = self.type_offsets[types + 1] - starts
         total = int(counts.sum())
         # position i of the result is slot starts[k] + (i - first[k]) for the type k it falls in
         first = np.cumsum(counts) - counts
         gather = np.arange(total, dtype=np.int64) + np.repeat(starts - first, counts)
-        sims = np.repeat(np.asarray([value for _, value in pairs], dtype=np.float64), counts)
+        sims = np.repeat(values, counts)
         return self.slots_by_type[gather], sims
 
     def _store(
@@ -997,6 +1008,10 @@ class ListIndex:
             if key is not None and (found := joined.get(key)):
                 forced.extend(found[:50])
         return list(dict.fromkeys(forced))
+
+
+def _pair_arrays(pairs: list[tuple[int, float]]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    return np.asarray([t for t, _ in pairs], dtype=np.int64), np.asarray([v for _, v in pairs], dtype=np.float64)
 
 
 def _leading_parts(
