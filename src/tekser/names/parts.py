@@ -174,7 +174,8 @@ def _family_words(parts: tuple[str, ...]) -> frozenset[str]:
     return frozenset(w.casefold() for part in parts for w in raw_tokens(part))
 
 
-def raw_tokens(text: str) -> list[str]:
+@lru_cache(maxsize=100_000)  # analysis and the squashed form split the same name
+def raw_tokens(text: str) -> tuple[str, ...]:
     """Split a name into words; dotted abbreviations keep together (``d.o.o.``), initials split."""
     text = unicodedata.normalize("NFKC", text)
     words: list[str] = []
@@ -190,7 +191,7 @@ def raw_tokens(text: str) -> list[str]:
             cleaned = _REMOVED.sub("", piece)
             if cleaned:
                 words.append(cleaned)
-    return words
+    return tuple(words)
 
 
 @lru_cache(maxsize=100_000)
@@ -392,7 +393,7 @@ def analyze(text: str, *, organization: bool = False, family_parts: tuple[str, .
 
 def _title_surname(
     text: str,
-    words: list[str],
+    words: tuple[str, ...],
     infos: list[_Word | None],
     family_words: frozenset[str],
     titles: frozenset[str],
