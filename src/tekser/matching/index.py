@@ -543,8 +543,9 @@ class ListIndex:
             best = matrix.max(axis=0)
             pair_low, pair_high = int(shelf.pair_starts[low]), int(shelf.pair_starts[high])
             raw = best[shelf.pair_skeleton[pair_low:pair_high] - low]
-            # an equal skeleton (0.92) outranks a near one of the same letter and length: keep both to decide
-            wanted = np.flatnonzero((raw >= 1.0) | (0.95 * raw >= token_floor))
+            # under the cutoff: 0; at it, an equal skeleton (0.92) may still outrank a near one of the
+            # same letter and length: keep both to decide
+            wanted = np.flatnonzero(raw)
             if len(wanted):
                 group = shelf.pair_group[pair_low:pair_high][wanted] * len(by_letter) + letter_number
                 groups.append(group)
@@ -555,11 +556,11 @@ class ListIndex:
         raw = np.concatenate(raws)
         order = np.argsort(group, kind="stable")
         group, raw = group[order], raw[order]
-        group_starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+        group_starts = _run_starts(group)
         best = np.maximum.reduceat(raw, group_starts)
         mapped = np.where(best >= 1.0, 0.92, 0.95 * best)
         owners = group[group_starts] // (SKELETON_GROUPS * len(by_letter))
-        owner_starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
+        owner_starts = _run_starts(owners)
         values = np.maximum.reduceat(mapped, owner_starts)
         owners = owners[owner_starts]
         keep = values >= token_floor
@@ -1008,6 +1009,15 @@ class ListIndex:
             if key is not None and (found := joined.get(key)):
                 forced.extend(found[:50])
         return list(dict.fromkeys(forced))
+
+
+def _run_starts(ordered: npt.NDArray[np.int64]) -> npt.NDArray[np.intp]:
+    """Where each run of equal values starts in a sorted, non-empty array."""
+    starts = np.flatnonzero(ordered[1:] != ordered[:-1]) + 1
+    return np.concatenate((_ZERO_START, starts))
+
+
+_ZERO_START = np.zeros(1, dtype=np.intp)
 
 
 def _pair_arrays(pairs: list[tuple[int, float]]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
