@@ -61,14 +61,21 @@ def canonical(latin: str) -> str:
 
 
 def _fold_once(text: str) -> str:
+    # (every step looks before it works: folding runs for each new word and name of a build)
     for old, new in _DIGRAPHS:
         if old in text:
             text = text.replace(old, new)
-    text = _undouble(text.translate(_LETTERS))
+    if "q" in text or "x" in text or "w" in text or "y" in text:
+        text = text.translate(_LETTERS)
+    if _DOUBLE.search(text):
+        text = _DOUBLE.sub(_first_group, text)
+    iotated = False
     for old, new in _IOTATED:
         if old in text:
             text = text.replace(old, new)
-    text = _undouble(text)
+            iotated = True
+    if iotated and _DOUBLE.search(text):  # (nothing else can have doubled a letter again)
+        text = _DOUBLE.sub(_first_group, text)
     if len(text) > 1 and text[-1] == "h" and text[-2] in "aeiou":  # a final H after a vowel (Abdullah)
         return text[:-1]
     return text
