@@ -126,3 +126,9 @@ def test_a_conflicting_date_of_birth_never_raises_the_score(
         assert dated.matches[0].priority <= plain.matches[0].priority
     if not plain.matches:
         assert not dated.matches
+
+
+def test_normalisation_is_idempotent_when_fathers_names_stand_as_names() -> None:
+    # found by the property above: "Abd" as a father's name, then re-analysed as a name
+    key = analyze("عبد uly Serikovna").key
+    assert analyze(key).key == key == "abdserik"

@@ -382,6 +382,8 @@ def analyze(text: str, *, organization: bool = False, family_parts: tuple[str, .
             )
             for t in tokens
         ]
+        # the fathers' names now stand as names: "Abd" + name joins as it would written so
+        tokens = _merge_abd(tokens)
     return AnalyzedName(
         text=text,
         tokens=tuple(tokens),
