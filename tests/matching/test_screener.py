@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
+
+import pytest
 
 from tekser import MatchConfig, Screener, Subject
 from tekser.domain.policy import Policy, PolicyEvent, PolicyScope
 from tekser.domain.subjects import parse_birth_date
 from tekser.ingest.lists import ofac, un
+from tekser.matching import screener as screener_module
 
 
 def _screener(fixtures_dir: Path, policy: Policy | None = None) -> Screener:
@@ -75,3 +79,37 @@ def test_configuration_is_documented_and_hashed() -> None:
     assert all(docs[name] for name in MatchConfig.model_fields)
     assert MatchConfig().config_hash("t1") != MatchConfig(threshold=0.9).config_hash("t1")
     assert MatchConfig().config_hash("t1") != MatchConfig().config_hash("t2")
+
+
+def test_screening_leaves_no_cycles_for_the_frozen_heap(fixtures_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The screener freezes what its screenings leave (the caches) instead of letting the collector
+    walk it again and again; that is free of leaks only while screening makes no reference cycles."""
+
+    monkeypatch.setattr(screener_module, "SETTLE_EVERY", 10**12)  # no settling during this test
+    screener = _screener(fixtures_dir)
+    names = ["Askar Nurlanov", "Gulnara Tolegenova", "Nobody Atall", "NURLANOV, Askar", "Абу Бакр", "عبد الرحمن"]
+    for name in names:  # the lazy tables (loaded once) may leave some
+        screener.screen(Subject("warm", name), top=5)
+    gc.collect()
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for number in range(300):
+            name = f"{names[number % len(names)]} {chr(65 + number % 26)}{chr(97 + number // 26 % 26)}kov"
+            screener.screen(
+                Subject(str(number), name, birth_date=parse_birth_date("1975")), top=3 if number % 2 else None
+            )
+        assert gc.collect() == 0
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def test_screenings_settle_the_heap_regularly(fixtures_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settled: list[int] = []
+    monkeypatch.setattr(screener_module, "SETTLE_EVERY", 10)
+    monkeypatch.setattr(screener_module, "_settle_heap", lambda: settled.append(1))
+    screener = _screener(fixtures_dir)
+    for number in range(35):
+        screener.screen(Subject(str(number), "Askar Nurlanov"))
+    assert len(settled) == 3
