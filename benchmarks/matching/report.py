@@ -338,6 +338,7 @@ def compute(
         "p99_ms": timings["latency"]["p99_ms"],
         "candidate_recall": candidate_recall["recall"],
         "candidate_recall_alert_relevant": candidate_recall["recall_alert_relevant"],
+        "pace_s": timings.get("pace_s"),
     }
     return {
         "threshold": threshold,
@@ -591,6 +592,11 @@ def main() -> int:
         "carry (a spelling of) the matched list name (homonyms, cleared only by other facts); "
         f"FPR without them {fpr_info['fpr_spurious_only']:.2%}."
     )
+    if pace := summary["speed"].get("pace_s"):
+        notes.append(
+            f"Machine pace (a fixed memory-bound Python workload, lower is faster): {pace['start']:.2f} s at the "
+            f"start, {pace['end']:.2f} s at the end; speed figures of runs at another pace differ about as much."
+        )
     notes.append(f"Run time {summary['run_s'] / 60:.1f} min. Details and misses: benchmarks/results/matching.json")
     for note in notes:
         console.print(f"[dim]• {note}[/dim]")
