@@ -27,7 +27,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -192,13 +192,12 @@ class SimilarParts(NamedTuple):
 class _Rows:
     """The similar parts of every query part met so far, one row each, part after part, so
     that the kernel reads them in order: slot, similarity, list name, position of the part in
-    its name, weight, weight if required. Grows by doubling; when full it starts again empty
-    (and the parts are looked up anew: ``generation`` tells)."""
+    its name, weight, weight if required. When full it starts again empty (and the parts are
+    looked up anew: ``generation`` tells)."""
 
     # room for every row from the start: zeroed arrays take memory only where written, and
-    # doubling meant copying all rows (a 50 ms pause in the middle of a query)
-    def __init__(self, capacity: int = 1 << 22, limit: int = 1 << 22) -> None:
-        self.limit = limit
+    # growing them meant copying all rows (a 50 ms pause in the middle of a query)
+    def __init__(self, capacity: int = 1 << 22) -> None:
         self.generation = 0
         self.used = 0
         self._allocate(capacity)
@@ -221,34 +220,10 @@ class _Rows:
     ) -> tuple[int, int]:
         size = len(slots)
         if self.used + size > len(self.slots):
-            if self.used + size <= self.limit:
-                grown = max(2 * len(self.slots), self.used + size)
-                old: list[npt.NDArray[Any]] = [
-                    self.slots,
-                    self.sims,
-                    self.records,
-                    self.positions,
-                    self.weights,
-                    self.required_weights,
-                    self.middles,
-                ]
-                self._allocate(grown)
-                new: list[npt.NDArray[Any]] = [
-                    self.slots,
-                    self.sims,
-                    self.records,
-                    self.positions,
-                    self.weights,
-                    self.required_weights,
-                    self.middles,
-                ]
-                for grown_array, previous in zip(new, old, strict=True):
-                    grown_array[: self.used] = previous[: self.used]
-            else:
-                self.generation += 1
-                self.used = 0
-                if size > len(self.slots):
-                    self._allocate(size)
+            self.generation += 1
+            self.used = 0
+            if size > len(self.slots):
+                self._allocate(size)
         start, end = self.used, self.used + size
         self.slots[start:end] = slots
         self.sims[start:end] = sims
@@ -684,11 +659,11 @@ class ListIndex:
             types, values = self._initials(token.forms[0][:1], token_floor)
         else:
             types, values = self._similar_types(token, token_floor, known_factor)
-        pairs = len(types) > 0
+        direct = len(types) > 0  # slots of similar parts come first, then joined pairs
         slot_arrays: list[npt.NDArray[np.int32]] = []
         sim_arrays: list[npt.NDArray[np.float64]] = []
         position_arrays: list[npt.NDArray[np.int32]] = []
-        if pairs:
+        if direct:
             slots, sims = self._slots_of(types, values)
             slot_arrays.append(slots)
             sim_arrays.append(sims)
@@ -700,9 +675,9 @@ class ListIndex:
             sim_arrays.append(np.full(len(pair), value, dtype=np.float64))
             position_arrays.append(np.full(len(pair), -1, dtype=np.int32))
         found = self._store(slot_arrays, sim_arrays, position_arrays)
-        if found.end > found.start and len(slot_arrays) > bool(pairs):  # a joined pair weighs its two parts
+        if found.end > found.start and len(slot_arrays) > direct:  # a joined pair weighs its two parts
             pair_heaviest = max(
-                float(self.slot_weight[pair].reshape(-1, 2).sum(axis=1).max()) for pair in slot_arrays[bool(pairs) :]
+                float(self.slot_weight[pair].reshape(-1, 2).sum(axis=1).max()) for pair in slot_arrays[direct:]
             )
             found = found._replace(heaviest=max(found.heaviest, pair_heaviest))
         if len(self._similar_cache) >= 200_000:

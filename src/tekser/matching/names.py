@@ -180,15 +180,10 @@ def comparable_lengths(a: str, b: str) -> bool:
 def joined_similarity(forms: tuple[str, ...], joined: tuple[str, ...]) -> float:
     """Jaro-Winkler of one part with two parts written together (not squared: the letters agree
     in order over a long string), over renderings of comparable length."""
-    best = 0.0
-    for y in joined:
-        spread = max(2, len(y) // 5)  # :func:`comparable_lengths`
-        for x in forms:
-            if abs(len(x) - len(y)) <= spread:
-                similarity = _string_similarity(x, y)
-                if similarity > best:
-                    best = similarity
-    return best
+    return max(
+        (_string_similarity(x, y) for x in forms for y in joined if comparable_lengths(x, y)),
+        default=0.0,
+    )
 
 
 def _joined(tokens: tuple[Token, ...]) -> tuple[Joined, ...]:

@@ -67,15 +67,14 @@ def _fold_once(text: str) -> str:
             text = text.replace(old, new)
     if "q" in text or "x" in text or "w" in text or "y" in text:
         text = text.translate(_LETTERS)
-    if _DOUBLE.search(text):
-        text = _DOUBLE.sub(_first_group, text)
+    text = _undouble(text)
     iotated = False
     for old, new in _IOTATED:
         if old in text:
             text = text.replace(old, new)
             iotated = True
-    if iotated and _DOUBLE.search(text):  # (nothing else can have doubled a letter again)
-        text = _DOUBLE.sub(_first_group, text)
+    if iotated:  # (nothing else can have doubled a letter again)
+        text = _undouble(text)
     if len(text) > 1 and text[-1] == "h" and text[-2] in "aeiou":  # a final H after a vowel (Abdullah)
         return text[:-1]
     return text
