@@ -307,7 +307,14 @@ def _screen_traffic(dataset: ds.Dataset) -> dict[str, Any]:
         if query_result.subject_id in expected and _found(query_result, expected[query_result.subject_id]):
             hits += 1
     seconds = time.perf_counter() - started
-    return {"seconds": seconds, "alerts": alerts, "hits": hits, "listed": len(expected), "peak_mib": _peak_mib()}
+    return {
+        "seconds": seconds,
+        "alerts": alerts,
+        "hits": hits,
+        "listed": len(expected),
+        "peak_mib": _peak_mib(),
+        "worker_peak_mib": _peak_mib(resource.RUSAGE_CHILDREN),  # its two workers: screener, caches, batch
+    }
 
 
 def _in_fork(function: Any, *args: Any) -> Any:
@@ -509,6 +516,7 @@ def run(dataset_path: Path, out: Path, shared: Path) -> dict[str, Any]:
                 "per_s": TRAFFIC / traffic_s,
                 "workers": WORKERS,
                 "process_peak_mib": traffic_run["peak_mib"],  # the batch in memory, on top of the screener
+                "worker_peak_mib": traffic_run["worker_peak_mib"],
             },
             "latency": latency,
             "pace_s": {"start": pace_start, "end": _in_fork(machine_pace)},

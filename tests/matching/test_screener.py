@@ -10,7 +10,9 @@ import pytest
 from tekser import MatchConfig, Screener, Subject
 from tekser.domain.policy import Policy, PolicyEvent, PolicyScope
 from tekser.domain.subjects import parse_birth_date
+from tekser.domain.watchlists import EntityKind, ListEntry, Name, NameKind
 from tekser.ingest.lists import ofac, un
+from tekser.ingest.lists.dates import parse_date
 from tekser.matching import screener as screener_module
 
 
@@ -113,3 +115,50 @@ def test_screenings_settle_the_heap_regularly(fixtures_dir: Path, monkeypatch: p
     for number in range(35):
         screener.screen(Subject(str(number), "Askar Nurlanov"))
     assert len(settled) == 3
+
+
+def test_a_remembered_name_answers_as_a_fresh_screener_does(fixtures_dir: Path) -> None:
+    """Names recur in traffic and the screener remembers what each written name reached (only
+    what may reach the floor): a name met before, with other facts, another threshold or
+    ``top``, must give what a screener that never met it gives, also at thresholds right at
+    the scores (and with a date that lifts a thin match)."""
+    remembering = _screener(fixtures_dir)
+    fresh_screener = _screener(fixtures_dir)
+    names = ["Askar Nurlanov", "Gulnara Tolegenova", "Nobody Atall", "NURLANOV, Askar", "Askar", "Nurlanov", "Gulnara"]
+    born = parse_birth_date("1975-03-12")
+    compared = 0
+    for name in names:
+        scores = {m.score for m in fresh_screener.screen(Subject("s", name, birth_date=born), top=10).matches}
+        thresholds = sorted({None, *scores, *(round(s - 0.001, 6) for s in scores)}, key=lambda t: t or 0.0)
+        for threshold in thresholds:
+            for birth_date in (None, born):
+                for top in (None, 5):
+                    subject = Subject("s", name, birth_date=birth_date)
+                    expected = _screener(fixtures_dir).screen(subject, threshold=threshold, top=top).as_dict()
+                    found = remembering.screen(subject, threshold=threshold, top=top).as_dict()
+                    assert found == expected, (name, threshold, birth_date, top)
+                    compared += len(expected["matches"])
+    assert compared >= 100  # (the names reach list entries: the comparison compares something)
+
+
+def test_a_remembered_thin_match_is_still_lifted_by_a_date() -> None:
+    """A thin match (common parts only: capped below the threshold) alerts when the date of birth
+    agrees. The same written name met first without a date, at a threshold that gives the same
+    floor, must not have been forgotten as too low."""
+    entry = ListEntry(
+        key="case:khan",
+        list_id="case",
+        source_id="khan",
+        kind=EntityKind.PERSON,
+        names=(Name("Ahmed Khan", NameKind.PRIMARY),),
+        birth_dates=(parse_date("1950-09-04", origin="case"),),
+    )
+    screener = Screener.from_entries([entry])
+    config = screener.config
+    # no date, threshold lowered by what a date adds: the same floor as below, and nothing alerts
+    undated = screener.screen(Subject("a", "Ahmad Khan"), threshold=config.threshold - config.dob_agreement_bonus)
+    assert not any(m.alert for m in undated.matches)
+    dated = screener.screen(Subject("b", "Ahmad Khan", birth_date=parse_birth_date("1950-09-04")))
+    assert [m.key for m in dated.matches if m.alert] == ["case:khan"]
+    name = next(e for e in dated.matches[0].explanation if e["feature"] == "name")
+    assert name["relation"] == "corroborated"

@@ -65,6 +65,7 @@ PREFIX_LENGTH = 4
 # Jaro-Winkler at the token floor needs most letters in common)
 SKELETON_LENGTH_SPREAD = 3
 SKELETON_GROUPS = 1 << 10  # above any skeleton's length
+ROW_CAPACITY = 1 << 22  # rows of similar parts kept before they start again (see _Rows)
 _EMPTY_I = np.zeros(0, dtype=np.int32)
 _EMPTY_F = np.zeros(0, dtype=np.float64)
 _EMPTY_L = np.zeros(0, dtype=np.int64)
@@ -191,13 +192,15 @@ class SimilarParts(NamedTuple):
 
 class _Rows:
     """The similar parts of every query part met so far, one row each, part after part, so
-    that the kernel reads them in order: slot, similarity, list name, position of the part in
-    its name, weight, weight if required. When full it starts again empty (and the parts are
-    looked up anew: ``generation`` tells)."""
+    that the kernel reads them in order: slot, similarity, position of the part in its name
+    (the rest it looks up by slot). When full it starts again empty (and the parts are looked
+    up anew: ``generation`` tells)."""
 
     # room for every row from the start: zeroed arrays take memory only where written, and
-    # growing them meant copying all rows (a 50 ms pause in the middle of a query)
-    def __init__(self, capacity: int = 1 << 22) -> None:
+    # growing them meant copying all rows (a 50 ms pause in the middle of a query). 16 bytes a
+    # row: at most 64 MiB once a long-running process has filled them (100,000 traffic
+    # subjects fill about 900,000 rows)
+    def __init__(self, capacity: int = ROW_CAPACITY) -> None:
         self.generation = 0
         self.used = 0
         self._allocate(capacity)
@@ -205,11 +208,7 @@ class _Rows:
     def _allocate(self, capacity: int) -> None:
         self.slots = np.zeros(capacity, dtype=np.int32)
         self.sims = np.zeros(capacity, dtype=np.float64)
-        self.records = np.zeros(capacity, dtype=np.int32)
         self.positions = np.zeros(capacity, dtype=np.int32)
-        self.weights = np.zeros(capacity, dtype=np.float64)
-        self.required_weights = np.zeros(capacity, dtype=np.float64)
-        self.middles = np.zeros(capacity, dtype=np.bool_)
 
     def add(
         self,
@@ -227,11 +226,7 @@ class _Rows:
         start, end = self.used, self.used + size
         self.slots[start:end] = slots
         self.sims[start:end] = sims
-        self.records[start:end] = index.slot_record[slots]
         self.positions[start:end] = index.slot_token[slots] if positions is None else positions
-        self.weights[start:end] = index.slot_weight[slots]
-        self.required_weights[start:end] = index.slot_required_weight[slots]
-        self.middles[start:end] = index.slot_middle[slots]
         self.used = end
         return start, end
 
@@ -680,7 +675,7 @@ class ListIndex:
                 float(self.slot_weight[pair].reshape(-1, 2).sum(axis=1).max()) for pair in slot_arrays[direct:]
             )
             found = found._replace(heaviest=max(found.heaviest, pair_heaviest))
-        if len(self._similar_cache) >= 200_000:
+        if len(self._similar_cache) >= 50_000:
             self._similar_cache.clear()
         self._similar_cache[cache_key] = found
         return found
@@ -780,7 +775,7 @@ class ListIndex:
                 sim_arrays.append(np.full(len(slots), value, dtype=np.float64))
                 position_arrays.append(self.slot_token[slots])
         found = self._store(slot_arrays, sim_arrays, position_arrays)
-        if len(self._joined_cache) >= 100_000:
+        if len(self._joined_cache) >= 50_000:
             self._joined_cache.clear()
         self._joined_cache[cache_key] = found
         return found
@@ -925,11 +920,11 @@ class ListIndex:
             part_joined[:k],
             rows.slots,
             rows.sims,
-            rows.records,
             rows.positions,
-            rows.weights,
-            rows.required_weights,
-            rows.middles,
+            self.slot_record,
+            self.slot_weight,
+            self.slot_required_weight,
+            self.slot_middle,
             self.record_weight,
             self.record_middle,
             self.record_cut,

@@ -3,10 +3,12 @@
 The score bound of :meth:`tekser.matching.index.ListIndex.bounds` touches a few hundred list
 names per subject; written with NumPy it takes some forty array operations of a few
 microseconds each, which was most of the time a subject took. One compiled pass over the
-similar parts does the same in a few microseconds. Everything it reads per similar part comes
-in arrays laid out part after part (the name, the part's weight, its position in the name),
-so that the pass reads memory in order. Numba compiles it on first use and keeps the machine
-code in ``__pycache__`` (``cache=True``); ``NUMBA_DISABLE_JIT=1`` runs it as plain Python.
+similar parts does the same in a few microseconds. The similar parts come as rows laid out
+part after part (slot, similarity, position in the name), read in order; what a slot's list
+name, weight and role are is looked up in the index's slot arrays (small enough to stay in
+the processor's cache), so that a row costs 16 bytes of memory rather than 37. Numba
+compiles it on first use and keeps the machine code in ``__pycache__`` (``cache=True``);
+``NUMBA_DISABLE_JIT=1`` runs it as plain Python.
 """
 
 from __future__ import annotations
@@ -29,11 +31,11 @@ def score_bounds(
     part_joined: npt.NDArray[np.bool_],
     slots: I32,
     sims: F64,
-    records: I32,
     positions: I32,
-    weights: F64,
-    required_weights: F64,
-    middles: npt.NDArray[np.bool_],
+    slot_record: I32,
+    slot_weight: F64,
+    slot_required_weight: F64,
+    slot_middle: npt.NDArray[np.bool_],
     record_weight: F64,
     record_middle: F64,
     record_cut: npt.NDArray[np.bool_],
@@ -50,10 +52,12 @@ def score_bounds(
 ) -> tuple[int, npt.NDArray[np.float64]]:
     """List names sharing a similar part with the query whose score bound reaches ``floor``.
 
-    Row ``e`` of ``part_start[p]:part_end[p]`` in the row arrays (``slots`` … ``middles``) is a
-    list-name part similar to query part ``p``: its slot, similarity, list name, position in
-    that name, weight, weight if required (0 when optional) and whether it may be a middle
-    name. Left unmatched, a part costs α·weight (``unmatched_weight``), a middle name less
+    Row ``e`` of ``part_start[p]:part_end[p]`` in the row arrays (``slots``, ``sims``,
+    ``positions``) is a list-name part similar to query part ``p``: its slot, similarity and
+    position in that name (-1: one of two parts written together). Per slot, ``slot_record``
+    is its list name, ``slot_weight`` its weight, ``slot_required_weight`` the same or 0 when
+    optional, and ``slot_middle`` whether it may be a middle name. Left unmatched, a part
+    costs α·weight (``unmatched_weight``), a middle name less
     (``middle_weight``); a query part costs ``part_cost[p]``, all of them ``cost_total``; a
     list name's required parts weigh ``record_weight``, its possible middle names
     ``record_middle``. Only names holding a part similar to one of the first ``leading`` query
@@ -75,7 +79,7 @@ def score_bounds(
     touched = np.empty(size, dtype=np.int32)
     for p in range(parts):
         for e in range(part_start[p], part_end[p]):
-            record = records[e]
+            record = slot_record[slots[e]]
             if mark[record] == 0 and (p < leading or record_cut[record]):
                 mark[record] = n_touched + 1
                 touched[n_touched] = record
@@ -89,7 +93,7 @@ def score_bounds(
     n = 0
     for p in range(parts):
         for e in range(part_start[p], part_end[p]):
-            local = mark[records[e]] - 1
+            local = mark[slot_record[slots[e]]] - 1
             if local < 0:
                 continue
             row[n] = e
@@ -138,9 +142,11 @@ def score_bounds(
                     break
                 j = following[j]
             if first:
-                list_sum += weights[e] * value
-                list_matched += weights[e]
-                list_matched_cost += required_weights[e] * (middle_weight if middles[e] else unmatched_weight)
+                slot = slots[e]
+                list_sum += slot_weight[slot] * value
+                list_matched += slot_weight[slot]
+                share = middle_weight if slot_middle[slot] else unmatched_weight
+                list_matched_cost += slot_required_weight[slot] * share
             entries += 1
             i = following[i]
         # a name cut at a field length owes nothing for what followed the cut
@@ -161,9 +167,9 @@ def score_bounds(
                 part_of,
                 slots,
                 sims,
-                weights,
-                required_weights,
-                middles,
+                slot_weight,
+                slot_required_weight,
+                slot_middle,
                 positions,
                 part_weight,
                 part_cost,
@@ -212,9 +218,9 @@ def _best_alignment(
     part_of: I32,
     slots: I32,
     sims: F64,
-    weights: F64,
-    required_weights: F64,
-    middles: npt.NDArray[np.bool_],
+    slot_weight: F64,
+    slot_required_weight: F64,
+    slot_middle: npt.NDArray[np.bool_],
     positions: I32,
     part_weight: F64,
     part_cost: F64,
@@ -281,11 +287,12 @@ def _best_alignment(
                 break
             chosen[used] = e
             used += 1
-            pair = part_weight[p] + weights[e]
+            slot = slots[e]
+            pair = part_weight[p] + slot_weight[slot]
             numerator += sims[e] * pair
             paired += pair
             query_paired_cost += part_cost[p]
-            list_paired_cost += required_weights[e] * (middle_weight if middles[e] else unmatched_weight)
+            list_paired_cost += slot_required_weight[slot] * (middle_weight if slot_middle[slot] else unmatched_weight)
         if valid:
             unpaired = max(cost_total - query_paired_cost, 0.0) + max(record_cost - list_paired_cost, 0.0)
             denominator = paired + unpaired

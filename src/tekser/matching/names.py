@@ -78,7 +78,7 @@ class NameScore(NamedTuple):
         return "other known name" if kind == "fuzzy" and abs(plain - score) > 1e-9 else kind
 
 
-@lru_cache(maxsize=500_000)
+@lru_cache(maxsize=100_000)
 def _string_similarity(a: str, b: str) -> float:
     return float(JaroWinkler.normalized_similarity(a, b))
 
@@ -176,7 +176,7 @@ def comparable_lengths(a: str, b: str) -> bool:
     return abs(len(a) - len(b)) <= max(2, len(b) // 5)
 
 
-@lru_cache(maxsize=200_000)  # the same parts meet the same joined pairs in candidate after candidate
+@lru_cache(maxsize=50_000)  # the same parts meet the same joined pairs in candidate after candidate
 def joined_similarity(forms: tuple[str, ...], joined: tuple[str, ...]) -> float:
     """Jaro-Winkler of one part with two parts written together (not squared: the letters agree
     in order over a long string), over renderings of comparable length."""
@@ -305,7 +305,7 @@ SimilarityCache = dict[
 
 
 _SHARED_CACHE: SimilarityCache = {}
-_SHARED_CACHE_LIMIT = 400_000
+_SHARED_CACHE_LIMIT = 50_000
 
 
 def _similarity(a: Token, b: Token, both_known: bool = False, known_factor: float = 1.0) -> tuple[float, str]:

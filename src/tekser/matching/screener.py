@@ -13,8 +13,9 @@ import gc
 import math
 import multiprocessing
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from tekser.domain.policy import Policy
@@ -32,12 +33,13 @@ from tekser.matching.evidence import (
 from tekser.matching.index import ListIndex, NameRecord, kind_filter
 from tekser.matching.names import NameScore, compare_prepared, looks_truncated, prepare
 from tekser.matching.weights import common_names_version
-from tekser.names.parts import AnalyzedName, analyze, vocabulary_version
+from tekser.names.parts import analyze, vocabulary_version
 from tekser.names.translit import TABLES_VERSION
 
 REPORT_FLOOR = 0.5  # candidates below this name score are not reported even with --top
 CUT_MARGIN = 0.1  # how much further a truncated name is searched (its last part may be a stub)
 SETTLE_EVERY = 2048  # screenings between two settlings of the heap (see _settle_heap)
+HITS_REMEMBERED = 100_000  # written names whose hits are remembered (most have none: a few MB)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +101,19 @@ class _Assessment(NamedTuple):
     weak: bool
 
 
+class _NameHits(NamedTuple):
+    """What screening needs of a written name, remembered per name: whether it has a usable
+    part, the titles removed from it, and per (entry, weak alias) its best list name that
+    may reach the floor."""
+
+    usable: bool
+    titles: tuple[str, ...]
+    best: Mapping[tuple[int, bool], tuple[NameScore, NameRecord]]
+
+
+_NO_HITS: Mapping[tuple[int, bool], tuple[NameScore, NameRecord]] = MappingProxyType({})
+
+
 def _logistic(value: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, value))))
 
@@ -118,10 +133,7 @@ class Screener:
         self.policy = policy
         self.config_hash = self.config.config_hash(TABLES_VERSION, vocabulary_version(), common_names_version())
         self.algorithm = {"name": ALGORITHM, "version": VERSION, "config_sha256": self.config_hash}
-        self._hits_cache: dict[
-            tuple[str, EntityKind | None, str | None, float],
-            tuple[AnalyzedName, dict[tuple[int, bool], tuple[NameScore, NameRecord]]],
-        ] = {}
+        self._hits_cache: dict[tuple[str, EntityKind | None, str | None, float], _NameHits] = {}
         self._screened = 0
 
     @classmethod
@@ -153,13 +165,13 @@ class Screener:
         floor = REPORT_FLOOR if top else threshold - headroom
         # a name cut at a field length may end in the start of a word: look a little further
         search_floor = floor - CUT_MARGIN if looks_truncated(subject.name) else floor
-        analyzed, best = self._name_hits(subject.name, subject.kind, subject.family_name, search_floor)
-        if analyzed.placeholder or not analyzed.tokens:
+        hits = self._name_hits(subject.name, subject.kind, subject.family_name, search_floor)
+        if not hits.usable:
             return ScreeningResult(
                 subject.id, (), error=f"name {subject.name!r} has no usable part (placeholder or empty)"
             )
         chosen: dict[int, _Assessment] = {}
-        for (entry_position, _), (scored, record) in best.items():
+        for (entry_position, _), (scored, record) in hits.best.items():
             # a thin match below its ceiling may still stand on a corroborating date or document
             if (max(scored.score, scored.uncapped) if headroom else scored.score) < floor:
                 continue
@@ -169,13 +181,12 @@ class Screener:
                 chosen[entry_position] = found
         assessed = sorted(chosen.values(), key=lambda a: (-a.score, -a.log_odds, a.entry.key))
         assessed = assessed[:top] if top is not None else [a for a in assessed if a.alert or a.score >= threshold]
-        notes = tuple(f"titles removed: {', '.join(analyzed.titles)}" for _ in (0,) if analyzed.titles)
+        notes = tuple(f"titles removed: {', '.join(hits.titles)}" for _ in (0,) if hits.titles)
         return ScreeningResult(subject.id, tuple(self._explain(subject, a, threshold) for a in assessed), notes=notes)
 
-    def _name_hits(
-        self, name: str, kind: EntityKind | None, family_name: str | None, floor: float
-    ) -> tuple[AnalyzedName, dict[tuple[int, bool], tuple[NameScore, NameRecord]]]:
-        """The best list names per entry for a written name; remembered, as names recur in traffic."""
+    def _name_hits(self, name: str, kind: EntityKind | None, family_name: str | None, floor: float) -> _NameHits:
+        """The best list names per entry for a written name that may reach ``floor``;
+        remembered, as names recur in traffic (only what may reach the floor: mostly nothing)."""
         cache_key = (name, kind, family_name, floor)
         found = self._hits_cache.get(cache_key)
         if found is not None:
@@ -208,10 +219,15 @@ class Screener:
                 scored = compare_prepared(query, prepared[record_id], config, record_ids.pairs.get(record_id))
                 if current is None or scored.score > current[0].score:
                     best[slot] = (scored, record)
-        if len(self._hits_cache) >= 50_000:
+        # what cannot reach the floor, even lifted by corroboration, is never reported: not kept
+        kept = {slot: hit for slot, hit in best.items() if max(hit[0].score, hit[0].uncapped) >= floor}
+        hits = _NameHits(
+            bool(analyzed.tokens) and not analyzed.placeholder, analyzed.titles, kept if kept else _NO_HITS
+        )
+        if len(self._hits_cache) >= HITS_REMEMBERED:
             self._hits_cache.clear()
-        self._hits_cache[cache_key] = (analyzed, best)
-        return analyzed, best
+        self._hits_cache[cache_key] = hits
+        return hits
 
     def _assess(self, subject: Subject, scored: NameScore, record: NameRecord, threshold: float) -> _Assessment:
         """The match score, priority and alert of one list name, with the evidence behind them."""

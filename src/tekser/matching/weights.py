@@ -60,7 +60,7 @@ class TokenWeights:
     def form(self, form: str) -> float:
         cached = self._cache.get(form)
         if cached is None:
-            if len(self._cache) >= 500_000:  # query forms come and go: keep the memory bounded
+            if len(self._cache) >= 100_000:  # query forms come and go: keep the memory bounded
                 self._cache.clear()
             frequency = max(self.df.get(form, 0), common_parts().get(form, 0))
             rarity = math.log(REFERENCE_NAMES / (frequency + 1)) / self._log_n
@@ -77,7 +77,7 @@ class TokenWeights:
         found = self._parts.get(forms)
         if found is None:
             found = min((self.form(f) for f in forms), default=MIN_WEIGHT)
-            if len(self._parts) >= 200_000:
+            if len(self._parts) >= 100_000:
                 self._parts.clear()
             self._parts[forms] = found
         return found

@@ -169,12 +169,12 @@ _ABD = re.compile(r"^abd(?:ul|ol|el|al|ur|ar|er|us|as|ad|an|un|u|e|i)?(?P<rest>[
 _ABD_WORDS = frozenset({"abd", "abdul", "abdel", "abdal", "abdol", "abdu", "abdur", "abdar", "abdus"})
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=10_000)
 def _family_words(parts: tuple[str, ...]) -> frozenset[str]:
     return frozenset(w.casefold() for part in parts for w in raw_tokens(part))
 
 
-@lru_cache(maxsize=100_000)  # analysis and the squashed form split the same name
+@lru_cache(maxsize=4096)  # analysis and the squashed form split the same name, one after the other
 def raw_tokens(text: str) -> tuple[str, ...]:
     """Split a name into words; dotted abbreviations keep together (``d.o.o.``), initials split."""
     text = unicodedata.normalize("NFKC", text)
@@ -194,7 +194,6 @@ def raw_tokens(text: str) -> tuple[str, ...]:
     return tuple(words)
 
 
-@lru_cache(maxsize=100_000)
 def _renderings(word: str) -> tuple[tuple[str, ...], bool]:
     """Latin renderings of a word (articles detached by the generator are dropped), and abjad."""
     script = detect_script(word)
@@ -266,7 +265,7 @@ def _word(word: str) -> _Word | None:
     found = _WORDS.get(word, _MISSING)
     if found is _MISSING:
         found = _analyse_word(word)
-        if len(_WORDS) >= 400_000:
+        if len(_WORDS) >= 100_000:
             _WORDS.clear()
         _WORDS[word] = found
     return found  # type: ignore[return-value]
@@ -294,7 +293,7 @@ def _analyse_word(word: str) -> _Word | None:
     )
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=4096)
 def squashed(text: str) -> str:
     """Every word of a name (titles, particles and placeholders too) in its first Latin rendering,
     written together and folded as one word: "SheikhAhmed" and "Sheikh Ahmed" are the same letters."""

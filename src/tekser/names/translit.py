@@ -55,7 +55,7 @@ def detect_token_script(token: str) -> str | None:
     return detect_script(token)
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=4096)  # (screening keeps what it needs per word in parts._WORDS)
 def latin_variants(token: str) -> tuple[str, ...]:
     """Latin renderings of ONE name token (a word without spaces), any script.
 
