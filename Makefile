@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m tekser.matching.kernels  # compile the matching kernel once, not in the first screening
 	@touch $@
 
 venv: $(STAMP) ## create .venv and install tekser with its development tools

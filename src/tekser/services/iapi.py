@@ -25,6 +25,7 @@ from tekser.domain.alerts import Directive, subject_fingerprint
 from tekser.domain.travel import Leg, Traveller, TravelMessage
 from tekser.errors import InvalidInput, MessageError, NotFound
 from tekser.ingest.messages import parse_message
+from tekser.matching import kernels
 from tekser.matching.reverse import subject_keys
 from tekser.services.screening_service import ScreeningService, subject_data, subject_from_traveller
 
@@ -227,7 +228,9 @@ class IapiService:
         return PassengerDirective(**base, fingerprint=fingerprint, directive=Directive.ADVISORY, reason=reason)
 
     def warm(self) -> None:
-        """Build the index of the active lists now, not on the first check-in."""
+        """Build the index of the active lists and load the compiled matching kernel now, not
+        on the first check-in."""
+        kernels.warm()
         self.screening.active()
 
     def confirm(self, alert_id: int, by: str, reason: str) -> str | None:
