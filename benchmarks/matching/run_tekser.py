@@ -38,6 +38,7 @@ LATENCY_SAMPLE = 2000
 BRUTE_FORCE_SAMPLE = int(os.environ.get("TEKSER_BENCH_BRUTE", "500"))
 TRAFFIC = int(os.environ.get("TEKSER_BENCH_TRAFFIC", "200000"))  # subjects in the traffic batch
 TRAFFIC_HIT_RATE = 0.01
+PROCESS_SUBJECTS = int(os.environ.get("TEKSER_BENCH_PROCESS", "100000"))  # screened by the memory run
 BUILD_RUNS = 2  # cold builds in fresh processes, besides the one in this process
 PEER_NEGATIVES = int(os.environ.get("TEKSER_BENCH_PEER_NEGATIVES", "0"))  # 0: every negative
 PEER_CANDIDATES = 10
@@ -134,9 +135,7 @@ def screen_recorded(screener: Screener, subj: Subject, **options: Any) -> tuple[
 
 def forget(screener: Screener) -> None:
     """Empty the screener's memory of names already screened (if it has one)."""
-    remembered = getattr(screener, "_hits_cache", None)
-    if isinstance(remembered, dict):
-        remembered.clear()
+    screener.forget_names()
 
 
 def score_all(screener: Screener, query: Any, kinds: frozenset[int] | None) -> tuple[float, set[int]]:
@@ -349,8 +348,35 @@ def _false_alerts(result: ScreeningResult) -> list[list[Any]]:
     return [[m.key, round(m.score, 4), m.matched_name] for m in result.matches if m.alert and not is_injected(m.key)]
 
 
+def _screening_process(dataset_path: Path, shared: Path) -> dict[str, Any]:
+    """A screening process on its own, as a service or a batch worker runs: the lists read from
+    their files, the index built, then traffic screened one subject after another on one core
+    (made up as they come, so that the batch is not this process's memory) until the caches of
+    names and parts have grown as they grow in a long run. Its peak RSS is the memory a
+    screening process needs."""
+    dataset = ds.load(dataset_path)
+    screener = Screener.from_entries(ds.index_entries(ds.read_lists(shared), dataset))
+    after_build = _peak_mib()
+    started = time.perf_counter()
+    for query in ds.traffic(dataset, PROCESS_SUBJECTS, TRAFFIC_HIT_RATE, seed=ds.SEED + 1):
+        screener.screen(subject(query))
+    return {
+        "subjects": PROCESS_SUBJECTS,
+        "seconds": time.perf_counter() - started,  # (making up the subjects included)
+        "peak_after_build_mib": after_build,
+        "peak_mib": _peak_mib(),
+    }
+
+
 def run(dataset_path: Path, out: Path, shared: Path) -> dict[str, Any]:
     pace_start = _in_fork(machine_pace)  # (in a fork: its dictionary is not this process's memory)
+    # (in a fork of this process before it holds anything but its imports: as a fresh process)
+    process_run = _in_fork(_screening_process, dataset_path, shared)
+    print(
+        f"  screening process: peak {process_run['peak_mib']:.0f} MiB after {PROCESS_SUBJECTS:,} subjects "
+        f"({process_run['peak_after_build_mib']:.0f} MiB once built)",
+        file=sys.stderr,
+    )
     dataset = ds.load(dataset_path)
     started = time.perf_counter()
     lists = ds.read_lists(shared)
@@ -397,7 +423,14 @@ def run(dataset_path: Path, out: Path, shared: Path) -> dict[str, Any]:
 
     rng = random.Random(f"{ds.SEED}:latency")
     latency = _latency(screener, rng.sample(subjects, min(LATENCY_SAMPLE, len(subjects))))
-    memory = {"main_peak_mib": _peak_mib(), "worker_peak_mib": _peak_mib(resource.RUSAGE_CHILDREN)}
+    memory = {
+        "process_peak_mib": process_run["peak_mib"],  # the target's figure: see _screening_process
+        "process_peak_after_build_mib": process_run["peak_after_build_mib"],
+        "process_subjects": process_run["subjects"],
+        "process_seconds": process_run["seconds"],
+        "main_peak_mib": _peak_mib(),  # this process: it also holds the dataset, results and bookkeeping
+        "children_peak_mib": _peak_mib(resource.RUSAGE_CHILDREN),  # the largest of its forks (any of them)
+    }
 
     forget(screener)
     started = time.perf_counter()

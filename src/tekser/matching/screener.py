@@ -31,6 +31,7 @@ from tekser.matching.evidence import (
     compare_nationality,
 )
 from tekser.matching.index import ListIndex, NameRecord, kind_filter
+from tekser.matching.memory import Recent
 from tekser.matching.names import NameScore, compare_prepared, looks_truncated, prepare
 from tekser.matching.weights import common_names_version
 from tekser.names.parts import analyze, vocabulary_version
@@ -39,7 +40,7 @@ from tekser.names.translit import TABLES_VERSION
 REPORT_FLOOR = 0.5  # candidates below this name score are not reported even with --top
 CUT_MARGIN = 0.1  # how much further a truncated name is searched (its last part may be a stub)
 SETTLE_EVERY = 2048  # screenings between two settlings of the heap (see _settle_heap)
-HITS_REMEMBERED = 100_000  # written names whose hits are remembered (most have none: a few MB)
+HITS_REMEMBERED = 50_000  # written names whose hits are remembered (most have none: about 6 MB)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +113,7 @@ class _NameHits(NamedTuple):
 
 
 _NO_HITS: Mapping[tuple[int, bool], tuple[NameScore, NameRecord]] = MappingProxyType({})
+_NOTHING = _NameHits(True, (), _NO_HITS)  # what most names reach: shared, not one per name
 
 
 def _logistic(value: float) -> float:
@@ -133,7 +135,7 @@ class Screener:
         self.policy = policy
         self.config_hash = self.config.config_hash(TABLES_VERSION, vocabulary_version(), common_names_version())
         self.algorithm = {"name": ALGORITHM, "version": VERSION, "config_sha256": self.config_hash}
-        self._hits_cache: dict[tuple[str, EntityKind | None, str | None, float], _NameHits] = {}
+        self._hits_cache: Recent[tuple[str, EntityKind | None, str | None, float], _NameHits] = Recent(HITS_REMEMBERED)
         self._screened = 0
 
     @classmethod
@@ -184,11 +186,15 @@ class Screener:
         notes = tuple(f"titles removed: {', '.join(hits.titles)}" for _ in (0,) if hits.titles)
         return ScreeningResult(subject.id, tuple(self._explain(subject, a, threshold) for a in assessed), notes=notes)
 
+    def forget_names(self) -> None:
+        """Forget the written names met so far (their parts' similar list parts stay known)."""
+        self._hits_cache.clear()
+
     def _name_hits(self, name: str, kind: EntityKind | None, family_name: str | None, floor: float) -> _NameHits:
         """The best list names per entry for a written name that may reach ``floor``;
         remembered, as names recur in traffic (only what may reach the floor: mostly nothing)."""
-        cache_key = (name, kind, family_name, floor)
-        found = self._hits_cache.get(cache_key)
+        written = (name, kind, family_name, floor)
+        found = self._hits_cache.get(written)
         if found is not None:
             return found
         config = self.config
@@ -221,12 +227,9 @@ class Screener:
                     best[slot] = (scored, record)
         # what cannot reach the floor, even lifted by corroboration, is never reported: not kept
         kept = {slot: hit for slot, hit in best.items() if max(hit[0].score, hit[0].uncapped) >= floor}
-        hits = _NameHits(
-            bool(analyzed.tokens) and not analyzed.placeholder, analyzed.titles, kept if kept else _NO_HITS
-        )
-        if len(self._hits_cache) >= HITS_REMEMBERED:
-            self._hits_cache.clear()
-        self._hits_cache[cache_key] = hits
+        usable = bool(analyzed.tokens) and not analyzed.placeholder
+        hits = _NameHits(usable, analyzed.titles, kept) if kept or analyzed.titles or not usable else _NOTHING
+        self._hits_cache.put(written, hits)
         return hits
 
     def _assess(self, subject: Subject, scored: NameScore, record: NameRecord, threshold: float) -> _Assessment:
