@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m tekser.matching.kernels  # compile the matching kernel once, not in the first screening
 	@touch $@
 
-venv: $(STAMP) ## create .venv and install tekser with its development tools
+venv: $(STAMP) ## create .venv, install tekser with its development tools, compile the matching kernel
 
 demo: $(STAMP) ## install, load the lists, ingest and screen sample traffic, alerts and iAPI (embedded SQLite in .demo/)
 	DEMO_DB='$(DEMO_DB)' $(BIN)/python scripts/demo.py
