@@ -162,3 +162,20 @@ def test_a_remembered_thin_match_is_still_lifted_by_a_date() -> None:
     assert [m.key for m in dated.matches if m.alert] == ["case:khan"]
     name = next(e for e in dated.matches[0].explanation if e["feature"] == "name")
     assert name["relation"] == "corroborated"
+
+
+def test_what_screening_remembers_stays_bounded(fixtures_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long-running process meets ever new names: the names and the pairs of parts written
+    together that it remembers stay within their bounds (pairs that reach nothing included)."""
+    from tekser.matching import index as index_module
+
+    monkeypatch.setattr(index_module, "JOINED_REMEMBERED", 10)
+    monkeypatch.setattr(screener_module, "HITS_REMEMBERED", 10)
+    screener = _screener(fixtures_dir)
+    for number in range(200):
+        given = f"Askar{chr(97 + number % 26)}{chr(97 + number // 26)}"
+        screener.screen(Subject(str(number), f"{given} Nurlanov Bekov"))
+    assert len(screener.index._joined_cache) <= 10
+    assert len(screener._hits_cache) <= 10
+    found = screener.screen(Subject("again", "Askar Nurlanov"))  # and what it still finds is right
+    assert "un:QDi.901" in [m.key for m in found.matches]

@@ -37,6 +37,7 @@ from rapidfuzz.distance import JaroWinkler
 from tekser.domain.policy import Policy
 from tekser.domain.watchlists import EntityKind, ListEntry, Name, NameKind, NameQuality, PartRole
 from tekser.matching import kernels
+from tekser.matching.memory import Recent
 from tekser.matching.names import (
     JOINED_FLOOR,
     JOINED_MIN_LENGTH,
@@ -190,6 +191,11 @@ class SimilarParts(NamedTuple):
     generation: int
 
 
+# nothing similar: one shared record, true whatever the rows hold (most written-together pairs)
+NO_PARTS = SimilarParts(0, 0, 0.0, -1)
+JOINED_REMEMBERED = 50_000  # two query parts written together, remembered (mostly NO_PARTS: about 9 MB)
+
+
 class _Rows:
     """The similar parts of every query part met so far, one row each, part after part, so
     that the kernel reads them in order: slot, similarity, position of the part in its name
@@ -292,7 +298,7 @@ class ListIndex:
         self._similar_cache: dict[tuple[TypeKey, float, float], SimilarParts] = {}
         self._rows = _Rows()
         self._lock = threading.Lock()
-        self._joined_cache: dict[tuple[tuple[str, ...], float], SimilarParts] = {}
+        self._joined_cache: Recent[tuple[tuple[str, ...], float], SimilarParts] = Recent(JOINED_REMEMBERED)
         self._grow_part_arrays(8)
         self._allowed_cache: dict[frozenset[int] | None, npt.NDArray[np.bool_]] = {}
         self.seconds = time.perf_counter() - started
@@ -382,14 +388,14 @@ class ListIndex:
         for joined_id, forms in enumerate(self.joined_forms):
             for key in _joined_keys(forms):
                 joined_keys[key].append(joined_id)
-        self.joined_keys = dict(joined_keys)
+        self.joined_keys = _frozen_postings(joined_keys)
 
     def _build_keys(self) -> None:
         key_types: dict[str, list[int]] = defaultdict(list)
         for type_id, token in enumerate(self.type_tokens):
             for key in _type_keys(token):
                 key_types[key].append(type_id)
-        self.key_types = dict(key_types)
+        self.key_types = _frozen_postings(key_types)
         # names written together or apart, and exact names: whole records
         joined: dict[str, list[int]] = defaultdict(list)  # whole names written together
         exact: dict[str, list[int]] = defaultdict(list)
@@ -407,8 +413,8 @@ class ListIndex:
                 exact[analyzed.key].append(record_id)
             if analyzed.plain:
                 exact["p:" + analyzed.plain].append(record_id)
-        self.joined = dict(joined)
-        self.exact = dict(exact)
+        self.joined = _frozen_postings(joined)
+        self.exact = _frozen_postings(exact)
 
     @classmethod
     def build(
@@ -455,8 +461,8 @@ class ListIndex:
     def _initials(self, letter: str, token_floor: float) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
         """The types a subject's initial pairs with: 1 for an initial, 0.8 for a part starting so
         (thousands: in arrays)."""
-        initials = self.key_types.get("i:" + letter, [])
-        starting = self.key_types.get("a:" + letter, []) if token_floor <= 0.8 else []
+        initials = self.key_types.get("i:" + letter, ())
+        starting = self.key_types.get("a:" + letter, ()) if token_floor <= 0.8 else ()
         types = np.asarray(initials + starting, dtype=np.int64)
         values = np.repeat(np.asarray([1.0, 0.8]), [len(initials), len(starting)])
         keep = values >= token_floor
@@ -648,7 +654,7 @@ class ListIndex:
         """The list-name parts at least ``token_floor`` similar to ``token`` (remembered: names recur)."""
         cache_key = (type_key(token), token_floor, known_factor)
         found = self._similar_cache.get(cache_key)
-        if found is not None and found.generation == self._rows.generation:
+        if found is not None and (found is NO_PARTS or found.generation == self._rows.generation):
             return found
         if token.role is Role.INITIAL:
             types, values = self._initials(token.forms[0][:1], token_floor)
@@ -700,7 +706,7 @@ class ListIndex:
         position_arrays: list[npt.NDArray[np.int32]],
     ) -> SimilarParts:
         if not slot_arrays:
-            return SimilarParts(0, 0, 0.0, self._rows.generation)
+            return NO_PARTS
         slots = np.concatenate(slot_arrays)
         start, end = self._rows.add(self, slots, np.concatenate(sim_arrays), np.concatenate(position_arrays))
         return SimilarParts(start, end, float(self.slot_weight[slots].max()), self._rows.generation)
@@ -740,9 +746,9 @@ class ListIndex:
         self, first: Token, second: Token, forms: tuple[str, ...], token_floor: float
     ) -> SimilarParts:
         """The list-name parts that two adjacent query parts, written together, may be."""
-        cache_key = (("joined", *forms), token_floor)
+        cache_key = (forms, token_floor)
         found = self._joined_cache.get(cache_key)
-        if found is not None and found.generation == self._rows.generation:
+        if found is not None and (found is NO_PARTS or found.generation == self._rows.generation):
             return found
         reached: set[int] = set()
         key_types = self.key_types
@@ -757,9 +763,8 @@ class ListIndex:
                 if listed := key_types.get("d:" + deleted):
                     reached.update(listed)
         if not reached:
-            found = SimilarParts(0, 0, 0.0, self._rows.generation)
-            self._joined_cache[cache_key] = found
-            return found
+            self._joined_cache.put(cache_key, NO_PARTS)
+            return NO_PARTS
         singles = [
             t
             for t in sorted(reached)
@@ -775,9 +780,7 @@ class ListIndex:
                 sim_arrays.append(np.full(len(slots), value, dtype=np.float64))
                 position_arrays.append(self.slot_token[slots])
         found = self._store(slot_arrays, sim_arrays, position_arrays)
-        if len(self._joined_cache) >= 50_000:
-            self._joined_cache.clear()
-        self._joined_cache[cache_key] = found
+        self._joined_cache.put(cache_key, found)
         return found
 
     # --- step 2: names whose bound reaches the floor ------------------------------------------
@@ -979,6 +982,12 @@ class ListIndex:
             if key is not None and (found := joined.get(key)):
                 forced.extend(found[:50])
         return list(dict.fromkeys(forced))
+
+
+def _frozen_postings(postings: dict[str, list[int]]) -> dict[str, tuple[int, ...]]:
+    """Key → ids, as tuples: a list grown by appending keeps room for more (a third of the
+    index's keys' memory, for 160,000 keys)."""
+    return {key: tuple(ids) for key, ids in postings.items()}
 
 
 def _run_starts(ordered: npt.NDArray[np.int64]) -> npt.NDArray[np.intp]:

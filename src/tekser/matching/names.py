@@ -176,7 +176,7 @@ def comparable_lengths(a: str, b: str) -> bool:
     return abs(len(a) - len(b)) <= max(2, len(b) // 5)
 
 
-@lru_cache(maxsize=50_000)  # the same parts meet the same joined pairs in candidate after candidate
+@lru_cache(maxsize=20_000)  # the same parts meet the same joined pairs in candidate after candidate
 def joined_similarity(forms: tuple[str, ...], joined: tuple[str, ...]) -> float:
     """Jaro-Winkler of one part with two parts written together (not squared: the letters agree
     in order over a long string), over renderings of comparable length."""

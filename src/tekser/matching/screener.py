@@ -40,7 +40,7 @@ from tekser.names.translit import TABLES_VERSION
 REPORT_FLOOR = 0.5  # candidates below this name score are not reported even with --top
 CUT_MARGIN = 0.1  # how much further a truncated name is searched (its last part may be a stub)
 SETTLE_EVERY = 2048  # screenings between two settlings of the heap (see _settle_heap)
-HITS_REMEMBERED = 50_000  # written names whose hits are remembered (most have none: about 6 MB)
+HITS_REMEMBERED = 50_000  # written names whose hits are remembered (most have none: a few MB)
 
 
 @dataclass(frozen=True, slots=True)

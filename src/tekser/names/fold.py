@@ -43,7 +43,7 @@ _VOWELS = re.compile(r"[aeiou]")
 _UNSTABLE = re.compile("|".join(old for old, _ in _DIGRAPHS + _IOTATED) + r"|[qxwy]|(.)\1|(?<=[aeiou])h$")
 
 
-@lru_cache(maxsize=100_000)  # (new words and names as they come: about 25 MB when full)
+@lru_cache(maxsize=50_000)  # (new words and names as they come: about 10 MB when full)
 def canonical(latin: str) -> str:
     """Folded form of a lowercase Latin rendering: ``yuliya``, ``iuliia`` → ``ula``.
 
