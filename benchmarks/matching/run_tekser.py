@@ -124,18 +124,13 @@ def screen_recorded(screener: Screener, subj: Subject, **options: Any) -> tuple[
         calls.append(Retrieval(bound, list(ids)))
         return ids
 
-    forget(screener)
+    screener.forget_names()
     index.candidates = recording  # type: ignore[method-assign]
     try:
         result = screener.screen(subj, **options)
     finally:
         del index.candidates
     return result, (calls[0] if calls else None)
-
-
-def forget(screener: Screener) -> None:
-    """Empty the screener's memory of names already screened (if it has one)."""
-    screener.forget_names()
 
 
 def score_all(screener: Screener, query: Any, kinds: frozenset[int] | None) -> tuple[float, set[int]]:
@@ -407,7 +402,7 @@ def run(dataset_path: Path, out: Path, shared: Path) -> dict[str, Any]:
     subjects = [subject(q) for q in everything]
     for number, name in enumerate(WARM_UP):  # load the lazy tables, as a long-running service has
         screener.screen(Subject(f"warm-up-{number}", name))
-    forget(screener)
+    screener.forget_names()
 
     started = time.perf_counter()
     results = {r.subject_id: _compact(r) for r in screener.screen_many(subjects, workers=WORKERS)}
@@ -415,7 +410,7 @@ def run(dataset_path: Path, out: Path, shared: Path) -> dict[str, Any]:
     print(f"  batch: {len(subjects):,} subjects in {batch_s:.1f} s on {WORKERS} workers", file=sys.stderr)
 
     # a batch as screening meets it: travellers and customers, one in a hundred listed
-    forget(screener)
+    screener.forget_names()
     traffic_run = _in_fork(_screen_traffic, dataset)
     traffic_s = traffic_run["seconds"]
     alerts, hits, expected_count = traffic_run["alerts"], traffic_run["hits"], traffic_run["listed"]
@@ -436,7 +431,7 @@ def run(dataset_path: Path, out: Path, shared: Path) -> dict[str, Any]:
         "children_peak_mib": _peak_mib(resource.RUSAGE_CHILDREN),  # the largest of its forks (any of them)
     }
 
-    forget(screener)
+    screener.forget_names()
     started = time.perf_counter()
     name_only = {
         r.subject_id: r
