@@ -32,11 +32,14 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rapidfuzz.distance import Indel
 
 from benchmarks.matching import names_data as nd
+
+if TYPE_CHECKING:
+    from benchmarks.matching import population
 from tekser.domain.serialization import entry_from_dict, entry_to_dict
 from tekser.domain.watchlists import (
     Country,
@@ -61,7 +64,8 @@ DEFAULT_SIZES: dict[str, int] = {
     "synthetic": 300,  # each synthetic variant category
     "kz_persons": 200,
     "ru_persons": 100,
-    "negatives_per_culture": 800,
+    "negatives_per_culture": 800,  # (the traffic's synthetic names)
+    "people": 30_000,  # innocent people from real name data (population.py)
 }
 
 # category id → (label, kind of target); the order is the report's
@@ -97,7 +101,10 @@ class Query:
     schema: str | None = None  # person | organization | None (vessels, aircraft: any kind)
     birth_date: str | None = None  # YYYY-MM-DD
     source: str | None = None  # the list name the query was made from
-    detail: str | None = None  # how: operation, renderer, culture
+    detail: str | None = None  # how: operation, renderer, culture (negatives: the country)
+    group: str | None = None  # negatives: "population" or "near miss: <kind>"
+    script: str | None = None  # negatives: the script written in (Arab→Latn: a passport's Latin form)
+    form: str | None = None  # negatives: native, or passport (the Latin form)
 
     def as_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__slots__ if getattr(self, k) is not None}
@@ -883,7 +890,12 @@ def _rng(seed: int, label: str) -> random.Random:
     return random.Random(f"{seed}:{label}")
 
 
-def build_dataset(entries: Sequence[ListEntry], seed: int = SEED, sizes: dict[str, int] | None = None) -> Dataset:
+def build_dataset(
+    entries: Sequence[ListEntry],
+    seed: int = SEED,
+    sizes: dict[str, int] | None = None,
+    source: population.NameSource | None = None,
+) -> Dataset:
     sizes = {**DEFAULT_SIZES, **(sizes or {})}
     entries = sorted(entries, key=lambda e: e.key)
     queries: list[Query] = []
@@ -1058,43 +1070,25 @@ def build_dataset(entries: Sequence[ListEntry], seed: int = SEED, sizes: dict[st
             add("V6-RU-syn", text, entry, rng, listed, label)
     pools["V6-RU-syn"] = len(ru_people)
 
-    # 6. negatives
-    list_keys = {fold_key(n.full) for e in entries for n in e.names}
-    negatives: list[Query] = []
-    seen_names: set[str] = set()
-    excluded = 0
-    for culture, make in CULTURES.items():
-        rng = _rng(seed, f"negatives:{culture}")
-        made = attempts = 0
-        while made < sizes["negatives_per_culture"] and attempts < sizes["negatives_per_culture"] * 20:
-            attempts += 1
-            female = rng.random() < 0.5
-            name = make(rng, female)
-            key = fold_key(name)
-            if key in seen_names:
-                continue
-            seen_names.add(key)
-            if key in list_keys:
-                excluded += 1
-                continue
-            made += 1
-            negatives.append(
-                Query(
-                    f"n{len(negatives) + 1:06d}",
-                    "negative",
-                    name,
-                    None,
-                    "person",
-                    _random_day(rng, 1945, 2006).isoformat(),
-                    None,
-                    culture,
-                )
-            )
+    # 6. negatives: innocent people from real name data, and near misses of the injected persons
+    from benchmarks.matching import population
+
+    source = source or population.NamesDatasetSource()
+    list_keys = {fold_key(n.full) for e in [*entries, *injected] for n in e.names}
+    persons = population.people(source, sizes["people"], seed)
+    negatives, homonyms = population.population_queries(persons, list_keys)
+    near = population.near_misses(source, population.listed_persons(injected), seed)
+    near_homonyms = sum(1 for q in near if fold_key(q.name) in list_keys)
+    negatives += [q for q in near if fold_key(q.name) not in list_keys]
+    excluded = homonyms + near_homonyms
     meta = {
         "version": VERSION,
         "seed": seed,
         "sizes": sizes,
         "negatives_excluded_as_list_names": excluded,
+        "homonyms": {"population": homonyms, "near misses": near_homonyms},
+        "people": len(persons),
+        "name_source": source.version,
         "counts": {c: sum(1 for q in queries if q.category == c) for c in CATEGORIES},
         "negatives": len(negatives),
     }
@@ -1173,9 +1167,18 @@ def read_lists(shared: Path) -> list[ListEntry]:
     return [*un.read(paths["un"]).entries, *ofac.read(paths["ofac"]).entries]
 
 
+def _names_version() -> str:
+    import importlib.metadata
+
+    try:
+        return importlib.metadata.version("names-dataset")
+    except importlib.metadata.PackageNotFoundError:
+        return "none"
+
+
 def lists_hash(shared: Path) -> str:
-    digest = hashlib.sha256(f"{VERSION}:{SEED}:{sorted(DEFAULT_SIZES.items())}".encode())
-    for generator_file in (Path(__file__), Path(nd.__file__)):
+    digest = hashlib.sha256(f"{VERSION}:{SEED}:{sorted(DEFAULT_SIZES.items())}:{_names_version()}".encode())
+    for generator_file in (Path(__file__), Path(nd.__file__), Path(__file__).with_name("population.py")):
         digest.update(generator_file.read_bytes())
     for path in list_paths(shared).values():
         files = sorted(path.glob("*.csv")) if path.is_dir() else [path]

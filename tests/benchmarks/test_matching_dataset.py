@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from benchmarks.matching import dataset as ds
+from benchmarks.matching import population as pop
 from benchmarks.matching.report import threshold_for_fpr
 from rapidfuzz.distance import OSA
 
@@ -20,7 +21,27 @@ SIZES = {
     "kz_persons": 6,
     "ru_persons": 3,
     "negatives_per_culture": 6,
+    "people": 80,
 }
+# a small name source of the benchmark's shape (the real one is the names-dataset package)
+TABLE = pop.TableSource(
+    first={
+        ("KZ", "M"): [("Ерлан", 1), ("Асқар", 2), ("Arman", 3)],
+        ("KZ", "F"): [("Айгүл", 1), ("Динара", 2)],
+        ("RU", "M"): [("Сергей", 1), ("Иван", 2)],
+        ("RU", "F"): [("Ольга", 1), ("Анна", 2)],
+        ("IQ", "M"): [("علي", 1), ("محمد", 2), ("Ali", 3), ("Mohammed", 4)],
+        ("IQ", "F"): [("زهراء", 1), ("Zahraa", 2)],
+        ("US", "M"): [("John", 1), ("David", 2)],
+        ("US", "F"): [("Mary", 1), ("Emily", 2)],
+    },
+    last={
+        "KZ": [("Ахметов", 1), ("Омарова", 2), ("Сейткали", 3)],
+        "RU": [("Иванов", 1), ("Петрова", 2)],
+        "IQ": [("الجبوري", 1), ("حسين", 2), ("Hussein", 3), ("Al-Jubouri", 4)],
+        "US": [("Miller", 1), ("Garcia", 2)],
+    },
+)
 NAMES = [
     ("ABDUL RAHMAN MAHMOUD AL-HASHIMI", True),
     ("NURLANOV, Askar Serikovich", True),
@@ -42,7 +63,7 @@ def entries(fixtures_dir: Path) -> list:
 
 @pytest.fixture(scope="module")
 def dataset(entries: list) -> ds.Dataset:
-    return ds.build_dataset(entries, seed=7, sizes=SIZES)
+    return ds.build_dataset(entries, seed=7, sizes=SIZES, source=TABLE)
 
 
 def _snapshot(dataset: ds.Dataset) -> tuple:
@@ -55,8 +76,8 @@ def _snapshot(dataset: ds.Dataset) -> tuple:
 
 
 def test_same_seed_same_dataset(entries: list, dataset: ds.Dataset) -> None:
-    assert _snapshot(ds.build_dataset(entries, seed=7, sizes=SIZES)) == _snapshot(dataset)
-    other = ds.build_dataset(entries, seed=8, sizes=SIZES)
+    assert _snapshot(ds.build_dataset(entries, seed=7, sizes=SIZES, source=TABLE)) == _snapshot(dataset)
+    other = ds.build_dataset(entries, seed=8, sizes=SIZES, source=TABLE)
     assert [q.name for q in other.negatives] != [q.name for q in dataset.negatives]
 
 
@@ -96,10 +117,50 @@ def test_injected_persons(dataset: ds.Dataset) -> None:
 
 
 def test_negatives_are_not_list_names(entries: list, dataset: ds.Dataset) -> None:
-    listed = {ds.fold_key(n.full) for e in entries for n in e.names}
-    assert len(dataset.negatives) == SIZES["negatives_per_culture"] * len(ds.CULTURES)
-    assert {q.detail for q in dataset.negatives} == set(ds.CULTURES)
-    assert all(ds.fold_key(q.name) not in listed and q.birth_date and q.expected is None for q in dataset.negatives)
+    listed = {ds.fold_key(n.full) for e in [*entries, *dataset.injected] for n in e.names}
+    assert all(ds.fold_key(q.name) not in listed and q.expected is None for q in dataset.negatives)
+    assert dataset.meta["people"] == SIZES["people"]
+
+
+def test_innocent_people_from_the_name_source(dataset: ds.Dataset) -> None:
+    people = [q for q in dataset.negatives if q.group == "population"]
+    native = [q for q in people if q.form == "native"]
+    assert {q.detail for q in people} == {"KZ", "RU", "IQ", "US"}
+    # every person is in the sample once as written; those not written in Latin letters also as a passport does
+    assert len(native) + dataset.meta["homonyms"]["population"] >= SIZES["people"]
+    assert {q.script for q in native} >= {"Cyrl", "Arab", "Latn"}
+    assert all(ds._is_latin(q.name) for q in people if q.form != "native")
+    first_names = {n for names in TABLE.first.values() for n, _ in names}
+    last_names = {n for names in TABLE.last.values() for n, _ in names}
+    for query in native:
+        words = query.name.split()
+        assert words[0] in first_names, query
+        assert words[-1] in last_names or pop._gendered_family(words[-1], "M", "Cyrl") in {
+            pop._gendered_family(n, "M", "Cyrl") for n in last_names
+        }, query
+    with_date = sum(1 for q in native if q.birth_date)
+    assert 0.3 < with_date / len(native) < 0.7  # about half carry a date of birth
+
+
+def test_passport_forms() -> None:
+    assert pop.passport_form(["Ерлан", "Ахметов"], "Cyrl", "KZ", {}) == ("Erlan Akhmetov", True)
+    spellings = pop._latin_spellings([("Ahmed", 1), ("Hamdi", 2), ("Al-Otaibi", 3)])
+    assert pop.passport_form(["احمد", "العتيبي"], "Arab", "SA", spellings) == ("Ahmed Al-Otaibi", True)
+    # no Latin name with those consonants: a plain rendering, reported as such
+    assert pop.passport_form(["فهد"], "Arab", "SA", spellings) == ("Fahad", False)
+    assert pop.passport_form(["عبد", "الرحمن"], "Arab", "SA", {}) == ("Abdul Rahaman", False)  # (crude, but Latin)
+
+
+def test_near_misses_of_the_injected_persons(dataset: ds.Dataset) -> None:
+    near = [q for q in dataset.negatives if (q.group or "").startswith("near miss")]
+    kinds = {q.group for q in near}
+    assert kinds == {f"near miss: {kind}" for kind in pop.NEAR_MISS_KINDS}
+    for query in near:
+        listed = {w.rstrip("a") for w in ds.fold_tokens(ds.romanise(query.source or "", "kz-icao-fallback"))}
+        written = {w.rstrip("a") for w in ds.fold_tokens(ds.romanise(query.name, "kz-icao-fallback"))}
+        shared = listed & written  # (the other gender's form of a family name counts as shared)
+        assert shared, query  # a near miss shares a part with the listed person
+        assert set(written) != set(listed), query
 
 
 def _variants(category: str) -> list[tuple[str, str]]:

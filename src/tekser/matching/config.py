@@ -34,6 +34,16 @@ DEFAULT_LOG_ODDS = {
 }
 
 
+DEFAULT_SUPPORT_BITS = {
+    "dob_exact": 14.0,
+    "dob_month": 9.5,
+    "dob_overlaps": 1.0,
+    "document_exact": 20.0,
+    "document_near": 12.0,
+}
+DOB_SPAN_DAYS = 21_915  # sixty years of dates of birth: what an agreeing date is one among
+
+
 class MatchConfig(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -77,6 +87,21 @@ class MatchConfig(BaseModel):
     log_odds: dict[str, float] = Field(
         default_factory=lambda: dict(DEFAULT_LOG_ODDS),
         description="Log-odds contribution of each piece of evidence to the priority (Splink-style waterfall).",
+    )
+    min_alert_bits: float = Field(
+        13.0,
+        description="Information (bits) a person's name match, with what an agreeing date of birth or document adds, "
+        "needs to alert (tekser.matching.information): common names alone do not alert.",
+    )
+    disagreement_bits: float = Field(
+        4.0,
+        description="Bits removed for each name part present on both sides that agrees with nothing "
+        "(another given name, another family name).",
+    )
+    support_bits: dict[str, float] = Field(
+        default_factory=lambda: dict(DEFAULT_SUPPORT_BITS),
+        description="Bits that agreeing facts add to a name's information: a date of birth to the day is one "
+        "in about 22,000 (sixty years of days), to the month one in 720; a document number is nearly unique.",
     )
     max_candidates: int = Field(
         60,

@@ -41,6 +41,7 @@ from tekser.matching.memory import Recent
 from tekser.matching.names import (
     JOINED_FLOOR,
     JOINED_MIN_LENGTH,
+    SHORT_PART,
     NameShape,
     PreparedName,
     comparable_lengths,
@@ -48,6 +49,7 @@ from tekser.matching.names import (
     looks_truncated,
     prepare,
     shape,
+    short,
     similarity,
     sound_alike,
     vowel_variants,
@@ -245,6 +247,12 @@ class SkeletonShelf(NamedTuple):
     pair_group: npt.NDArray[np.int64]  # and the type × SKELETON_GROUPS + the skeleton's length
 
 
+# a query part with its similar list parts: weight, position in the query (-1: two parts written
+# together), cost left unmatched, the similar parts, and for two parts written together each part's
+# (position, weight, cost)
+Part = tuple[float, int, float, "SimilarParts", tuple[tuple[int, float, float], tuple[int, float, float]] | None]
+
+
 class Candidates(list[int]):
     """Record ids to score, with the score bound of each (``bounds``, same order)."""
 
@@ -352,6 +360,8 @@ class ListIndex:
             [t.role is Role.NAME and self.weights.known(t.forms[0]) for t in self.type_tokens], dtype=np.bool_
         )
         self.type_abjad = np.asarray([t.abjad for t in self.type_tokens], dtype=np.bool_)
+        self.type_short = np.asarray([short(t) for t in self.type_tokens], dtype=np.bool_)
+        self.type_form_lengths_flat = np.asarray([len(f) for forms in self.type_forms for f in forms], dtype=np.int64)
         self._abjad_skeletons = self._skeleton_table(abjad_only=True)
         self._all_skeletons = self._skeleton_table(abjad_only=False)
         self.slot_record = np.asarray(slot_record, dtype=np.int32)
@@ -534,8 +544,10 @@ class ListIndex:
         group, raw = group[order], raw[order]
         group_starts = _run_starts(group)
         best = np.maximum.reduceat(raw, group_starts)
-        mapped = np.where(best >= 1.0, 0.92, 0.95 * best)
         owners = group[group_starts] // (SKELETON_GROUPS * len(by_letter))
+        # a short part's skeleton (one or two letters) agrees only when equal
+        near = np.zeros(len(owners), dtype=np.bool_) if short(token) else ~self.type_short[owners]
+        mapped = np.where(best >= 1.0, 0.92, np.where(near, 0.95 * best, 0.0))
         owner_starts = _run_starts(owners)
         values = np.maximum.reduceat(mapped, owner_starts)
         owners = owners[owner_starts]
@@ -603,15 +615,20 @@ class ListIndex:
         # the renderings of the reached types, gathered from one flat array
         counts = self.type_form_count[spelled_ids]
         starts = np.cumsum(counts) - counts
-        flat = self.type_forms_flat[
-            np.repeat(self.type_form_start[spelled_ids] - starts, counts) + np.arange(int(starts[-1] + counts[-1]))
-        ]
+        gather = np.repeat(self.type_form_start[spelled_ids] - starts, counts) + np.arange(int(starts[-1] + counts[-1]))
+        flat = self.type_forms_flat[gather]
         # a similarity whose square is under the floor counts only through the fixed values below
         # (gendered, vowels, skeleton): computed as 0
         cutoff = max(token_floor, 0.0) ** 0.5 - 1e-9
         matrix = process.cdist(
             token.forms, flat, scorer=JaroWinkler.normalized_similarity, dtype=np.float64, score_cutoff=cutoff
         )
+        # short parts (three letters or fewer) agree only when equal: no spelling distance
+        query_lengths = np.fromiter((len(f) for f in token.forms), dtype=np.int64, count=len(token.forms))
+        too_short = (query_lengths[:, None] <= SHORT_PART) | (
+            self.type_form_lengths_flat[gather][None, :] <= SHORT_PART
+        )
+        matrix[too_short & (matrix < 1.0)] = 0.0
         best = np.maximum.reduceat(matrix.max(axis=0), starts)
         values = best * best
         raised = self._reached(vowel_keys(token.forms) | gender_keys(token.forms))
@@ -857,7 +874,7 @@ class ListIndex:
         optional: dict[tuple[Role, str], int] = {}
         cost_total = 0.0  # what the query's parts cost left unmatched
         alone: dict[int, float] = {}  # required parts without anything similar in the lists: their cost
-        parts: list[tuple[float, int, float, SimilarParts]] = []
+        parts: list[Part] = []
         generation = self._rows.generation
         middles = query.middles
         for position, (token, weight) in enumerate(zip(tokens, weights, strict=True)):
@@ -870,7 +887,7 @@ class ListIndex:
             cost_total += cost
             similar = self.similar_slots(token, token_floor, known_factor)
             if similar.end > similar.start:
-                parts.append((weight, position, cost, similar))
+                parts.append((weight, position, cost, similar, None))
             elif cost:
                 alone[position] = cost
         # two adjacent query parts that one list-name part may be, written together (position -1:
@@ -879,11 +896,12 @@ class ListIndex:
             similar = self.joined_query_slots(tokens[start], tokens[start + 1], forms, token_floor)
             if similar.end > similar.start:
                 pair_weight = weights[start] + weights[start + 1]
-                pair_cost = sum(
+                costs = [
                     0.0 if tokens[i].optional else (middle_weight if i in middles else unmatched_weight) * weights[i]
                     for i in (start, start + 1)
-                )
-                parts.append((pair_weight, -1, pair_cost, similar))
+                ]
+                sides = ((start, weights[start], costs[0]), (start + 1, weights[start + 1], costs[1]))
+                parts.append((pair_weight, -1, sum(costs), similar, sides))
                 alone.pop(start, None)
                 alone.pop(start + 1, None)
         unmatched = sum(alone.values())
@@ -908,12 +926,19 @@ class ListIndex:
             self._part_cost,
             self._part_joined,
         )
-        for p, (weight, position, cost, similar) in enumerate(parts):
+        cover, cover_weight, cover_cost = self._cover, self._cover_weight, self._cover_cost
+        single_at = {part[1]: p for p, part in enumerate(parts) if part[1] >= 0}
+        for p, (weight, position, cost, similar, covered) in enumerate(parts):
             part_start[p] = similar.start
             part_end[p] = similar.end
             part_weight[p] = weight
             part_cost[p] = cost
             part_joined[p] = position < 0
+            if covered is not None:  # the two query parts written together: each at the pair's similarity
+                for side, (at, side_weight, side_cost) in enumerate(covered):
+                    cover[p, side] = single_at.get(at, -1)
+                    cover_weight[p, side] = side_weight
+                    cover_cost[p, side] = side_cost
         kept, out = kernels.score_bounds(
             part_start[:k],
             part_end[:k],
@@ -921,6 +946,9 @@ class ListIndex:
             part_weight[:k],
             part_cost[:k],
             part_joined[:k],
+            cover[:k],
+            cover_weight[:k],
+            cover_cost[:k],
             rows.slots,
             rows.sims,
             rows.positions,
@@ -955,6 +983,9 @@ class ListIndex:
         return ids, upper, grouped
 
     def _grow_part_arrays(self, size: int) -> None:
+        self._cover = np.full((size, 2), -1, dtype=np.int64)
+        self._cover_weight = np.zeros((size, 2), dtype=np.float64)
+        self._cover_cost = np.zeros((size, 2), dtype=np.float64)
         self._part_start = np.zeros(size, dtype=np.int64)
         self._part_end = np.zeros(size, dtype=np.int64)
         self._part_weight = np.zeros(size, dtype=np.float64)
@@ -1004,7 +1035,7 @@ def _pair_arrays(pairs: list[tuple[int, float]]) -> tuple[npt.NDArray[np.int64],
 
 
 def _leading_parts(
-    parts: list[tuple[float, int, float, SimilarParts]],
+    parts: list[Part],
     agreeing: float,
     floor: float,
     unmatched: float,
@@ -1019,11 +1050,11 @@ def _leading_parts(
     The common parts (Mohammed, Ali) are then only counted for names found by a rarer one.
     Two query parts written together (position -1) come first and always lead.
     """
-    rest = agreeing + sum(weight + similar.heaviest for weight, _, _, similar in parts)
-    joined = sum(1 for _, position, _, _ in parts if position < 0)  # first, and always leading
+    rest = agreeing + sum(weight + similar.heaviest for weight, _, _, similar, _ in parts)
+    joined = sum(1 for _, position, _, _, _ in parts if position < 0)  # first, and always leading
     if not joined and rest * (1.0 - floor) < floor * unmatched:
         return 0  # the parts no list name has anything similar to weigh too much: no name can
-    for leading, (weight, position, cost, similar) in enumerate(parts[:-1], start=1):
+    for leading, (weight, position, cost, similar, _) in enumerate(parts[:-1], start=1):
         rest -= weight + similar.heaviest
         if position < 0:
             continue  # two parts written together: an alternative to them, not more unmatched weight

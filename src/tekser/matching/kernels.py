@@ -29,6 +29,9 @@ def score_bounds(
     part_weight: F64,
     part_cost: F64,
     part_joined: npt.NDArray[np.bool_],
+    cover: npt.NDArray[np.int64],
+    cover_weight: F64,
+    cover_cost: F64,
     slots: I32,
     sims: F64,
     positions: I32,
@@ -64,7 +67,11 @@ def score_bounds(
     parts can reach the floor (or names cut at a field length); the other parts only add to
     those names. ``agree`` holds, per list name, how
     many of the query's optional parts (particles, legal forms) it also has; ``mark`` is a
-    zeroed scratch array, left zeroed.
+    zeroed scratch array, left zeroed. Two query parts written together (``part_joined``) stand
+    for the two parts they cover: ``cover[p]`` are those parts' own rows among the parts (-1 when a
+    part has nothing similar of its own), ``cover_weight[p]`` and ``cover_cost[p]`` their weights
+    and costs; each query part is counted once, at its best similarity alone or written together
+    (the scorer pairs it once).
 
     Returns how many names are kept and one array: their rows (name, bound, 0, 0), then the
     rows of their similar pairs of parts (name, query part, position of the part in the name,
@@ -116,9 +123,21 @@ def score_bounds(
         query_sum = 0.0
         query_matched = 0.0
         query_matched_cost = 0.0
+        for p in range(parts):  # parts written together: their value goes to the parts they cover
+            value = best[local, p]
+            if part_joined[p] and value > 0.0:
+                for side in range(2):
+                    covered = cover[p, side]
+                    if covered >= 0:
+                        if best[local, covered] < value:
+                            best[local, covered] = value
+                    else:
+                        query_sum += cover_weight[p, side] * value
+                        query_matched += cover_weight[p, side]
+                        query_matched_cost += cover_cost[p, side]
         for p in range(parts):
             value = best[local, p]
-            if value > 0.0:
+            if value > 0.0 and not part_joined[p]:
                 query_sum += part_weight[p] * value
                 query_matched += part_weight[p]
                 query_matched_cost += part_cost[p]
@@ -321,6 +340,9 @@ def warm() -> None:
         weights,
         weights,
         flags,
+        np.full((1, 2), -1, dtype=np.int64),  # (no parts written together)
+        np.zeros((1, 2), dtype=np.float64),
+        np.zeros((1, 2), dtype=np.float64),
         rows,  # slot 0, similarity 1, position 0
         weights,
         rows,

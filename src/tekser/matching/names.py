@@ -116,6 +116,8 @@ def token_similarity(a: Token, b: Token, both_known: bool = False, known_factor:
         for y in b.forms:
             if gendered(x, y):
                 return 0.9, "gendered"  # same family name, other gender: a relative as often as a spelling
+            if len(x) <= SHORT_PART or len(y) <= SHORT_PART:
+                continue  # short parts agree or not: Li is no mistyped Liz, nor Ali a mistyped Ari
             similarity = _string_similarity(x, y)
             if similarity > best:
                 best = similarity
@@ -130,7 +132,7 @@ def token_similarity(a: Token, b: Token, both_known: bool = False, known_factor:
     if (a.abjad or b.abjad) and best < 0.92:
         if set(a.skeletons).intersection(b.skeletons):
             best, kind = 0.92, "skeleton"
-        else:
+        elif not (short(a) or short(b)):  # (a short part's skeleton is one or two letters: equal or not)
             for x in a.skeletons:
                 for y in b.skeletons:
                     similarity = 0.95 * _string_similarity(x, y)
@@ -146,9 +148,17 @@ def sound_alike(first: tuple[str, ...], second: tuple[str, ...]) -> bool:
 
 
 _VOWEL = str.maketrans("", "", "aeiou")
+SHORT_PART = 3  # parts of at most this many letters never match by spelling distance, only when equal
+
+
+def short(token: Token) -> bool:
+    """A part of three letters or fewer (its first rendering): Li, Ali, Liz, Abu."""
+    return len(token.forms[0]) <= SHORT_PART if token.forms else True
 
 
 def vowel_variants(a: str, b: str) -> bool:
+    if len(a) <= SHORT_PART or len(b) <= SHORT_PART:
+        return False
     consonants = a.translate(_VOWEL)
     # the last letter must agree: a final vowel often marks gender (Maria/Mario, Ivana/Ivano)
     same_end = a[-1:] == b[-1:]
@@ -168,6 +178,7 @@ def _weight(token: Token, weights: TokenWeights) -> float:
 Joined = tuple[int, tuple[str, ...]]  # first part's index, forms of the two parts written together
 JOINED_MIN_LENGTH = 5  # a part compared with two written together has at least this many letters
 JOINED_FLOOR = 0.9
+JOINED_PART_MIN_LENGTH = 3  # each of two parts written together has at least this many letters ("Cheng He" is not)
 
 
 def comparable_lengths(a: str, b: str) -> bool:
@@ -191,7 +202,13 @@ def _joined(tokens: tuple[Token, ...]) -> tuple[Joined, ...]:
     pairs = []
     for index in range(len(tokens) - 1):
         first, second = tokens[index], tokens[index + 1]
-        if first.role is Role.NAME and second.role is Role.NAME and first.forms and second.forms:
+        if (
+            first.role is Role.NAME
+            and second.role is Role.NAME
+            and first.forms
+            and second.forms
+            and min(len(first.forms[0]), len(second.forms[0])) >= JOINED_PART_MIN_LENGTH
+        ):
             # folded across the join too: Jang + Gang is Janggang, written either way
             joined = dict.fromkeys(canonical(x + y) for x in first.forms[:2] for y in second.forms[:2])
             pairs.append((index, tuple(joined)))

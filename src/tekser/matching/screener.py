@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 from tekser.domain.policy import Policy
 from tekser.domain.subjects import Subject
 from tekser.domain.watchlists import EntityKind, ListEntry, NameQuality
-from tekser.matching.config import ALGORITHM, VERSION, MatchConfig
+from tekser.matching.config import ALGORITHM, DOB_SPAN_DAYS, VERSION, MatchConfig
 from tekser.matching.evidence import (
     Evidence,
     compare_birth_dates,
@@ -31,6 +31,7 @@ from tekser.matching.evidence import (
     compare_nationality,
 )
 from tekser.matching.index import ListIndex, NameRecord, kind_filter
+from tekser.matching.information import Information, name_information
 from tekser.matching.memory import Recent
 from tekser.matching.names import NameScore, compare_prepared, looks_truncated, prepare
 from tekser.matching.weights import common_names_version
@@ -100,6 +101,9 @@ class _Assessment(NamedTuple):
     log_odds: float
     alert: bool
     weak: bool
+    information: Information | None  # persons: what the name says, in bits (None: not asked)
+    support: float  # bits the date of birth and document add
+    informative: bool  # the name, with that support, says enough to alert
 
 
 class _NameHits(NamedTuple):
@@ -248,19 +252,56 @@ class Screener:
         # a thin name match (common parts only) stands when the date of birth or a document agrees
         lifted = scored.capped and corroborated
         name_score = scored.uncapped if lifted else scored.score
+        information: Information | None = None
+        support = 0.0
+        informative = True
+        if (
+            entry.kind is EntityKind.PERSON
+            and name_score + config.dob_agreement_bonus + config.document_match_bonus >= (threshold)
+        ):
+            # a common name alone does not alert, however well it matches: it needs its date of birth
+            information = name_information(scored, self.index.weights, config.disagreement_bits)
+            support = _support_bits(evidence, config)
+            informative = information.bits + support >= config.min_alert_bits and (
+                not information.one_part or corroborated
+            )
+            if not informative:
+                name_score = min(name_score, config.uninformative_cap)
         name_log_odds = config.log_odds["name_per_point"] * (name_score - threshold)
         weak_log_odds = config.log_odds.get("weak_alias", 0.0) if weak else 0.0
         score = max(0.0, min(1.0, name_score + sum(e.score_delta for e in evidence)))
+        if not informative:
+            score = min(score, config.uninformative_cap)
         log_odds = config.log_odds["prior"] + name_log_odds + weak_log_odds + sum(e.log_odds for e in evidence)
-        alert = score >= threshold and (not weak or corroborated or not config.weak_alias_needs_corroboration)
-        return _Assessment(entry, record, scored, name_score, lifted, evidence, score, log_odds, alert, weak)
+        alert = (
+            score >= threshold
+            and informative
+            and (not weak or corroborated or not config.weak_alias_needs_corroboration)
+        )
+        return _Assessment(
+            entry,
+            record,
+            scored,
+            name_score,
+            lifted,
+            evidence,
+            score,
+            log_odds,
+            alert,
+            weak,
+            information,
+            support,
+            informative,
+        )
 
     def _explain(self, subject: Subject, found: _Assessment, threshold: float) -> Match:
         """The match with its explanation: every feature's contribution and the values compared."""
         config = self.config
         scored, name, entry = found.scored, found.record.name, found.entry
         relation = (
-            "corroborated"
+            "uninformative"
+            if not found.informative
+            else "corroborated"
             if found.lifted
             else "exact"
             if scored.exact
@@ -295,6 +336,13 @@ class Screener:
             detail["reversed_parts"] = True
         if found.lifted:
             detail["ceiling_lifted_by"] = "date of birth or document"
+        if found.information is not None:
+            detail["information"] = {
+                **found.information.as_dict(),
+                "support_bits": round(found.support, 2),
+                "needed_bits": config.min_alert_bits,
+                "enough": found.informative,
+            }
         name_evidence = Evidence(
             "name",
             relation,
@@ -379,6 +427,23 @@ class Screener:
         with context.Pool(workers) as pool:
             for results in pool.imap(_screen_chunk, _chunks(subjects, chunk)):
                 yield from results
+
+
+def _support_bits(evidence: tuple[Evidence, ...], config: MatchConfig) -> float:
+    """What an agreeing date of birth or document adds to a name's information, in bits."""
+    bits = config.support_bits
+    total = 0.0
+    for item in evidence:
+        if item.feature == "birth_date":
+            if item.relation in ("exact", "month", "overlaps"):
+                total += bits.get(f"dob_{item.relation}", 0.0)
+            elif item.relation == "inside":  # one date among the listed span's
+                span = item.detail.get("span_days")
+                days = span if isinstance(span, int) and span > 0 else 31
+                total += max(0.0, math.log2(DOB_SPAN_DAYS / max(days, 1)))
+        elif item.feature == "document" and item.relation in ("exact", "near"):
+            total += bits.get(f"document_{item.relation}", 0.0)
+    return total
 
 
 def _settle_heap() -> None:

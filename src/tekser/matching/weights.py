@@ -1,9 +1,14 @@
-"""Name-part weights by rarity in the loaded lists (inverse document frequency).
+"""Name-part weights by rarity: among ordinary people and in the loaded lists.
 
-A part seen in one list name weighs 1; "mohammed", in thousands, weighs little. Parts never
-seen in the lists weigh 1: a rare name on the subject's side is informative too. Frequencies are
-read against a fixed reference size, so a small list (or a test) does not make every part rare
-or every part common.
+A part's frequency is the higher of two: its share of ordinary people (``tekser.names.frequencies``,
+from real first and last names of about a hundred countries) and its share of the list names.
+A rare part weighs 1; "mohammed", common everywhere, weighs little, however few list names
+carry it. Parts never seen weigh 1: a rare name on the subject's side is informative too.
+Frequencies are read against a fixed reference size, so a small list (or a test) does not make
+every part rare or every part common.
+
+``bits`` is the same rarity as information (Fellegi–Sunter's u for agreement on the part: the
+chance that an unrelated person's name has it), used to decide whether a match says enough to alert.
 """
 
 from __future__ import annotations
@@ -11,32 +16,17 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable
-from functools import cache
-from importlib import resources
 
-import yaml
-
-from tekser.names.fold import canonical
+from tekser.names.frequencies import frequencies_version, share, skeleton_share
 
 MIN_WEIGHT = 0.15
 REFERENCE_NAMES = 50_000  # about the number of names on UN + OFAC
-
-
-@cache
-def common_parts() -> dict[str, int]:
-    """Folded part → minimum frequency, from names/data/common_names.yml."""
-    text = resources.files("tekser.names").joinpath("data/common_names.yml").read_text(encoding="utf-8")
-    table: dict[str, int] = {}
-    for group in yaml.safe_load(text)["classes"].values():
-        for part in group["parts"]:
-            form = canonical(str(part))
-            table[form] = max(table.get(form, 0), int(group["frequency"]))
-    return table
+RARE_SHARE = 1e-5  # a part rarer than the population table tells: at most this common (16.6 bits)
 
 
 def common_names_version() -> str:
-    text = resources.files("tekser.names").joinpath("data/common_names.yml").read_text(encoding="utf-8")
-    return f"common-names-{yaml.safe_load(text)['version']}"
+    """The version of the population table that sets how common a part is (enters the config hash)."""
+    return frequencies_version()
 
 
 class TokenWeights:
@@ -46,6 +36,7 @@ class TokenWeights:
         self._log_n = math.log(REFERENCE_NAMES)
         self._cache: dict[str, float] = {}
         self._parts: dict[tuple[str, ...], float] = {}
+        self._bits: dict[tuple[str, ...], float] = {}
 
     @classmethod
     def from_documents(cls, documents: Iterable[Iterable[str]]) -> TokenWeights:
@@ -62,15 +53,15 @@ class TokenWeights:
         if cached is None:
             if len(self._cache) >= 100_000:  # query forms come and go: keep the memory bounded
                 self._cache.clear()
-            frequency = max(self.df.get(form, 0), common_parts().get(form, 0))
+            frequency = max(self.df.get(form, 0), share(form) * REFERENCE_NAMES)
             rarity = math.log(REFERENCE_NAMES / (frequency + 1)) / self._log_n
             cached = max(MIN_WEIGHT, min(1.0, rarity + 0.1))
             self._cache[form] = cached
         return cached
 
     def known(self, form: str) -> bool:
-        """Whether a folded form is spelled so in a list name or in the common-names table."""
-        return form in self.df or form in common_parts()
+        """Whether a folded form is spelled so in a list name or among ordinary people's names."""
+        return form in self.df or share(form) > 0.0
 
     def of(self, forms: tuple[str, ...]) -> float:
         """A part's weight: that of its most common rendering (conservative)."""
@@ -81,3 +72,22 @@ class TokenWeights:
                 self._parts.clear()
             self._parts[forms] = found
         return found
+
+    def frequency(self, form: str) -> float:
+        """The share of people (or of list names, if higher) with a part of this folded form."""
+        return max(share(form), self.df.get(form, 0) / REFERENCE_NAMES, RARE_SHARE)
+
+    def bits(self, forms: tuple[str, ...]) -> float:
+        """What agreeing on a part tells, in bits: -log2 of the share of its most common rendering."""
+        found = self._bits.get(forms)
+        if found is None:
+            found = -math.log2(max((self.frequency(f) for f in forms), default=1.0))
+            if len(self._bits) >= 100_000:
+                self._bits.clear()
+            self._bits[forms] = found
+        return found
+
+    @staticmethod
+    def skeleton_bits(skeletons: tuple[str, ...]) -> float:
+        """What agreeing only on a consonant skeleton tells (the commonest of the part's skeletons)."""
+        return -math.log2(max((max(skeleton_share(s), RARE_SHARE) for s in skeletons), default=1.0))

@@ -1,0 +1,148 @@
+"""How much a name match says: the information of the parts that agree, in bits.
+
+The match score tells whether two names are the same name. It does not tell whether that
+name is common: "Muhammad Ali" and "Osama bin Laden" both score 1 against themselves, yet
+thousands of innocent travellers are called Muhammad Ali. In record-linkage terms (Fellegi and
+Sunter, 1969) agreeing on a part is worth log2(m/u) bits, u being the chance that an unrelated
+person's name agrees: roughly the part's share of ordinary people (``TokenWeights.bits``, from
+the population table ``tekser.names.frequencies``). A match alerts only when the name's
+information, with what the date of birth or a document adds, reaches ``min_alert_bits``:
+
+    bits = Σ agreeing parts  level(kind) · min(bits of each side's part)
+           − disagreement_bits · (parts present on both sides that agree with nothing)
+
+The levels, one per way two parts agree, form an explicit ladder (:data:`LEVELS`). A part that
+agrees only by its consonant skeleton (one side in Arabic script) is worth no more than that
+skeleton's own rarity; a near spelling less than an exact one, for a near miss on a common name
+is nearly free to happen by chance. A match resting on one name part, when a name has more,
+needs a date of birth or a document whatever its bits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from tekser.matching.names import NameScore
+from tekser.matching.weights import TokenWeights
+from tekser.names.parts import Role, Token
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    """One rung of the agreement ladder: how much of a part's information an agreement of this kind keeps."""
+
+    kind: str
+    share: float
+    why: str
+
+
+LEVELS: tuple[Level, ...] = (
+    Level("exact", 1.0, "the same folded form"),
+    Level("variant", 1.0, "another rendering of the same written part"),
+    Level("patronymic", 1.0, "the same father's-name stem (the stem's own information)"),
+    Level("gendered", 1.0, "the same family name for the other gender"),
+    Level("joined", 1.0, "two parts written together, letter for letter"),
+    Level("vowels", 0.75, "only the vowels differ: another name as often as another spelling"),
+    Level("truncated", 0.75, "a name cut at a field length: the start of the word"),
+    Level("skeleton", 1.0, "consonants only (Arabic script): worth at most the skeleton's own rarity"),
+    Level("near skeleton", 0.5, "similar consonants only: half the skeleton's rarity"),
+    Level("fuzzy", 0.5, "a near spelling (Jaro-Winkler): a near miss is far likelier by chance than agreement"),
+    Level("other known name", 0.25, "two different known names that look alike"),
+    Level("initial", 0.0, "an initial: at most INITIAL_BITS"),
+)
+_LEVEL = {level.kind: level for level in LEVELS}
+INITIAL_BITS = 3.0  # one letter of about twenty common first letters
+EXACT_ENOUGH = 0.97  # a similarity this high is a spelling of the same part
+
+
+class PartInformation(NamedTuple):
+    query: str
+    candidate: str
+    kind: str
+    bits: float
+
+
+class Information(NamedTuple):
+    bits: float
+    agreeing: int  # name parts that agree (particles not counted)
+    disagreeing: int  # parts present on both sides that agree with nothing
+    one_part: bool  # the match rests on one part while a name has more
+    parts: tuple[PartInformation, ...]
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "bits": round(self.bits, 2),
+            "agreeing_parts": self.agreeing,
+            "disagreeing_parts": self.disagreeing,
+            "one_part": self.one_part,
+            "parts": [
+                {"query": p.query, "candidate": p.candidate, "kind": p.kind, "bits": round(p.bits, 2)}
+                for p in self.parts
+            ],
+        }
+
+
+def _kind(scored: NameScore, i: int, j: int, similarity: float, given: str) -> str:
+    kind = given or scored._kind(i, j, similarity)  # (pairs found by the index carry no kind)
+    if similarity >= EXACT_ENOUGH and kind in ("exact", "variant", "fuzzy", "other known name"):
+        return "exact"
+    if kind == "skeleton" and similarity < 0.92 - 1e-9:
+        return "near skeleton"
+    return kind
+
+
+def name_information(scored: NameScore, weights: TokenWeights, disagreement_bits: float) -> Information:
+    """The information of a scored name match (see the module's formula)."""
+    q_tokens, c_tokens = scored.query_tokens, scored.candidate_tokens
+    parts: list[PartInformation] = []
+    total = 0.0
+    agreeing = 0
+    unmatched_q = unmatched_c = 0
+    for q_idx, c_idx, given, similarity, _ in scored.alignment:
+        if not q_idx or not c_idx:
+            if given == "unmatched":
+                if q_idx:
+                    unmatched_q += 1
+                else:
+                    unmatched_c += 1
+            continue
+        if given == "particle":
+            continue
+        q_parts = [q_tokens[i] for i in q_idx]
+        c_parts = [c_tokens[j] for j in c_idx]
+        if len(q_parts) == 1 and len(c_parts) == 1:
+            kind = _kind(scored, q_idx[0], c_idx[0], similarity, given)
+        else:
+            kind = "joined" if similarity >= EXACT_ENOUGH else "fuzzy"
+        if len(q_parts) != len(c_parts):  # parts written together: the same letters as the two apart
+            bits = _bits(q_parts if len(q_parts) > len(c_parts) else c_parts, weights, kind)
+        else:
+            bits = min(_bits(q_parts, weights, kind), _bits(c_parts, weights, kind))
+        if kind == "patronymic" and similarity < 0.9:
+            unmatched_q += 1  # two fathers' names that differ: a disagreement
+            unmatched_c += 1
+            continue
+        if kind == "initial":
+            bits = min(bits, INITIAL_BITS)
+        elif kind in ("skeleton", "near skeleton"):
+            bits = min(bits, weights.skeleton_bits(tuple(s for t in (*q_parts, *c_parts) for s in t.skeletons)))
+        bits *= _LEVEL[kind].share if kind in _LEVEL else _LEVEL["fuzzy"].share
+        agreeing += max(len(q_parts), len(c_parts))
+        total += bits
+        parts.append(PartInformation(" ".join(t.text for t in q_parts), " ".join(t.text for t in c_parts), kind, bits))
+    disagreeing = min(unmatched_q, unmatched_c)
+    q_required = sum(1 for t in q_tokens if not t.optional)
+    c_required = sum(1 for t in c_tokens if not t.optional)
+    one_part = agreeing == 1 and max(q_required, c_required) > 1
+    return Information(total - disagreement_bits * disagreeing, agreeing, disagreeing, one_part, tuple(parts))
+
+
+def _bits(tokens: list[Token], weights: TokenWeights, kind: str) -> float:
+    total = 0.0
+    for token in tokens:
+        if kind == "patronymic" and token.role is Role.PATRONYMIC and token.stems:
+            total += weights.bits(token.stems)
+        else:
+            total += weights.bits(token.forms)
+    return total
