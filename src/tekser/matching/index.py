@@ -44,8 +44,8 @@ from tekser.matching.names import (
     SHORT_PART,
     NameShape,
     PreparedName,
-    comparable_lengths,
     gendered,
+    joined_similarity,
     looks_truncated,
     prepare,
     shape,
@@ -748,16 +748,8 @@ class ListIndex:
     def _bulk_joined(
         forms: tuple[str, ...], candidates: list[int], table: list[tuple[str, ...]]
     ) -> list[tuple[int, float]]:
-        """:func:`joined_similarity` of ``forms`` with each candidate's forms, in bulk."""
-        if not candidates:
-            return []
-        flat = [form for c in candidates for form in table[c]]
-        owner = np.repeat(np.arange(len(candidates)), [len(table[c]) for c in candidates])
-        matrix = process.cdist(forms, flat, scorer=JaroWinkler.normalized_similarity, dtype=np.float64)
-        lengths = np.asarray([[comparable_lengths(x, y) for y in flat] for x in forms], dtype=np.bool_)
-        best = np.zeros(len(candidates))
-        np.maximum.at(best, owner, np.where(lengths, matrix, 0.0).max(axis=0))
-        return list(zip(candidates, best.tolist(), strict=True))
+        """:func:`joined_similarity` of ``forms`` with each candidate's forms."""
+        return [(c, joined_similarity(forms, table[c])) for c in candidates]
 
     def joined_query_slots(
         self, first: Token, second: Token, forms: tuple[str, ...], token_floor: float
@@ -773,12 +765,6 @@ class ListIndex:
         for form in folded:
             if len(form) >= JOINED_MIN_LENGTH and (listed := key_types.get("f:" + form)):
                 reached.update(listed)
-        first_form = folded[0]
-        if len(first_form) >= JOINED_MIN_LENGTH:  # with a keying error: the deletion keys of the first
-            for position in range(-1, len(first_form)):
-                deleted = first_form if position < 0 else first_form[:position] + first_form[position + 1 :]
-                if listed := key_types.get("d:" + deleted):
-                    reached.update(listed)
         if not reached:
             self._joined_cache.put(cache_key, NO_PARTS)
             return NO_PARTS

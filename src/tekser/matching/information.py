@@ -127,7 +127,7 @@ def name_information(scored: NameScore, weights: TokenWeights, disagreement_bits
             bits = min(bits, INITIAL_BITS)
         elif kind in ("skeleton", "near skeleton"):
             bits = min(bits, weights.skeleton_bits(tuple(s for t in (*q_parts, *c_parts) for s in t.skeletons)))
-        bits *= _LEVEL[kind].share if kind in _LEVEL else _LEVEL["fuzzy"].share
+        bits *= _level(kind, similarity)
         agreeing += max(len(q_parts), len(c_parts))
         total += bits
         parts.append(PartInformation(" ".join(t.text for t in q_parts), " ".join(t.text for t in c_parts), kind, bits))
@@ -136,6 +136,16 @@ def name_information(scored: NameScore, weights: TokenWeights, disagreement_bits
     c_required = sum(1 for t in c_tokens if not t.optional)
     one_part = agreeing == 1 and max(q_required, c_required) > 1
     return Information(total - disagreement_bits * disagreeing, agreeing, disagreeing, one_part, tuple(parts))
+
+
+FUZZY_FULL = 0.97  # a near spelling this close keeps all its information; at the token floor, a quarter
+
+
+def _level(kind: str, similarity: float) -> float:
+    if kind in ("fuzzy", "other known name"):
+        closeness = max(0.0, min(1.0, (similarity - 0.78) / (FUZZY_FULL - 0.78)))
+        return _LEVEL[kind].share * (0.5 + closeness)
+    return _LEVEL[kind].share if kind in _LEVEL else _LEVEL["fuzzy"].share
 
 
 def _bits(tokens: list[Token], weights: TokenWeights, kind: str) -> float:

@@ -181,20 +181,15 @@ JOINED_FLOOR = 0.9
 JOINED_PART_MIN_LENGTH = 3  # each of two parts written together has at least this many letters ("Cheng He" is not)
 
 
-def comparable_lengths(a: str, b: str) -> bool:
-    """One part and two written together are compared only when about as long (Shalish is no
-    "Salim Yasin", however alike their starts)."""
-    return abs(len(a) - len(b)) <= max(2, len(b) // 5)
-
-
-@lru_cache(maxsize=20_000)  # the same parts meet the same joined pairs in candidate after candidate
 def joined_similarity(forms: tuple[str, ...], joined: tuple[str, ...]) -> float:
-    """Jaro-Winkler of one part with two parts written together (not squared: the letters agree
-    in order over a long string), over renderings of comparable length."""
-    return max(
-        (_string_similarity(x, y) for x in forms for y in joined if comparable_lengths(x, y)),
-        default=0.0,
-    )
+    """1 when one part and two parts written together are the same letters (a rendering of at
+    least five letters of each, folded alike: Abdulrahman / Abdul Rahman, Janggang / Jang Gang),
+    else 0. Only the same letters: a near spelling of two parts written as one is as likely
+    another name (Cheney / Cheng He), and the index finds what agrees letter for letter."""
+    for x in forms:
+        if len(x) >= JOINED_MIN_LENGTH and x in joined:
+            return 1.0
+    return 0.0
 
 
 def _joined(tokens: tuple[Token, ...]) -> tuple[Joined, ...]:

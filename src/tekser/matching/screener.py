@@ -249,16 +249,15 @@ class Screener:
             compare_birth_place(subject, entry, config),
         )
         corroborated = any(e.detail.get("corroborates") for e in evidence)
-        # a thin name match (common parts only) stands when the date of birth or a document agrees
-        lifted = scored.capped and corroborated
+        person = entry.kind is EntityKind.PERSON
+        # a thin name match (common parts only) stands when the date of birth or a document agrees;
+        # for a person, what the name says decides (below), whatever the rarity weights of the lists
+        lifted = scored.capped and (corroborated or person)
         name_score = scored.uncapped if lifted else scored.score
         information: Information | None = None
         support = 0.0
         informative = True
-        if (
-            entry.kind is EntityKind.PERSON
-            and name_score + config.dob_agreement_bonus + config.document_match_bonus >= (threshold)
-        ):
+        if person and name_score + config.dob_agreement_bonus + config.document_match_bonus >= threshold:
             # a common name alone does not alert, however well it matches: it needs its date of birth
             information = name_information(scored, self.index.weights, config.disagreement_bits)
             support = _support_bits(evidence, config)
@@ -302,7 +301,7 @@ class Screener:
             "uninformative"
             if not found.informative
             else "corroborated"
-            if found.lifted
+            if found.lifted and found.information is None
             else "exact"
             if scored.exact
             else "capped"
@@ -334,7 +333,7 @@ class Screener:
         }
         if scored.reversed:
             detail["reversed_parts"] = True
-        if found.lifted:
+        if found.lifted and found.information is None:
             detail["ceiling_lifted_by"] = "date of birth or document"
         if found.information is not None:
             detail["information"] = {

@@ -21,6 +21,9 @@ from tekser.names.frequencies import frequencies_version, share, skeleton_share
 
 MIN_WEIGHT = 0.15
 REFERENCE_NAMES = 50_000  # about the number of names on UN + OFAC
+# in the score's weights a part's population share counts a tenth (a part common among people is at
+# least somewhat common among list names); what a name says among people is the information's job
+POPULATION_SHARE_WEIGHT = 0.1
 RARE_SHARE = 1e-5  # a part rarer than the population table tells: at most this common (16.6 bits)
 
 
@@ -53,7 +56,7 @@ class TokenWeights:
         if cached is None:
             if len(self._cache) >= 100_000:  # query forms come and go: keep the memory bounded
                 self._cache.clear()
-            frequency = max(self.df.get(form, 0), share(form) * REFERENCE_NAMES)
+            frequency = max(self.df.get(form, 0), share(form) * REFERENCE_NAMES * POPULATION_SHARE_WEIGHT)
             rarity = math.log(REFERENCE_NAMES / (frequency + 1)) / self._log_n
             cached = max(MIN_WEIGHT, min(1.0, rarity + 0.1))
             self._cache[form] = cached

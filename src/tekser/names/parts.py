@@ -362,6 +362,8 @@ def analyze(text: str, *, organization: bool = False, family_parts: tuple[str, .
             stems = info.stems if len(words) >= 3 and index > 0 else info.strict_stems
         role = Role.PATRONYMIC if stems else Role.NAME
         tokens.append(Token(word, info.forms, info.skeletons, role, stems, abjad, family))
+    if not organization:  # (Ansar Dine is an organisation, not a name with al-Din)
+        tokens = _merge_theophoric(tokens, _comma_token(text, words, tokens))
     tokens = _merge_abd(tokens)
     if not any(not t.optional for t in tokens) and tokens:
         # a name made only of optional-looking parts ("Abu Bakr" stays; "Al" alone): keep them as names
@@ -411,6 +413,79 @@ def _title_surname(
     if marked and all((info := infos[i]) is not None and info.primary in titles for i in marked):
         return frozenset(marked)
     return frozenset()
+
+
+# Allah and al-Din after a name make one name with it, written apart in Arabic script and in many
+# Latin spellings, together in others: Hidayatullah / هدايت الله / Hidayat Ullah, Jalaluddin /
+# جلال الدين / Jalal al-Din / Jalal-ud-Din. The second word as written (folded casefold letters),
+# and the endings of the compound
+_THEOPHORIC = (
+    (frozenset({"الله", "اللہ", "اللّه", "allah", "ullah", "ulla", "ollah", "olla", "ulloh"}), ("ula", "ala")),
+    (
+        frozenset({"الدين", "الدین", "din", "deen", "dine", "uddin", "uddeen", "eddin", "eddine", "addin", "iddin"}),
+        ("udin", "adin", "edin"),
+    ),
+)
+_THEOPHORIC_LINKS = frozenset({"al", "el", "ul", "ud", "ad", "ed", "u", "ur"})  # Jalal al-Din, Shams-ud-Din
+
+
+def _theophoric_endings(word: str) -> tuple[str, ...] | None:
+    letters = word.casefold().replace("-", "").replace("'", "")
+    for spellings, endings in _THEOPHORIC:
+        if letters in spellings:
+            return endings
+    return None
+
+
+def _comma_token(text: str, words: tuple[str, ...], tokens: list[Token]) -> int:
+    """The first token after a comma ("WARRAICH, Ullah": Ullah is a given name, not Warraich's ending)."""
+    if "," not in text:
+        return -1
+    before = len(raw_tokens(text.split(",", 1)[0]))
+    seen = 0
+    for number, token in enumerate(tokens):
+        seen += len(raw_tokens(token.text))
+        if seen >= before:
+            return number + 1
+    return -1
+
+
+def _merge_theophoric(tokens: list[Token], comma: int = -1) -> list[Token]:
+    """A name + Allah or al-Din (with a linking article between) → one compound token; never
+    across a comma (FAMILY, Given)."""
+    merged: list[Token] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        following = index + 1
+        while (
+            following < len(tokens)
+            and following < index + 3
+            and tokens[following].forms
+            and tokens[following].forms[0] in _THEOPHORIC_LINKS
+            and following + 1 < len(tokens)
+        ):
+            following += 1  # "Jalal al-Din", "Shams ud Din": the link between the two
+        crosses = index < comma <= following
+        endings = _theophoric_endings(tokens[following].text) if following < len(tokens) and not crosses else None
+        if token.role is Role.NAME and token.forms and endings is not None and tokens[following].role is Role.NAME:
+            nxt = tokens[following]
+            forms = tuple(dict.fromkeys(canonical(f + e) for f in token.forms[:4] for e in endings))[:MAX_FORMS]
+            merged.append(
+                Token(
+                    f"{token.text} {nxt.text}",
+                    forms,
+                    tuple(dict.fromkeys(skeleton(f) for f in forms)),
+                    Role.NAME,
+                    abjad=token.abjad or nxt.abjad,
+                    family=nxt.family if nxt.family is not None else token.family,
+                )
+            )
+            index = following + 1
+            continue
+        merged.append(token)
+        index += 1
+    return merged
 
 
 def _merge_abd(tokens: list[Token]) -> list[Token]:
