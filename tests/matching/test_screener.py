@@ -52,8 +52,13 @@ def test_a_match_explains_itself(fixtures_dir: Path) -> None:
     assert features["gender"]["relation"] == "match"
     summary = features["summary"]
     assert summary["list_version"] == "un@1"
-    assert summary["algorithm"]["version"] == "3"
+    assert summary["algorithm"]["version"] == "4"
     assert len(summary["algorithm"]["config_sha256"]) == 64
+    # what the name says, in bits, and what the date of birth adds: enough to alert, and shown
+    information = features["name"]["information"]
+    assert information["enough"] and information["support_bits"] == 14.0
+    assert information["bits"] + information["support_bits"] >= information["needed_bits"]
+    assert [p["kind"] for p in information["parts"]]
 
 
 def test_priority_rises_with_corroboration(fixtures_dir: Path) -> None:

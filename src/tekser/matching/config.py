@@ -12,7 +12,7 @@ import json
 from pydantic import BaseModel, ConfigDict, Field
 
 ALGORITHM = "tekser-match"
-VERSION = "3"  # 3: a title that is the whole family name is a name (docs/matching.md)
+VERSION = "4"  # 4: a match alerts when its name says enough (information in bits); see docs/matching.md
 
 DEFAULT_LOG_ODDS = {
     "prior": -3.0,

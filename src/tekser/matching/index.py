@@ -48,6 +48,7 @@ from tekser.matching.names import (
     joined_similarity,
     looks_truncated,
     prepare,
+    same_given_name,
     shape,
     short,
     similarity,
@@ -56,7 +57,7 @@ from tekser.matching.names import (
 )
 from tekser.matching.weights import TokenWeights
 from tekser.names.fold import canonical, loose_skeleton
-from tekser.names.parts import AnalyzedName, Role, Token, analyze
+from tekser.names.parts import AnalyzedName, Role, Token, analyze, name_groups
 
 _KIND_ORDER = {NameKind.PRIMARY: 0, NameKind.ALIAS: 1, NameKind.NEW: 1, NameKind.FORMER: 2}
 _SLOT_ROLES = frozenset({Role.NAME, Role.INITIAL, Role.PATRONYMIC})
@@ -86,6 +87,7 @@ def token_keys(token: Token) -> set[str]:
     keys = {"f:" + form for form in token.forms}
     keys.update("s:" + s for s in token.skeletons if len(s) >= 3)
     keys.update("l:" + loose for s in token.skeletons if len(loose := loose_skeleton(s)) >= 3)
+    keys.update(given_name_keys(token))  # (y: added in matching version 4; older stored subjects lack it)
     return keys
 
 
@@ -132,6 +134,11 @@ def gender_keys(forms: Iterable[str]) -> set[str]:
         if form.endswith(_GENDERED_ENDS):
             keys.add("g:" + form)
     return keys
+
+
+def given_name_keys(token: Token) -> set[str]:
+    """The given-name groups of a part: Volodya and Vladimir share one (y:)."""
+    return {f"y:{group}" for group in name_groups(token.forms)} if token.role is Role.NAME else set()
 
 
 def _spelling_keys(token: Token) -> set[str]:
@@ -631,7 +638,7 @@ class ListIndex:
         matrix[too_short & (matrix < 1.0)] = 0.0
         best = np.maximum.reduceat(matrix.max(axis=0), starts)
         values = best * best
-        raised = self._reached(vowel_keys(token.forms) | gender_keys(token.forms))
+        raised = self._reached(vowel_keys(token.forms) | gender_keys(token.forms) | given_name_keys(token))
         abjad = token.abjad
         # two known names that do not sound alike: another name, not a typo (never for Arabic script)
         if not abjad and token.role is Role.NAME and self.weights.known(token.forms[0]):
@@ -651,6 +658,13 @@ class ListIndex:
                     gendered_at.append(position)
                 elif values[position] < 0.9 and _vowel_pair(token.forms, other_forms):
                     values[position] = 0.9
+                elif (
+                    values[position] < 0.9
+                    and token.role is Role.NAME
+                    and type_tokens[int(spelled_ids[position])].role is Role.NAME
+                    and same_given_name(token.forms, other_forms)
+                ):
+                    values[position] = 0.9  # a short form or diminutive of the same given name
         # Arabic script on a side: the skeleton similarity, if higher (only those at the floor matter)
         if len(skeletal_types):
             scratch = self._type_scratch

@@ -43,6 +43,7 @@ LEVELS: tuple[Level, ...] = (
     Level("patronymic", 1.0, "the same father's-name stem (the stem's own information)"),
     Level("gendered", 1.0, "the same family name for the other gender"),
     Level("joined", 1.0, "two parts written together, letter for letter"),
+    Level("diminutive", 0.75, "a short form or diminutive of the same given name (Volodya / Vladimir)"),
     Level("vowels", 0.75, "only the vowels differ: another name as often as another spelling"),
     Level("truncated", 0.75, "a name cut at a field length: the start of the word"),
     Level("skeleton", 1.0, "consonants only (Arabic script): worth at most the skeleton's own rarity"),
@@ -50,6 +51,8 @@ LEVELS: tuple[Level, ...] = (
     Level("fuzzy", 0.5, "a near spelling (Jaro-Winkler): a near miss is far likelier by chance than agreement"),
     Level("other known name", 0.25, "two different known names that look alike"),
     Level("initial", 0.0, "an initial: at most INITIAL_BITS"),
+    Level("kunya", 0.5, "both parts follow Abu or Umm: 'father of X' is shared by every father of an X"),
+    Level("kunya and name", 0.25, "one part follows Abu or Umm, the other is a name of its own"),
 )
 _LEVEL = {level.kind: level for level in LEVELS}
 INITIAL_BITS = 3.0  # one letter of about twenty common first letters
@@ -95,10 +98,13 @@ def _kind(scored: NameScore, i: int, j: int, similarity: float, given: str) -> s
 def name_information(scored: NameScore, weights: TokenWeights, disagreement_bits: float) -> Information:
     """The information of a scored name match (see the module's formula)."""
     q_tokens, c_tokens = scored.query_tokens, scored.candidate_tokens
+    if scored.exact:
+        return _exact_information(scored, weights)
     parts: list[PartInformation] = []
     total = 0.0
     agreeing = 0
     unmatched_q = unmatched_c = 0
+    q_kunya, c_kunya = _kunyas(q_tokens), _kunyas(c_tokens)
     for q_idx, c_idx, given, similarity, _ in scored.alignment:
         if not q_idx or not c_idx:
             if given == "unmatched":
@@ -128,7 +134,12 @@ def name_information(scored: NameScore, weights: TokenWeights, disagreement_bits
         elif kind in ("skeleton", "near skeleton"):
             bits = min(bits, weights.skeleton_bits(tuple(s for t in (*q_parts, *c_parts) for s in t.skeletons)))
         bits *= _level(kind, similarity)
-        agreeing += max(len(q_parts), len(c_parts))
+        kunyas = (q_idx[0] in q_kunya) + (c_idx[0] in c_kunya)
+        if kunyas:  # Abu Ibrahim is not Ibrahim, and a kunya is shared by many
+            kind = "kunya" if kunyas == 2 else "kunya and name"
+            bits *= _LEVEL[kind].share
+        if kind != "initial":  # (an initial does not make a second agreeing part)
+            agreeing += max(len(q_parts), len(c_parts))
         total += bits
         parts.append(PartInformation(" ".join(t.text for t in q_parts), " ".join(t.text for t in c_parts), kind, bits))
     disagreeing = min(unmatched_q, unmatched_c)
@@ -136,6 +147,42 @@ def name_information(scored: NameScore, weights: TokenWeights, disagreement_bits
     c_required = sum(1 for t in c_tokens if not t.optional)
     one_part = agreeing == 1 and max(q_required, c_required) > 1
     return Information(total - disagreement_bits * disagreeing, agreeing, disagreeing, one_part, tuple(parts))
+
+
+_KUNYA_MARKS = frozenset({"abu", "um"})  # the particle classes Abu and Umm (folded: tekser.names.parts)
+
+
+def _kunyas(tokens: tuple[Token, ...]) -> frozenset[int]:
+    """The name parts that follow Abu or Umm (an article between allowed): a kunya, "father of"."""
+    found = set()
+    for index, token in enumerate(tokens):
+        if token.role is Role.PARTICLE and token.forms and token.forms[0] in _KUNYA_MARKS:
+            following = index + 1
+            while following < len(tokens) and tokens[following].role is Role.PARTICLE:
+                following += 1
+            if following < len(tokens) and not tokens[following].optional:
+                found.add(following)
+    return frozenset(found)
+
+
+def _exact_information(scored: NameScore, weights: TokenWeights) -> Information:
+    """Two names with the same parts: each part's information, fathers' names present on both
+    sides (which agree, or the names would not be the same) included."""
+    parts: list[PartInformation] = []
+    q_kunya, c_kunya = _kunyas(scored.query_tokens), _kunyas(scored.candidate_tokens)
+    for q_idx, c_idx, _, _, _ in scored.alignment:
+        q, c = scored.query_tokens[q_idx[0]], scored.candidate_tokens[c_idx[0]]
+        bits = min(weights.bits(q.forms), weights.bits(c.forms))
+        kunyas = (q_idx[0] in q_kunya) + (c_idx[0] in c_kunya)
+        kind = "exact" if not kunyas else "kunya" if kunyas == 2 else "kunya and name"
+        parts.append(PartInformation(q.text, c.text, kind, bits * (_LEVEL[kind].share if kunyas else 1.0)))
+    q_fathers = [t for t in scored.query_tokens if t.role is Role.PATRONYMIC and t.stems]
+    c_fathers = [t for t in scored.candidate_tokens if t.role is Role.PATRONYMIC and t.stems]
+    for q, c in zip(q_fathers, c_fathers, strict=False):
+        parts.append(PartInformation(q.text, c.text, "patronymic", min(weights.bits(q.stems), weights.bits(c.stems))))
+    total = sum(p.bits for p in parts)
+    required = max(sum(1 for t in scored.query_tokens if not t.optional), 1)
+    return Information(total, len(parts), 0, len(parts) == 1 and required > 1, tuple(parts))
 
 
 FUZZY_FULL = 0.97  # a near spelling this close keeps all its information; at the token floor, a quarter

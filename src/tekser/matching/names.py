@@ -25,7 +25,7 @@ from rapidfuzz.distance import JaroWinkler
 from tekser.matching.config import MatchConfig
 from tekser.matching.weights import TokenWeights
 from tekser.names.fold import canonical, loose_skeleton
-from tekser.names.parts import AnalyzedName, Role, Token, squashed
+from tekser.names.parts import AnalyzedName, Role, Token, name_groups, squashed
 
 _GENDERED = ("ov", "ev", "in", "ski", "sk")
 _CONNECTIVE = frozenset({Role.PARTICLE, Role.TITLE, Role.LEGAL})
@@ -129,6 +129,8 @@ def token_similarity(a: Token, b: Token, both_known: bool = False, known_factor:
         best, kind = best * known_factor, "other known name"
     if best < 0.9 and any(vowel_variants(x, y) for x in a.forms for y in b.forms):
         best, kind = 0.9, "vowels"
+    if best < 0.9 and a.role is Role.NAME and b.role is Role.NAME and same_given_name(a.forms, b.forms):
+        best, kind = 0.9, "diminutive"  # Volodya / Vladimir, Sasha / Aleksandr, Abdul / Abdullah
     if (a.abjad or b.abjad) and best < 0.92:
         if set(a.skeletons).intersection(b.skeletons):
             best, kind = 0.92, "skeleton"
@@ -139,6 +141,12 @@ def token_similarity(a: Token, b: Token, both_known: bool = False, known_factor:
                     if similarity > best:
                         best, kind = similarity, "skeleton"
     return best, kind
+
+
+def same_given_name(first: tuple[str, ...], second: tuple[str, ...]) -> bool:
+    """One given name in two forms: a short form or diminutive of the other (data/given_name_forms.yml)."""
+    groups = name_groups(first)
+    return bool(groups) and not groups.isdisjoint(name_groups(second))
 
 
 def sound_alike(first: tuple[str, ...], second: tuple[str, ...]) -> bool:

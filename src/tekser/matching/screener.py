@@ -14,7 +14,7 @@ import math
 import multiprocessing
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
@@ -35,12 +35,14 @@ from tekser.matching.information import Information, name_information
 from tekser.matching.memory import Recent
 from tekser.matching.names import NameScore, compare_prepared, looks_truncated, prepare
 from tekser.matching.weights import common_names_version
-from tekser.names.parts import analyze, vocabulary_version
+from tekser.names.packed import name_variants
+from tekser.names.parts import analyze, given_name_forms_version, vocabulary_version
 from tekser.names.translit import TABLES_VERSION
 
 REPORT_FLOOR = 0.5  # candidates below this name score are not reported even with --top
 CUT_MARGIN = 0.1  # how much further a truncated name is searched (its last part may be a stub)
 SETTLE_EVERY = 2048  # screenings between two settlings of the heap (see _settle_heap)
+NAMES_PER_ENTRY = 3  # best-scoring names of an entry (strong, weak) assessed: the alert rules choose among them
 HITS_REMEMBERED = 50_000  # written names whose hits are remembered (most have none: a few MB)
 
 
@@ -108,15 +110,15 @@ class _Assessment(NamedTuple):
 
 class _NameHits(NamedTuple):
     """What screening needs of a written name, remembered per name: whether it has a usable
-    part, the titles removed from it, and per (entry, weak alias) its best list name that
-    may reach the floor."""
+    part, the titles removed from it, and per (entry, weak alias) its best list names that may
+    reach the floor (up to NAMES_PER_ENTRY, best first)."""
 
     usable: bool
     titles: tuple[str, ...]
-    best: Mapping[tuple[int, bool], tuple[NameScore, NameRecord]]
+    best: Mapping[tuple[int, bool], tuple[tuple[NameScore, NameRecord], ...]]
 
 
-_NO_HITS: Mapping[tuple[int, bool], tuple[NameScore, NameRecord]] = MappingProxyType({})
+_NO_HITS: Mapping[tuple[int, bool], tuple[tuple[NameScore, NameRecord], ...]] = MappingProxyType({})
 _NOTHING = _NameHits(True, (), _NO_HITS)  # what most names reach: shared, not one per name
 
 
@@ -137,7 +139,9 @@ class Screener:
         self.config = config or MatchConfig()
         self.versions = dict(versions or {})
         self.policy = policy
-        self.config_hash = self.config.config_hash(TABLES_VERSION, vocabulary_version(), common_names_version())
+        self.config_hash = self.config.config_hash(
+            TABLES_VERSION, vocabulary_version(), common_names_version(), given_name_forms_version()
+        )
         self.algorithm = {"name": ALGORITHM, "version": VERSION, "config_sha256": self.config_hash}
         self._hits_cache: Recent[tuple[str, EntityKind | None, str | None, float], _NameHits] = Recent(HITS_REMEMBERED)
         self._screened = 0
@@ -171,24 +175,54 @@ class Screener:
         floor = REPORT_FLOOR if top else threshold - headroom
         # a name cut at a field length may end in the start of a word: look a little further
         search_floor = floor - CUT_MARGIN if looks_truncated(subject.name) else floor
+        variants = _packed_names(subject.name)
+        if variants:  # one field holding several names ("A; B", "AHMAD (AHMED) SANTOS"): each is screened
+            return self._screen_each(subject, variants, threshold, top)
         hits = self._name_hits(subject.name, subject.kind, subject.family_name, search_floor)
         if not hits.usable:
             return ScreeningResult(
                 subject.id, (), error=f"name {subject.name!r} has no usable part (placeholder or empty)"
             )
         chosen: dict[int, _Assessment] = {}
-        for (entry_position, _), (scored, record) in hits.best.items():
-            # a thin match below its ceiling may still stand on a corroborating date or document
-            if (max(scored.score, scored.uncapped) if headroom else scored.score) < floor:
-                continue
-            found = self._assess(subject, scored, record, threshold)
-            current = chosen.get(entry_position)
-            if current is None or (found.alert, found.score) > (current.alert, current.score):
-                chosen[entry_position] = found
+        for (entry_position, _), names in hits.best.items():
+            for scored, record in names:  # the alert rules choose among an entry's best names
+                if max(scored.score, scored.uncapped) < floor:
+                    continue  # (a thin match below its ceiling may still stand on a date or document)
+                found = self._assess(subject, scored, record, threshold)
+                current = chosen.get(entry_position)
+                if current is None or (found.alert, found.score, found.log_odds) > (
+                    current.alert,
+                    current.score,
+                    current.log_odds,
+                ):
+                    chosen[entry_position] = found
         assessed = sorted(chosen.values(), key=lambda a: (-a.score, -a.log_odds, a.entry.key))
         assessed = assessed[:top] if top is not None else [a for a in assessed if a.alert or a.score >= threshold]
         notes = tuple(f"titles removed: {', '.join(hits.titles)}" for _ in (0,) if hits.titles)
         return ScreeningResult(subject.id, tuple(self._explain(subject, a, threshold) for a in assessed), notes=notes)
+
+    def _screen_each(self, subject: Subject, names: list[str], threshold: float, top: int | None) -> ScreeningResult:
+        """A subject whose name field packs several names: each screened, the best match per entry kept."""
+        best: dict[str, Match] = {}
+        errors = []
+        for name in names:
+            result = self.screen(replace(subject, name=name, family_name=None), threshold=threshold, top=top)
+            if result.error:
+                errors.append(result.error)
+            for match in result.matches:
+                current = best.get(match.key)
+                if current is None or (match.alert, match.score, match.priority) > (
+                    current.alert,
+                    current.score,
+                    current.priority,
+                ):
+                    best[match.key] = match
+        matches = sorted(best.values(), key=lambda m: (-m.score, -m.priority, m.key))
+        if top is not None:
+            matches = matches[:top]
+        note = f"the name field holds {len(names)} names, each screened: " + "; ".join(names)
+        error = "; ".join(errors) if len(errors) == len(names) else None
+        return ScreeningResult(subject.id, tuple(matches), error=error, notes=(note,))
 
     def forget_names(self) -> None:
         """Forget the written names met so far (their parts' similar list parts stay known)."""
@@ -204,7 +238,7 @@ class Screener:
         config = self.config
         organization = kind is not None and kind is not EntityKind.PERSON
         analyzed = analyze(name, organization=organization, family_parts=(family_name,) if family_name else ())
-        best: dict[tuple[int, bool], tuple[NameScore, NameRecord]] = {}
+        best: dict[tuple[int, bool], list[tuple[NameScore, NameRecord]]] = {}
         if analyzed.tokens and not analyzed.placeholder:
             query = prepare(analyzed, self.index.weights)
             record_ids = self.index.candidates(
@@ -223,14 +257,19 @@ class Screener:
             for record_id, bound in zip(record_ids, record_ids.bounds, strict=True):
                 record = records[record_id]
                 slot = (record.entry, record.name.quality is NameQuality.WEAK)
-                current = best.get(slot)
-                if current is not None and bound <= current[0].score and not current[0].capped:
-                    continue  # another name of the entry already scores at least this name's bound
+                current = best.setdefault(slot, [])
+                if len(current) >= NAMES_PER_ENTRY and bound <= current[-1][0].score and not current[-1][0].capped:
+                    continue  # other names of the entry already score at least this name's bound
                 scored = compare_prepared(query, prepared[record_id], config, record_ids.pairs.get(record_id))
-                if current is None or scored.score > current[0].score:
-                    best[slot] = (scored, record)
+                current.append((scored, record))
+                current.sort(key=lambda hit: -hit[0].score)
+                del current[NAMES_PER_ENTRY:]
         # what cannot reach the floor, even lifted by corroboration, is never reported: not kept
-        kept = {slot: hit for slot, hit in best.items() if max(hit[0].score, hit[0].uncapped) >= floor}
+        kept = {
+            slot: names
+            for slot, hits in best.items()
+            if (names := tuple(hit for hit in hits if max(hit[0].score, hit[0].uncapped) >= floor))
+        }
         usable = bool(analyzed.tokens) and not analyzed.placeholder
         hits = _NameHits(usable, analyzed.titles, kept) if kept or analyzed.titles or not usable else _NOTHING
         self._hits_cache.put(written, hits)
@@ -443,6 +482,15 @@ def _support_bits(evidence: tuple[Evidence, ...], config: MatchConfig) -> float:
         elif item.feature == "document" and item.relation in ("exact", "near"):
             total += bits.get(f"document_{item.relation}", 0.0)
     return total
+
+
+def _packed_names(name: str) -> list[str]:
+    """The names a packed name field holds (empty when it holds one)."""
+    if ";" not in name and "(" not in name:
+        return []
+    variants, _ = name_variants(name)
+    names = [v for v, _ in variants]
+    return names if len(names) > 1 else []
 
 
 def _settle_heap() -> None:

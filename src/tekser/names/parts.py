@@ -136,6 +136,25 @@ def _long_legal_forms() -> tuple[tuple[str, str], ...]:
     return tuple((spelling, name) for spelling, name in _sets()[3].items() if len(spelling) >= FUZZY_LEGAL_LENGTH)
 
 
+_PLURAL_ES = ("ches", "shes", "sses", "xes", "zes")
+
+
+def _singular(rendering: str) -> str | None:
+    """The folded singular of an English plural word of an organisation's name (Industries →
+    industry, Services → service, Boxes → box), or None: organisations are listed and screened
+    in either number."""
+    word = rendering.lower()
+    if len(word) < 5 or not word.isalpha() or not word.endswith("s") or word.endswith(("ss", "us", "is")):
+        return None
+    if word.endswith("ies"):
+        stem = word[:-3] + "y"
+    elif word.endswith(_PLURAL_ES):
+        stem = word[:-2]
+    else:
+        stem = word[:-1]
+    return canonical(stem) if len(stem) >= 4 else None
+
+
 @lru_cache(maxsize=50_000)
 def legal_form(word: str) -> str | None:
     """The legal-form class of a word of an organisation's name (``Ltd.``, ``GmbH``, ``Compeny``)."""
@@ -361,7 +380,12 @@ def analyze(text: str, *, organization: bool = False, family_parts: tuple[str, .
             # a bare "-ich" is a patronymic only in a name of three or more parts, never the first
             stems = info.stems if len(words) >= 3 and index > 0 else info.strict_stems
         role = Role.PATRONYMIC if stems else Role.NAME
-        tokens.append(Token(word, info.forms, info.skeletons, role, stems, abjad, family))
+        forms, skeletons = info.forms, info.skeletons
+        if organization and not abjad and (singular := _singular(info.renderings[0])):
+            # LOTTERIES / LOTTERY, COMMUNICATIONS / COMMUNICATION: the singular is a rendering too
+            forms = tuple(dict.fromkeys((*forms, singular)))[:MAX_FORMS]
+            skeletons = tuple(dict.fromkeys((*skeletons, skeleton(singular))))
+        tokens.append(Token(word, forms, skeletons, role, stems, abjad, family))
     if not organization:  # (Ansar Dine is an organisation, not a name with al-Din)
         tokens = _merge_theophoric(tokens, _comma_token(text, words, tokens))
     tokens = _merge_abd(tokens)
@@ -516,3 +540,25 @@ def _merge_abd(tokens: list[Token]) -> list[Token]:
         merged.append(token)
         index += 1
     return merged
+
+
+@cache
+def _given_name_groups() -> dict[str, int]:
+    text = resources.files("tekser.names").joinpath("data/given_name_forms.yml").read_text(encoding="utf-8")
+    groups: dict[str, int] = {}
+    for number, group in enumerate(yaml.safe_load(text)["groups"]):
+        for name in group:
+            groups.setdefault(canonical(str(name)), number)
+    return groups
+
+
+def given_name_forms_version() -> str:
+    text = resources.files("tekser.names").joinpath("data/given_name_forms.yml").read_text(encoding="utf-8")
+    return f"given-name-forms-{yaml.safe_load(text)['version']}"
+
+
+def name_groups(forms: tuple[str, ...]) -> frozenset[int]:
+    """The given-name groups (data/given_name_forms.yml) a part's folded forms belong to:
+    Volodya and Vladimir, Sasha and Aleksandr, Abdul and Abdullah share one."""
+    table = _given_name_groups()
+    return frozenset(table[f] for f in forms if f in table)
