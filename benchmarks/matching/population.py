@@ -538,18 +538,33 @@ def _other_gender_family(family: str) -> str:
     return family
 
 
+def _same_name(a: str, b: str) -> bool:
+    """Two Cyrillic names that read the same in Latin letters (Смагулов, Смағұлов), or in either gender."""
+
+    def latin(name: str) -> str:
+        return ds.fold_key(ds.romanise(name, "kz-icao-fallback")).removesuffix("a")
+
+    return latin(a) == latin(b)
+
+
+def _latin_key(words: list[str]) -> str:
+    return " ".join(sorted(ds.fold_key(ds.romanise(w, "kz-icao-fallback")).removesuffix("a") for w in words))
+
+
 def _draw_other(pool: _Pool, rng: random.Random, not_equal: str) -> str:
-    for _ in range(20):
+    for _ in range(50):
         name = pool.draw(rng)
-        if ds.fold_key(name) != ds.fold_key(not_equal):
+        if not _same_name(name, not_equal):
             return name
-    return pool.names[-1]
+    return next(name for name in reversed(pool.names) if not _same_name(name, not_equal))
 
 
 def near_misses(source: NameSource, listed: Sequence[Listed], seed: int) -> list[ds.Query]:
     """Four near misses per listed person (see NEAR_MISS_KINDS), written in Latin letters as
     travel documents give them (ICAO 9303), half with a date of birth (never the listed one)."""
     pools = {c: _CountryPools(source, c) for c in ("KZ", "RU")}
+    # a near miss of one listed person may bear another's given and family name: a homonym, not an innocent
+    listed_keys = {_latin_key([p.given, p.family]) for p in listed}
     out: list[ds.Query] = []
     for number, person in enumerate(listed):
         rng = random.Random(f"{seed}:near:{person.key}")
@@ -593,6 +608,8 @@ def near_misses(source: NameSource, listed: Sequence[Listed], seed: int) -> list
         ]
         table = "kz-icao-fallback" if person.country == "KZ" else "icao-2013"
         for kind_number, (kind, words) in enumerate(made):
+            if _latin_key([words[0], words[-1]]) in listed_keys:
+                continue
             written = " ".join(words) if rng.random() < 0.25 else ds.romanise(" ".join(words), table)
             birth = ds._random_day(rng, 1945, 2008).isoformat() if rng.random() < WITH_BIRTH_DATE else None
             out.append(

@@ -78,7 +78,7 @@ def main(argv: list[str]) -> int:
     groups: dict[str, list[bool]] = defaultdict(list)
     false: list[dict[str, object]] = []
     for query in dataset.negatives:
-        alerts = _false_alerts(results[query.id])
+        alerts = _false_alerts(results[query.id], query)
         alerted = bool(alerts)
         dob = "with DOB" if query.birth_date else "name only"
         keys = ["all", f"group: {query.group}", f"country: {query.detail}", f"script: {query.script}", dob]

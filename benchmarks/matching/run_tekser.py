@@ -87,11 +87,14 @@ def is_injected(key: str) -> bool:
 
 
 def eligible(match: Match) -> bool:
-    """Could this match alert at a lower threshold? (A weak alias needs corroboration.)"""
+    """Could this match alert at a lower threshold? A weak alias needs corroboration, and a
+    person's name must say enough (its information in bits, with what the date adds)."""
     items = [e for e in match.explanation if isinstance(e, dict)]
     weak = any(e.get("feature") == "alias_quality" for e in items)
     corroborated = any(e.get("corroborates") for e in items)
-    return not weak or corroborated
+    name = next((e for e in items if e.get("feature") == "name"), {})
+    informative = (name.get("information") or {}).get("enough", True)
+    return (not weak or corroborated) and informative
 
 
 # --- candidate retrieval exactly as Screener.screen does it ----------------------------------------
@@ -339,8 +342,15 @@ def _compact(result: ScreeningResult) -> ScreeningResult:
     return ScreeningResult(result.subject_id, tuple(replace(m, explanation=()) for m in result.matches), result.error)
 
 
-def _false_alerts(result: ScreeningResult) -> list[list[Any]]:
-    return [[m.key, round(m.score, 4), m.matched_name] for m in result.matches if m.alert and not is_injected(m.key)]
+def _false_alerts(result: ScreeningResult, query: ds.Query | None = None) -> list[list[Any]]:
+    """The alerts of an innocent; the injected Kazakh and Russian persons count only for the near
+    misses made from them (the population's people are not measured against synthetic entries)."""
+    near = query is not None and (query.group or "").startswith("near miss")
+    return [
+        [m.key, round(m.score, 4), m.matched_name]
+        for m in result.matches
+        if m.alert and (near or not is_injected(m.key))
+    ]
 
 
 def _screening_process(dataset_path: Path, shared: Path) -> dict[str, Any]:
@@ -450,7 +460,7 @@ def run(dataset_path: Path, out: Path, shared: Path) -> dict[str, Any]:
         per_culture = max(1, PEER_NEGATIVES // max(len(by_culture), 1))
         peer_negatives = [q for group in by_culture.values() for q in rng.sample(group, min(per_culture, len(group)))]
     peer_negative_ids = {q.id for q in peer_negatives}
-    flagged = [q for q in negatives if _false_alerts(results[q.id]) and q.id not in peer_negative_ids]
+    flagged = [q for q in negatives if _false_alerts(results[q.id], q) and q.id not in peer_negative_ids]
     diagnosed_queries = [*positives, *peer_negatives, *flagged]
     started = time.perf_counter()
     diagnosis = dict(
@@ -489,8 +499,8 @@ def run(dataset_path: Path, out: Path, shared: Path) -> dict[str, Any]:
             record["found"] = _found(result, query.expected)
             record["found_name_only"] = _found(plain, query.expected)
         else:
-            record["false_alerts"] = _false_alerts(result)
-            record["false_alerts_name_only"] = _false_alerts(plain)
+            record["false_alerts"] = _false_alerts(result, query)
+            record["false_alerts_name_only"] = _false_alerts(plain, query)
         if result.error:
             record["error"] = result.error
         if query.id in diagnosis:

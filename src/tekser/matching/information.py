@@ -15,7 +15,9 @@ The levels, one per way two parts agree, form an explicit ladder (:data:`LEVELS`
 agrees only by its consonant skeleton (one side in Arabic script) is worth no more than that
 skeleton's own rarity; a near spelling less than an exact one, for a near miss on a common name
 is nearly free to happen by chance. A match resting on one name part, when a name has more,
-needs a date of birth or a document whatever its bits.
+needs a date of birth or a document whatever its bits; so does a match where a part present on
+both sides disagrees (another given name: a brother; another family name: a namesake), for
+relatives share family and father's names far more often than their shares multiply to.
 """
 
 from __future__ import annotations
@@ -104,13 +106,14 @@ def name_information(scored: NameScore, weights: TokenWeights, disagreement_bits
     total = 0.0
     agreeing = 0
     unmatched_q = unmatched_c = 0
+    fathers_differ = 0
     q_kunya, c_kunya = _kunyas(q_tokens), _kunyas(c_tokens)
     for q_idx, c_idx, given, similarity, _ in scored.alignment:
         if not q_idx or not c_idx:
-            if given == "unmatched":
-                if q_idx:
+            if given == "unmatched":  # (an initial left over is no other name)
+                if q_idx and q_tokens[q_idx[0]].role is not Role.INITIAL:
                     unmatched_q += 1
-                else:
+                elif c_idx and c_tokens[c_idx[0]].role is not Role.INITIAL:
                     unmatched_c += 1
             continue
         if given == "particle":
@@ -126,8 +129,7 @@ def name_information(scored: NameScore, weights: TokenWeights, disagreement_bits
         else:
             bits = min(_bits(q_parts, weights, kind), _bits(c_parts, weights, kind))
         if kind == "patronymic" and similarity < 0.9:
-            unmatched_q += 1  # two fathers' names that differ: a disagreement
-            unmatched_c += 1
+            fathers_differ += 1  # two fathers' names that differ (lists often give a variant: it costs bits only)
             continue
         if kind == "initial":
             bits = min(bits, INITIAL_BITS)
@@ -146,7 +148,8 @@ def name_information(scored: NameScore, weights: TokenWeights, disagreement_bits
     q_required = sum(1 for t in q_tokens if not t.optional)
     c_required = sum(1 for t in c_tokens if not t.optional)
     one_part = agreeing == 1 and max(q_required, c_required) > 1
-    return Information(total - disagreement_bits * disagreeing, agreeing, disagreeing, one_part, tuple(parts))
+    penalty = disagreement_bits * (disagreeing + fathers_differ)
+    return Information(total - penalty, agreeing, disagreeing, one_part, tuple(parts))
 
 
 _KUNYA_MARKS = frozenset({"abu", "um"})  # the particle classes Abu and Umm (folded: tekser.names.parts)

@@ -300,8 +300,9 @@ class Screener:
             # a common name alone does not alert, however well it matches: it needs its date of birth
             information = name_information(scored, self.index.weights, config.disagreement_bits)
             support = _support_bits(evidence, config)
+            # one part alone, or a part that disagrees (a relative, a namesake), needs the date or a document
             informative = information.bits + support >= config.min_alert_bits and (
-                not information.one_part or corroborated
+                not (information.one_part or information.disagreeing) or corroborated
             )
             if not informative:
                 name_score = min(name_score, config.uninformative_cap)
