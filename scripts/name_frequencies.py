@@ -26,7 +26,7 @@ from pathlib import Path
 from tekser.names.parts import Role, analyze
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "tekser" / "names" / "data" / "name_frequencies.tsv"
-VERSION = 1
+VERSION = 2
 
 
 def _harmonic(n: int) -> float:
@@ -67,6 +67,8 @@ def main(argv: list[str]) -> int:
                     if token.role is Role.INITIAL or not token.forms:
                         continue
                     keys.update("f:" + form for form in (*token.forms, *token.stems))
+                    # Alotaibi is Al-Otaibi: lists write the article apart, people often together
+                    keys.update("f:" + form[2:] for form in token.forms if form[:2] in ("al", "el") and len(form) >= 6)
                     keys.update("s:" + skeleton for skeleton in token.skeletons if len(skeleton) >= 2)
                 for key in keys:
                     per_country[country][key] += share

@@ -380,7 +380,7 @@ def compare_prepared(
         )
         return NameScore(1.0, True, q.required_weight, alignment=same, query_tokens=q_tokens, candidate_tokens=c_tokens)
     if patronymics_agree and (
-        (len(q.concatenated) >= 6 and q.concatenated == c.concatenated)
+        (len(q.concatenated) >= 6 and q.concatenated == c.concatenated and _all_names(q_tokens, c_tokens))
         or (len(q.squashed) >= 6 and q.squashed == c.squashed)
     ):
         # "Kimjongun" / "Kim Jong Un", "SheikhAhmed" / "Sheikh Ahmed": the same letters, split differently
@@ -539,6 +539,11 @@ def compare_prepared(
         c_tokens,
         round(uncapped, 6),
     )
+
+
+def _all_names(*sides: tuple[Token, ...]) -> bool:
+    """Every required part is a name (the parts written together are all the name, no initial left out)."""
+    return all(t.role is Role.NAME for tokens in sides for t in tokens if not t.optional)
 
 
 def _given_options(

@@ -376,7 +376,9 @@ def analyze(text: str, *, organization: bool = False, family_parts: tuple[str, .
             tokens.append(Token(word, (primary,), (primary,), Role.INITIAL, family=family))
             continue
         stems: tuple[str, ...] = ()
-        if not organization:
+        # the first word, or a word the source marks as the family name, is no patronymic:
+        # RUSAKEVICH, Vladimir Vasilyevich; PIATKEVICH Natallia (Belarusian family names)
+        if not organization and index > 0 and family is not True:
             # a bare "-ich" is a patronymic only in a name of three or more parts, never the first
             stems = info.stems if len(words) >= 3 and index > 0 else info.strict_stems
         role = Role.PATRONYMIC if stems else Role.NAME
