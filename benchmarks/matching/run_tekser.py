@@ -360,6 +360,8 @@ def _screening_process(dataset_path: Path, shared: Path) -> dict[str, Any]:
     names and parts have grown as they grow in a long run. Its peak RSS is the memory a
     screening process needs."""
     dataset = ds.load(dataset_path)
+    dataset.negatives = []  # (the traffic needs only the listed persons: the rest is not this process's memory)
+    gc.collect()
     screener = Screener.from_entries(ds.index_entries(ds.read_lists(shared), dataset))
     after_build = _peak_mib()
     started = time.perf_counter()

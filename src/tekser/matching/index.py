@@ -297,7 +297,10 @@ class ListIndex:
         )
         if shapes is None:
             shapes = [shape(r.analyzed) for r in records]
-        self.prepared = [prepare(r.analyzed, self.weights, s) for r, s in zip(records, shapes, strict=True)]
+        self.prepared = [
+            prepare(r.analyzed, self.weights, s, people=entries[r.entry].kind is EntityKind.PERSON)
+            for r, s in zip(records, shapes, strict=True)
+        ]
         self.record_weight = np.asarray([p.required_weight for p in self.prepared], dtype=np.float64)
         self.record_middle = np.asarray(  # the required weight of the parts that may be middle names
             [sum(p.weights[i] for i in p.middles) for p in self.prepared], dtype=np.float64

@@ -15,9 +15,10 @@ The levels, one per way two parts agree, form an explicit ladder (:data:`LEVELS`
 agrees only by its consonant skeleton (one side in Arabic script) is worth no more than that
 skeleton's own rarity; a near spelling less than an exact one, for a near miss on a common name
 is nearly free to happen by chance. A match resting on one name part, when a name has more,
-needs a date of birth or a document whatever its bits; so does a match where a part present on
-both sides disagrees (another given name: a brother; another family name: a namesake), for
-relatives share family and father's names far more often than their shares multiply to.
+needs a date of birth or a document whatever its bits; so does a match of two parts beside one
+present on both sides that disagrees (another given name: a brother; another family name: a
+namesake), for relatives share family and father's names far more often than their shares
+multiply to.
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ LEVELS: tuple[Level, ...] = (
 )
 _LEVEL = {level.kind: level for level in LEVELS}
 INITIAL_BITS = 3.0  # one letter of about twenty common first letters
+DISAGREEMENT_TOLERATED_AFTER = 2  # agreeing parts beyond which a disagreeing part needs no corroboration
 EXACT_ENOUGH = 0.97  # a similarity this high is a spelling of the same part
 
 
@@ -75,12 +77,20 @@ class Information(NamedTuple):
     one_part: bool  # the match rests on one part while a name has more
     parts: tuple[PartInformation, ...]
 
+    @property
+    def needs_corroboration(self) -> bool:
+        """One part alone, or two agreeing beside one that disagrees (a brother: the same family and
+        father's names, another given name; a namesake: another family name): a date of birth or a
+        document must agree. Three parts agreeing beside one that differs is an alias's variation."""
+        return self.one_part or (self.disagreeing > 0 and self.agreeing <= DISAGREEMENT_TOLERATED_AFTER)
+
     def as_dict(self) -> dict[str, object]:
         return {
             "bits": round(self.bits, 2),
             "agreeing_parts": self.agreeing,
             "disagreeing_parts": self.disagreeing,
             "one_part": self.one_part,
+            "needs_corroboration": self.needs_corroboration,
             "parts": [
                 {"query": p.query, "candidate": p.candidate, "kind": p.kind, "bits": round(p.bits, 2)}
                 for p in self.parts

@@ -173,14 +173,14 @@ def vowel_variants(a: str, b: str) -> bool:
     return same_end and len(consonants) >= 2 and consonants == b.translate(_VOWEL) and abs(len(a) - len(b)) <= 1
 
 
-def _weight(token: Token, weights: TokenWeights) -> float:
+def _weight(token: Token, weights: TokenWeights, people: bool = True) -> float:
     if token.role is Role.INITIAL:
         return 0.3
     if token.role is Role.PATRONYMIC:
         return 1.0  # a father's name that differs says "another person" as loudly as a given name
     if token.optional:
         return 0.2
-    return weights.of(token.forms)
+    return weights.of(token.forms, people)
 
 
 Joined = tuple[int, tuple[str, ...]]  # first part's index, forms of the two parts written together
@@ -258,10 +258,16 @@ def shape(name: AnalyzedName) -> NameShape:
     )
 
 
-def prepare(name: AnalyzedName, weights: TokenWeights, shaped: NameShape | None = None) -> PreparedName:
+def prepare(
+    name: AnalyzedName, weights: TokenWeights, shaped: NameShape | None = None, people: bool = True
+) -> PreparedName:
+    """``people``: a person's name (or a subject of unknown kind), whose parts weigh by how common
+    they are among people too; an organisation's words weigh by the lists alone."""
     tokens = name.tokens
     shaped = shaped or shape(name)
-    part_weights = tuple(weights.of(t.forms) if t.role is Role.NAME else _weight(t, weights) for t in tokens)
+    part_weights = tuple(
+        weights.of(t.forms, people) if t.role is Role.NAME else _weight(t, weights, people) for t in tokens
+    )
     required_weight = 0.0
     required_count = 0
     for token, weight in zip(tokens, part_weights, strict=True):

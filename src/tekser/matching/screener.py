@@ -240,7 +240,7 @@ class Screener:
         analyzed = analyze(name, organization=organization, family_parts=(family_name,) if family_name else ())
         best: dict[tuple[int, bool], list[tuple[NameScore, NameRecord]]] = {}
         if analyzed.tokens and not analyzed.placeholder:
-            query = prepare(analyzed, self.index.weights)
+            query = prepare(analyzed, self.index.weights, people=not organization)
             record_ids = self.index.candidates(
                 query,
                 kind_filter(kind),
@@ -300,9 +300,8 @@ class Screener:
             # a common name alone does not alert, however well it matches: it needs its date of birth
             information = name_information(scored, self.index.weights, config.disagreement_bits)
             support = _support_bits(evidence, config)
-            # one part alone, or a part that disagrees (a relative, a namesake), needs the date or a document
             informative = information.bits + support >= config.min_alert_bits and (
-                not (information.one_part or information.disagreeing) or corroborated
+                not information.needs_corroboration or corroborated
             )
             if not informative:
                 name_score = min(name_score, config.uninformative_cap)

@@ -37,8 +37,8 @@ class TokenWeights:
         self.df = document_frequency
         self.n = documents
         self._log_n = math.log(REFERENCE_NAMES)
-        self._cache: dict[str, float] = {}
-        self._parts: dict[tuple[str, ...], float] = {}
+        self._cache: dict[tuple[str, bool], float] = {}
+        self._parts: dict[tuple[tuple[str, ...], bool], float] = {}
         self._bits: dict[tuple[str, ...], float] = {}
 
     @classmethod
@@ -51,29 +51,35 @@ class TokenWeights:
             total += 1
         return cls(counter, total)
 
-    def form(self, form: str) -> float:
-        cached = self._cache.get(form)
+    def form(self, form: str, people: bool = True) -> float:
+        """A folded form's weight; ``people``: the part of a person's name (an organisation's words
+        are not weighed by how common they are as people's names: North, Stars, Bank)."""
+        key = (form, people)
+        cached = self._cache.get(key)
         if cached is None:
             if len(self._cache) >= 100_000:  # query forms come and go: keep the memory bounded
                 self._cache.clear()
-            frequency = max(self.df.get(form, 0), share(form) * REFERENCE_NAMES * POPULATION_SHARE_WEIGHT)
+            frequency = float(self.df.get(form, 0))
+            if people:
+                frequency = max(frequency, share(form) * REFERENCE_NAMES * POPULATION_SHARE_WEIGHT)
             rarity = math.log(REFERENCE_NAMES / (frequency + 1)) / self._log_n
             cached = max(MIN_WEIGHT, min(1.0, rarity + 0.1))
-            self._cache[form] = cached
+            self._cache[key] = cached
         return cached
 
     def known(self, form: str) -> bool:
         """Whether a folded form is spelled so in a list name or among ordinary people's names."""
         return form in self.df or share(form) > 0.0
 
-    def of(self, forms: tuple[str, ...]) -> float:
+    def of(self, forms: tuple[str, ...], people: bool = True) -> float:
         """A part's weight: that of its most common rendering (conservative)."""
-        found = self._parts.get(forms)
+        key = (forms, people)
+        found = self._parts.get(key)
         if found is None:
-            found = min((self.form(f) for f in forms), default=MIN_WEIGHT)
+            found = min((self.form(f, people) for f in forms), default=MIN_WEIGHT)
             if len(self._parts) >= 100_000:
                 self._parts.clear()
-            self._parts[forms] = found
+            self._parts[key] = found
         return found
 
     def frequency(self, form: str) -> float:
