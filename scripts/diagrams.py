@@ -114,8 +114,84 @@ def matching_recall() -> None:
     fig.savefig(OUT / "matching-recall.png", dpi=110)
 
 
+def matching_precision() -> None:
+    """Recall against the false-alert rate on real innocent people, tekser and logic-v2, threshold by
+    threshold; and the false-alert rate per country at each engine's default threshold."""
+    summary = json.loads(RESULTS.read_text(encoding="utf-8"))
+    curve = summary.get("curve") or {}
+    if "tekser" not in curve:
+        return
+    fig, axes = plt.subplots(1, 3, figsize=(14, 4.4), gridspec_kw={"width_ratios": [1, 1, 1.25]})
+    engines = [("tekser", "#3b6ea5", 0.86), ("logic-v2", "#c9a227", 0.70)]
+    for ax, key, title in (
+        (axes[0], "recall", "every positive category pooled"),
+        (axes[1], "recall_held_out", "held-out real aliases and original-script names"),
+    ):
+        for engine, colour, default in engines:
+            points = curve.get(engine)
+            if not points:
+                continue
+            xs = [max(p["fpr"], 1e-4) for p in points]
+            ys = [p[key] for p in points]
+            ax.plot(xs, ys, color=colour, linewidth=1.6, label=engine)
+            at = min(points, key=lambda p: abs(p["threshold"] - default))
+            ax.plot([max(at["fpr"], 1e-4)], [at[key]], "o", color=colour, markersize=6)
+            ax.annotate(
+                f"{default:.2f}",
+                (max(at["fpr"], 1e-4), at[key]),
+                textcoords="offset points",
+                xytext=(6, -10),
+                fontsize=7,
+                color=colour,
+            )
+        ax.axvline(0.005, color="#888", linestyle="--", linewidth=0.8)
+        ax.text(0.0052, 0.02, "0.5 %", fontsize=7, color="#666", transform=ax.get_xaxis_transform())
+        ax.set_xscale("log")
+        ax.set_xlim(1e-4, 1.0)
+        ax.set_ylim(0.0, 1.0)
+        ax.set_xlabel("false-alert rate on innocent people (log)")
+        ax.set_ylabel("recall")
+        ax.set_title(title, fontsize=9)
+        ax.grid(True, which="both", linewidth=0.3, color="#ddd")
+        ax.legend(loc="lower right", fontsize=8, frameon=False)
+    groups = summary["fpr"]["groups"]["by_country"]
+    peer_groups = ((summary.get("peer") or {}).get("groups") or {}).get("by_country", {})
+    countries = sorted(groups, key=lambda c: -groups[c]["fpr"])
+    positions = range(len(countries))
+    ax = axes[2]
+    ax.barh(
+        [p + 0.2 for p in positions],
+        [100 * groups[c]["fpr"] for c in countries],
+        height=0.4,
+        color="#3b6ea5",
+        label="tekser (0.86, 13 bits)",
+    )
+    if peer_groups:
+        ax.barh(
+            [p - 0.2 for p in positions],
+            [100 * peer_groups.get(c, {}).get("fpr", 0.0) for c in countries],
+            height=0.4,
+            color="#c9a227",
+            label="logic-v2 (0.70)",
+        )
+    ax.axvline(1.5, color="#888", linestyle="--", linewidth=0.8)
+    ax.set_yticks(list(positions), countries, fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlabel("false alerts per country, % (target ≤ 1.5 %)")
+    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    ax.set_title("by country of the innocent people's names", fontsize=9)
+    fig.suptitle(
+        f"Innocent people from real name data ({summary['fpr']['name_source']}, {summary['fpr']['negatives']:,} "
+        "screenings): recall against false alerts",
+        fontsize=10,
+    )
+    fig.tight_layout()
+    fig.savefig(OUT / "matching-precision.png", dpi=110)
+
+
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
     life_cycle()
     if RESULTS.exists():
         matching_recall()
+        matching_precision()
