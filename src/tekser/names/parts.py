@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache, lru_cache
@@ -495,23 +496,26 @@ def _merge_theophoric(tokens: list[Token], comma: int = -1) -> list[Token]:
         crosses = index < comma <= following
         endings = _theophoric_endings(tokens[following].text) if following < len(tokens) and not crosses else None
         if token.role is Role.NAME and token.forms and endings is not None and tokens[following].role is Role.NAME:
-            nxt = tokens[following]
-            forms = tuple(dict.fromkeys(canonical(f + e) for f in token.forms[:4] for e in endings))[:MAX_FORMS]
-            merged.append(
-                Token(
-                    f"{token.text} {nxt.text}",
-                    forms,
-                    tuple(dict.fromkeys(skeleton(f) for f in forms)),
-                    Role.NAME,
-                    abjad=token.abjad or nxt.abjad,
-                    family=nxt.family if nxt.family is not None else token.family,
-                )
-            )
+            forms = (canonical(f + e) for f in token.forms[:4] for e in endings)
+            merged.append(_compound(token, tokens[following], forms))
             index = following + 1
             continue
         merged.append(token)
         index += 1
     return merged
+
+
+def _compound(first: Token, second: Token, forms: Iterable[str]) -> Token:
+    """Two parts made one name part (Abd al-Rahman, Hidayat Ullah), with the given folded forms."""
+    kept = tuple(dict.fromkeys(forms))[:MAX_FORMS]
+    return Token(
+        f"{first.text} {second.text}",
+        kept,
+        tuple(dict.fromkeys(skeleton(f) for f in kept)),
+        Role.NAME,
+        abjad=first.abjad or second.abjad,
+        family=second.family if second.family is not None else first.family,
+    )
 
 
 def _merge_abd(tokens: list[Token]) -> list[Token]:
@@ -526,17 +530,7 @@ def _merge_abd(tokens: list[Token]) -> list[Token]:
                 following += 1  # "Abd al-Rahman": the article (or any optional part) between the two
             if following < len(tokens) and tokens[following].role is Role.NAME:
                 nxt = tokens[following]
-                forms = tuple(dict.fromkeys(canonical("abd" + f) for f in nxt.forms))[:MAX_FORMS]
-                merged.append(
-                    Token(
-                        f"{token.text} {nxt.text}",
-                        forms,
-                        tuple(dict.fromkeys(skeleton(f) for f in forms)),
-                        Role.NAME,
-                        abjad=token.abjad or nxt.abjad,
-                        family=nxt.family,
-                    )
-                )
+                merged.append(_compound(token, nxt, (canonical("abd" + f) for f in nxt.forms)))
                 index = following + 1
                 continue
         merged.append(token)
