@@ -166,8 +166,14 @@ class Screener:
         self._screened += 1
         if self._screened % SETTLE_EVERY == 0:
             _settle_heap()
+        threshold = self.config.threshold if threshold is None else threshold
+        variants = _packed_names(subject.name)
+        if variants:  # one field holding several names ("A; B", "AHMAD (AHMED) SANTOS"): each is screened
+            return self._screen_each(subject, variants, threshold, top)
+        return self._screen_name(subject, threshold, top)
+
+    def _screen_name(self, subject: Subject, threshold: float, top: int | None) -> ScreeningResult:
         config = self.config
-        threshold = config.threshold if threshold is None else threshold
         # evidence can add at most this much: names further below the threshold cannot alert
         headroom = (config.dob_agreement_bonus if subject.birth_date else 0.0) + (
             config.document_match_bonus if subject.document else 0.0
@@ -175,9 +181,6 @@ class Screener:
         floor = REPORT_FLOOR if top else threshold - headroom
         # a name cut at a field length may end in the start of a word: look a little further
         search_floor = floor - CUT_MARGIN if looks_truncated(subject.name) else floor
-        variants = _packed_names(subject.name)
-        if variants:  # one field holding several names ("A; B", "AHMAD (AHMED) SANTOS"): each is screened
-            return self._screen_each(subject, variants, threshold, top)
         hits = self._name_hits(subject.name, subject.kind, subject.family_name, search_floor)
         if not hits.usable:
             return ScreeningResult(
@@ -206,7 +209,7 @@ class Screener:
         best: dict[str, Match] = {}
         errors = []
         for name in names:
-            result = self.screen(replace(subject, name=name, family_name=None), threshold=threshold, top=top)
+            result = self._screen_name(replace(subject, name=name, family_name=None), threshold, top)
             if result.error:
                 errors.append(result.error)
             for match in result.matches:
@@ -485,11 +488,14 @@ def _support_bits(evidence: tuple[Evidence, ...], config: MatchConfig) -> float:
 
 
 def _packed_names(name: str) -> list[str]:
-    """The names a packed name field holds (empty when it holds one)."""
+    """The names a packed name field holds, the field as written first (a bracket may as well be
+    part of the name: LABICO SAL (OFF SHORE)); empty when it holds one name."""
     if ";" not in name and "(" not in name:
         return []
     variants, _ = name_variants(name)
     names = [v for v, _ in variants]
+    if ";" not in name:
+        names.insert(0, name)
     return names if len(names) > 1 else []
 
 
