@@ -69,7 +69,7 @@ class MatchConfig(BaseModel):
     known_names_factor: float = Field(
         0.9,
         description="Share of their similarity two different parts keep when both are known names (in the lists or "
-        "the common-names table): Karimov and Kasimov are two names rather than one name mistyped.",
+        "among ordinary people's names): Karimov and Kasimov are two names rather than one name mistyped.",
     )
     reversed_parts_factor: float = Field(
         0.92, description="Factor applied when the sources say given and family names are swapped."

@@ -96,7 +96,7 @@ def token_similarity(a: Token, b: Token, both_known: bool = False, known_factor:
     """Similarity of two parts in [0, 1] and how it was reached.
 
     ``both_known``: each part is itself a known name (spelled so in the lists or in the
-    common-names table); a merely similar spelling (Karimov / Kasimov) is then more likely
+    population table); a merely similar spelling (Karimov / Kasimov) is then more likely
     another name than a keying error, and counts ``known_factor`` of its similarity."""
     if a.role is Role.PATRONYMIC and b.role is Role.PATRONYMIC and a.stems and b.stems:
         return max(_string_similarity(x, y) for x in a.stems for y in b.stems), "patronymic"

@@ -34,7 +34,7 @@ from tekser.matching.index import ListIndex, NameRecord, kind_filter
 from tekser.matching.information import Information, name_information
 from tekser.matching.memory import Recent
 from tekser.matching.names import NameScore, compare_prepared, looks_truncated, prepare
-from tekser.matching.weights import common_names_version
+from tekser.matching.weights import population_version
 from tekser.names.packed import name_variants
 from tekser.names.parts import analyze, given_name_forms_version, vocabulary_version
 from tekser.names.translit import TABLES_VERSION
@@ -140,7 +140,7 @@ class Screener:
         self.versions = dict(versions or {})
         self.policy = policy
         self.config_hash = self.config.config_hash(
-            TABLES_VERSION, vocabulary_version(), common_names_version(), given_name_forms_version()
+            TABLES_VERSION, vocabulary_version(), population_version(), given_name_forms_version()
         )
         self.algorithm = {"name": ALGORITHM, "version": VERSION, "config_sha256": self.config_hash}
         self._hits_cache: Recent[tuple[str, EntityKind | None, str | None, float], _NameHits] = Recent(HITS_REMEMBERED)

@@ -27,7 +27,7 @@ POPULATION_SHARE_WEIGHT = 0.1
 RARE_SHARE = 1e-5  # a part rarer than the population table tells: at most this common (16.6 bits)
 
 
-def common_names_version() -> str:
+def population_version() -> str:
     """The version of the population table that sets how common a part is (enters the config hash)."""
     return frequencies_version()
 
