@@ -299,8 +299,10 @@ class Screener:
         information: Information | None = None
         support = 0.0
         informative = True
-        if person and name_score + config.dob_agreement_bonus + config.document_match_bonus >= threshold:
+        score = max(0.0, min(1.0, name_score + sum(e.score_delta for e in evidence)))
+        if person and score >= threshold:
             # a common name alone does not alert, however well it matches: it needs its date of birth
+            # (asked only of a score that would alert: below the threshold it decides nothing)
             information = name_information(scored, self.index.weights, config.disagreement_bits)
             support = _support_bits(evidence, config)
             informative = information.bits + support >= config.min_alert_bits and (
@@ -308,11 +310,9 @@ class Screener:
             )
             if not informative:
                 name_score = min(name_score, config.uninformative_cap)
+                score = min(score, config.uninformative_cap)
         name_log_odds = config.log_odds["name_per_point"] * (name_score - threshold)
         weak_log_odds = config.log_odds.get("weak_alias", 0.0) if weak else 0.0
-        score = max(0.0, min(1.0, name_score + sum(e.score_delta for e in evidence)))
-        if not informative:
-            score = min(score, config.uninformative_cap)
         log_odds = config.log_odds["prior"] + name_log_odds + weak_log_odds + sum(e.log_odds for e in evidence)
         alert = (
             score >= threshold
