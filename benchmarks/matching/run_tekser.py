@@ -172,7 +172,7 @@ def _cold_build() -> float:
 def _diagnose(subj: Subject) -> dict[str, Any]:
     """Top-10 matches (any score ≥ 0.5) and the peer's candidate entry keys for one subject."""
     screener: Screener = _STATE["screener"]
-    result, retrieval = screen_recorded(screener, subj, top=TOP)
+    result, retrieval = screen_recorded(screener, subj, top=TOP, explain=True)
     top = [[m.key, round(m.score, 4), eligible(m), m.matched_name, m.alert] for m in result.matches]
     keys: list[str] = [m.key for m in result.matches]
     if retrieval is not None:

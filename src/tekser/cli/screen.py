@@ -27,7 +27,16 @@ def screen(
     ] = "-",
     output_path: Annotated[str, typer.Option("--output", "-o", help="Results file, or - for stdout.")] = "-",
     threshold: Annotated[float | None, typer.Option(help="Alert threshold on the match score (default 0.86).")] = None,
-    top: Annotated[int | None, typer.Option(help="Report the N best candidates, also below the threshold.")] = None,
+    top: Annotated[
+        int | None,
+        typer.Option(
+            help="Also report the N best candidates that do not alert (score and a short explanation); "
+            "the alerts are the same whatever N is."
+        ),
+    ] = None,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Full evidence for the candidates below the threshold too.")
+    ] = False,
     workers: Annotated[int, typer.Option(help="Processes (default: every core).")] = 0,
     only: Annotated[list[str] | None, typer.Option("--list", help="Only these lists (with --db).")] = None,
     stored: Annotated[
@@ -88,7 +97,10 @@ def screen(
                         continue
                     yield item
 
-            for result in screener.screen_many(valid(), threshold=threshold, top=top, workers=workers or None):
+            results = screener.screen_many(
+                valid(), threshold=threshold, top=top, workers=workers or None, explain=explain
+            )
+            for result in results:
                 while bad:
                     sink.write(json.dumps({"error": str(bad.pop(0))}, ensure_ascii=False) + "\n")
                 screened += 1

@@ -162,17 +162,23 @@ class Screener:
 
     # --- one subject ------------------------------------------------------------------------
 
-    def screen(self, subject: Subject, *, threshold: float | None = None, top: int | None = None) -> ScreeningResult:
+    def screen(
+        self, subject: Subject, *, threshold: float | None = None, top: int | None = None, explain: bool = False
+    ) -> ScreeningResult:
+        """The matches of one subject: every alert (and every score at the threshold, a weak alias
+        wanting corroboration), with their full explanation. ``top``: also the N best candidates
+        that do not alert (name score 0.5 and up), each with its score and a short explanation —
+        the full one too with ``explain``. The alerts are the same whatever ``top`` is."""
         self._screened += 1
         if self._screened % SETTLE_EVERY == 0:
             _settle_heap()
         threshold = self.config.threshold if threshold is None else threshold
         variants = _packed_names(subject.name)
         if variants:  # one field holding several names ("A; B", "AHMAD (AHMED) SANTOS"): each is screened
-            return self._screen_each(subject, variants, threshold, top)
-        return self._screen_name(subject, threshold, top)
+            return self._screen_each(subject, variants, threshold, top, explain)
+        return self._screen_name(subject, threshold, top, explain)
 
-    def _screen_name(self, subject: Subject, threshold: float, top: int | None) -> ScreeningResult:
+    def _screen_name(self, subject: Subject, threshold: float, top: int | None, explain: bool) -> ScreeningResult:
         config = self.config
         # evidence can add at most this much: names further below the threshold cannot alert
         headroom = (config.dob_agreement_bonus if subject.birth_date else 0.0) + (
@@ -200,16 +206,26 @@ class Screener:
                 ):
                     chosen[entry_position] = found
         assessed = sorted(chosen.values(), key=lambda a: (-a.score, -a.log_odds, a.entry.key))
-        assessed = assessed[:top] if top is not None else [a for a in assessed if a.alert or a.score >= threshold]
+        reported = [a for a in assessed if a.alert or a.score >= threshold]
+        if top:  # and the best that do not reach the threshold: what a reviewer compares with
+            reported += [a for a in assessed if not (a.alert or a.score >= threshold)][:top]
         notes = tuple(f"titles removed: {', '.join(hits.titles)}" for _ in (0,) if hits.titles)
-        return ScreeningResult(subject.id, tuple(self._explain(subject, a, threshold) for a in assessed), notes=notes)
+        return ScreeningResult(
+            subject.id,
+            tuple(
+                self._explain(subject, a, threshold, full=explain or a.alert or a.score >= threshold) for a in reported
+            ),
+            notes=notes,
+        )
 
-    def _screen_each(self, subject: Subject, names: list[str], threshold: float, top: int | None) -> ScreeningResult:
+    def _screen_each(
+        self, subject: Subject, names: list[str], threshold: float, top: int | None, explain: bool
+    ) -> ScreeningResult:
         """A subject whose name field packs several names: each screened, the best match per entry kept."""
         best: dict[str, Match] = {}
         errors = []
         for name in names:
-            result = self._screen_name(replace(subject, name=name, family_name=None), threshold, top)
+            result = self._screen_name(replace(subject, name=name, family_name=None), threshold, top, explain)
             if result.error:
                 errors.append(result.error)
             for match in result.matches:
@@ -220,9 +236,9 @@ class Screener:
                     current.priority,
                 ):
                     best[match.key] = match
-        matches = sorted(best.values(), key=lambda m: (-m.score, -m.priority, m.key))
-        if top is not None:
-            matches = matches[:top]
+        ranked = sorted(best.values(), key=lambda m: (-m.score, -m.priority, m.key))
+        matches = [m for m in ranked if m.alert or m.score >= threshold]
+        matches += [m for m in ranked if not (m.alert or m.score >= threshold)][: top or 0]
         note = f"the name field holds {len(names)} names, each screened: " + "; ".join(names)
         error = "; ".join(errors) if len(errors) == len(names) else None
         return ScreeningResult(subject.id, tuple(matches), error=error, notes=(note,))
@@ -300,9 +316,9 @@ class Screener:
         support = 0.0
         informative = True
         score = max(0.0, min(1.0, name_score + sum(e.score_delta for e in evidence)))
-        if person and score >= threshold:
+        if person and max(score, name_score) > config.uninformative_cap:
             # a common name alone does not alert, however well it matches: it needs its date of birth
-            # (asked only of a score that would alert: below the threshold it decides nothing)
+            # (asked only of a score above the ceiling of what says too little: below, it decides nothing)
             information = name_information(scored, self.index.weights, config.disagreement_bits)
             support = _support_bits(evidence, config)
             informative = information.bits + support >= config.min_alert_bits and (
@@ -335,8 +351,9 @@ class Screener:
             informative,
         )
 
-    def _explain(self, subject: Subject, found: _Assessment, threshold: float) -> Match:
-        """The match with its explanation: every feature's contribution and the values compared."""
+    def _explain(self, subject: Subject, found: _Assessment, threshold: float, full: bool = True) -> Match:
+        """The match with its explanation: every feature's contribution and the values compared
+        (``full``), or only the name's relation and score (a candidate that does not alert)."""
         config = self.config
         scored, name, entry = found.scored, found.record.name, found.entry
         relation = (
@@ -352,6 +369,34 @@ class Screener:
             if scored.score >= 1
             else "similar"
         )
+        if not full:
+            return Match(
+                key=entry.key,
+                list_id=entry.list_id,
+                name=entry.caption,
+                matched_name=name.full,
+                score=found.score,
+                priority=_logistic(found.log_odds),
+                alert=found.alert,
+                explanation=(
+                    {
+                        "feature": "name",
+                        "relation": relation,
+                        "name_score": round(found.name_score, 4),
+                        "query": subject.name,
+                        "candidate": name.full,
+                        "candidate_field": name.origin,
+                    },
+                    {
+                        "feature": "summary",
+                        "match_score": round(found.score, 4),
+                        "threshold": threshold,
+                        "list_version": self.versions.get(entry.list_id),
+                        "algorithm": self.algorithm,
+                        "explanation": "short: below the threshold (the evidence with --explain)",
+                    },
+                ),
+            )
         detail: dict[str, Any] = {
             "name_score": found.name_score,
             "name_kind": str(name.kind),
@@ -443,6 +488,7 @@ class Screener:
         top: int | None = None,
         workers: int | None = None,
         chunk: int = 256,
+        explain: bool = False,
     ) -> Iterator[ScreeningResult]:
         """Screen in order, on ``workers`` processes (default: every core; 1: in this process).
 
@@ -451,12 +497,12 @@ class Screener:
         workers = workers or os.cpu_count() or 1
         if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
             for subject in subjects:
-                yield self.screen(subject, threshold=threshold, top=top)
+                yield self.screen(subject, threshold=threshold, top=top, explain=explain)
             return
         global _WORKER
         context = multiprocessing.get_context("fork")
         if isinstance(subjects, Sequence):
-            _WORKER = (self, threshold, top, subjects)  # inherited by the forked workers, never pickled
+            _WORKER = (self, threshold, top, explain, subjects)  # inherited by the forked workers, never pickled
             ranges = list(_ranges(len(subjects), chunk))
             with context.Pool(workers) as pool:
                 for (start, _), found in zip(ranges, pool.imap(_screen_range, ranges), strict=True):
@@ -464,7 +510,7 @@ class Screener:
                         # most subjects match nothing: the worker sends None, not an empty result
                         yield result if result is not None else ScreeningResult(subjects[start + offset].id, ())
             return
-        _WORKER = (self, threshold, top, ())
+        _WORKER = (self, threshold, top, explain, ())
         with context.Pool(workers) as pool:
             for results in pool.imap(_screen_chunk, _chunks(subjects, chunk)):
                 yield from results
@@ -508,7 +554,7 @@ def _settle_heap() -> None:
     gc.freeze()
 
 
-_WORKER: tuple[Screener, float | None, int | None, Sequence[Subject]] | None = None
+_WORKER: tuple[Screener, float | None, int | None, bool, Sequence[Subject]] | None = None
 
 
 def _ranges(size: int, chunk: int) -> Iterator[tuple[int, int]]:
@@ -517,18 +563,18 @@ def _ranges(size: int, chunk: int) -> Iterator[tuple[int, int]]:
 
 def _screen_range(bounds: tuple[int, int]) -> list[ScreeningResult | None]:
     assert _WORKER is not None
-    screener, threshold, top, subjects = _WORKER
+    screener, threshold, top, explain, subjects = _WORKER
     found: list[ScreeningResult | None] = []
     for position in range(*bounds):
-        result = screener.screen(subjects[position], threshold=threshold, top=top)
+        result = screener.screen(subjects[position], threshold=threshold, top=top, explain=explain)
         found.append(result if result.matches or result.error or result.notes else None)
     return found
 
 
 def _screen_chunk(subjects: list[Subject]) -> list[ScreeningResult]:
     assert _WORKER is not None
-    screener, threshold, top, _ = _WORKER
-    return [screener.screen(s, threshold=threshold, top=top) for s in subjects]
+    screener, threshold, top, explain, _ = _WORKER
+    return [screener.screen(s, threshold=threshold, top=top, explain=explain) for s in subjects]
 
 
 def _chunks(items: Iterable[Subject], size: int) -> Iterator[list[Subject]]:

@@ -70,6 +70,9 @@ class Token(_TokenFields):
     ) -> Token:
         return super().__new__(cls, text, forms, skeletons, role, stems, abjad, family, role in OPTIONAL_ROLES)
 
+    def __getnewargs__(self) -> tuple[object, ...]:  # (pickled as its constructor's arguments: a kept index)
+        return (self.text, self.forms, self.skeletons, self.role, self.stems, self.abjad, self.family)
+
 
 class _NameFields(NamedTuple):
     text: str
@@ -97,6 +100,9 @@ class AnalyzedName(_NameFields):
         if plain is None:
             plain = " ".join(t.forms[0] for t in tokens if t.forms)
         return super().__new__(cls, text, tokens, titles, placeholder, core, key, plain)
+
+    def __getnewargs__(self) -> tuple[object, ...]:
+        return (self.text, self.tokens, self.titles, self.placeholder, self.plain)
 
 
 @cache
