@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 import typer
 
 from tekser.cli.common import DbOption, DebugOption, console, errors, fail, handled, settings
+from tekser.cli.lists import progress_bar
 from tekser.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -100,7 +101,11 @@ def screen(
             results = screener.screen_many(
                 valid(), threshold=threshold, top=top, workers=workers or None, explain=explain
             )
+            total = _line_count(input_path)
+            report = stack.enter_context(progress_bar())
             for result in results:
+                if screened % 256 == 0:
+                    report("screening", screened, total or screened + 1)
                 while bad:
                     sink.write(json.dumps({"error": str(bad.pop(0))}, ensure_ascii=False) + "\n")
                 screened += 1
@@ -119,6 +124,14 @@ def screen(
             errors.print(f"policy: {line}", highlight=False)
         if rejected:
             raise typer.Exit(2)
+
+
+def _line_count(path: str) -> int | None:
+    """Lines in an input file (for the progress bar): None for stdin."""
+    if path == "-":
+        return None
+    with Path(path).open("rb") as handle:
+        return sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
 
 
 def _batch(db: str | None, customers: str | None, flights: str | None, fresh: bool) -> None:
@@ -173,7 +186,8 @@ def _batch(db: str | None, customers: str | None, flights: str | None, fresh: bo
             ids = service.store.subject_ids(alive_at=datetime.now(UTC))
             selection = f"stored subjects up to #{max(ids) if ids else 0}"
         rejected = 0
-    summary = service.batch(selection, ids, fresh=fresh)
+    with progress_bar() as report:
+        summary = service.batch(selection, ids, fresh=fresh, progress=report)
     summary["subjects_selected"] = len(ids)
     summary["rejected"] = rejected
     console.print_json(json.dumps(summary))

@@ -13,6 +13,7 @@ import gc
 import math
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
@@ -505,15 +506,32 @@ class Screener:
             _WORKER = (self, threshold, top, explain, subjects)  # inherited by the forked workers, never pickled
             ranges = list(_ranges(len(subjects), chunk))
             with context.Pool(workers) as pool:
-                for (start, _), found in zip(ranges, pool.imap(_screen_range, ranges), strict=True):
+                found_ranges = _in_order(pool, _screen_range, ranges, workers * CHUNKS_AHEAD)
+                for (start, _), found in zip(ranges, found_ranges, strict=True):
                     for offset, result in enumerate(found):
                         # most subjects match nothing: the worker sends None, not an empty result
                         yield result if result is not None else ScreeningResult(subjects[start + offset].id, ())
             return
         _WORKER = (self, threshold, top, explain, ())
         with context.Pool(workers) as pool:
-            for results in pool.imap(_screen_chunk, _chunks(subjects, chunk)):
+            for results in _in_order(pool, _screen_chunk, _chunks(subjects, chunk), workers * CHUNKS_AHEAD):
                 yield from results
+
+
+CHUNKS_AHEAD = 4  # chunks in flight per worker: input read and results held stay bounded, whatever the batch
+
+
+def _in_order(pool: Any, function: Any, tasks: Iterable[Any], ahead: int) -> Iterator[Any]:
+    """``function`` over ``tasks`` on the pool, results in order, at most ``ahead`` tasks in flight:
+    a million subjects read from a file are not all read (nor their results all held) at once, as
+    ``Pool.imap`` would (it reads its whole input ahead)."""
+    pending: deque[Any] = deque()
+    for task in tasks:
+        pending.append(pool.apply_async(function, (task,)))
+        if len(pending) >= ahead:
+            yield pending.popleft().get()
+    while pending:
+        yield pending.popleft().get()
 
 
 def _support_bits(evidence: tuple[Evidence, ...], config: MatchConfig) -> float:

@@ -239,15 +239,23 @@ class ScreeningService:
         return self.store.add_subjects(rows)
 
     def screen_subjects(
-        self, subject_ids: Iterable[int], cause: str, batch_run: int | None = None, chunk: int = 200
+        self,
+        subject_ids: Iterable[int],
+        cause: str,
+        batch_run: int | None = None,
+        chunk: int = 200,
+        progress: Callable[[str, int, int], None] | None = None,
     ) -> dict[str, int]:
-        """Screen stored subjects against the active versions; results are committed a chunk at a time."""
+        """Screen stored subjects against the active versions; results are committed a chunk at a
+        time (the subjects are read a chunk at a time too: memory stays flat whatever the batch)."""
         active = self.active()
         screener = active.screener
         versions = {k: v.id for k, v in active.versions.items()}
         wanted = list(subject_ids)
         screened = alerts = 0
         for start in range(0, len(wanted), chunk):
+            if progress is not None:
+                progress(f"screening ({cause})", start, len(wanted))
             results = []
             for stored in self.store.subjects(wanted[start : start + chunk]):
                 subject = subject_from_data(str(stored.id), stored.data)
@@ -331,13 +339,20 @@ class ScreeningService:
 
     # --- batches ------------------------------------------------------------------------------------
 
-    def batch(self, selection: str, subject_ids: list[int], fresh: bool = False, chunk: int = 200) -> dict[str, Any]:
+    def batch(
+        self,
+        selection: str,
+        subject_ids: list[int],
+        fresh: bool = False,
+        chunk: int = 200,
+        progress: Callable[[str, int, int], None] | None = None,
+    ) -> dict[str, Any]:
         """Screen a named selection; killed and run again, it resumes and ends with the same alerts."""
         if fresh:
             self.store.forget_batch(selection)  # type: ignore[attr-defined]
         run, done = self.store.start_batch(selection, self.clock())
         todo = [i for i in subject_ids if i not in done]
-        self.screen_subjects(todo, f"batch {selection}", batch_run=run, chunk=chunk)
+        self.screen_subjects(todo, f"batch {selection}", batch_run=run, chunk=chunk, progress=progress)
         return self.store.finish_batch(run, self.clock())
 
     # --- status and outcomes -----------------------------------------------------------------------
