@@ -34,6 +34,19 @@ def need(available: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _kept_indexes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Screening indexes kept by the tests stay in the test session's own folder (not the user's cache);
+    the CLI tests' child processes inherit the setting."""
+    previous = os.environ.get("TEKSER_INDEX_CACHE")
+    os.environ["TEKSER_INDEX_CACHE"] = str(tmp_path_factory.mktemp("kept-indexes"))
+    yield
+    if previous is None:
+        os.environ.pop("TEKSER_INDEX_CACHE", None)
+    else:
+        os.environ["TEKSER_INDEX_CACHE"] = previous
+
+
 @pytest.fixture(scope="session")
 def fixtures_dir() -> Path:
     return FIXTURES

@@ -68,8 +68,6 @@ def screen(
         from tekser.ingest.subjects import read_subjects
         from tekser.matching.config import MatchConfig
         from tekser.services.screening import screener_from_files, screener_from_store
-        from tekser.storage.database import open_database
-        from tekser.storage.watchlists import SqlWatchlistStore
 
         if threshold is not None and not 0 < threshold <= 1:
             fail("--threshold must be in (0, 1]", 2)
@@ -77,6 +75,9 @@ def screen(
         if lists is not None:
             screener = screener_from_files(lists, config)
         else:
+            from tekser.storage.database import open_database  # (not needed for list files: 0.3 s of imports)
+            from tekser.storage.watchlists import SqlWatchlistStore
+
             engine = open_database(settings(db).db_url)
             screener = screener_from_store(SqlWatchlistStore(engine), config, only or None)
         rejected = screened = alerts = 0
@@ -98,10 +99,12 @@ def screen(
                         continue
                     yield item
 
+            total = _line_count(input_path)
+            if not workers and total is not None and total < FEW_SUBJECTS:
+                workers = 1  # (starting worker processes takes longer than screening a few subjects)
             results = screener.screen_many(
                 valid(), threshold=threshold, top=top, workers=workers or None, explain=explain
             )
-            total = _line_count(input_path)
             report = stack.enter_context(progress_bar())
             for result in results:
                 if screened % 256 == 0:
@@ -126,9 +129,12 @@ def screen(
             raise typer.Exit(2)
 
 
+FEW_SUBJECTS = 1000  # fewer subjects are screened in this process
+
+
 def _line_count(path: str) -> int | None:
-    """Lines in an input file (for the progress bar): None for stdin."""
-    if path == "-":
+    """Lines in an input file (for the progress bar): None for stdin or a pipe."""
+    if path == "-" or not Path(path).is_file():
         return None
     with Path(path).open("rb") as handle:
         return sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))

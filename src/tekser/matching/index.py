@@ -22,12 +22,13 @@ their own keys. No search server: postings are NumPy arrays in memory.
 from __future__ import annotations
 
 import gc
+import pickle
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -73,6 +74,43 @@ ROW_CAPACITY = 1 << 22  # rows of similar parts kept before they start again (se
 _EMPTY_I = np.zeros(0, dtype=np.int32)
 _EMPTY_F = np.zeros(0, dtype=np.float64)
 _EMPTY_L = np.zeros(0, dtype=np.int64)
+
+
+T = TypeVar("T")
+
+
+class OneByOne(Sequence[T]):
+    """A sequence kept as one pickle per item, each read back on first use (then remembered)."""
+
+    def __init__(self, pickled: list[bytes]) -> None:
+        self._pickled = pickled
+        self._items: list[T | None] = [None] * len(pickled)
+
+    @classmethod
+    def of(cls, items: Sequence[T]) -> OneByOne[T]:
+        if isinstance(items, OneByOne):
+            return items
+        return cls([pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL) for item in items])
+
+    def __reduce__(self) -> tuple[type[OneByOne[T]], tuple[list[bytes]]]:
+        return (type(self), (self._pickled,))
+
+    def __len__(self) -> int:
+        return len(self._pickled)
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        item = self._items[index]
+        if item is None:
+            item = self._items[index] = pickle.loads(self._pickled[index])
+        return item
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,8 +326,8 @@ class ListIndex:
         shapes: list[NameShape] | None = None,
     ) -> None:
         started = time.perf_counter()
-        self.entries = entries
-        self.records = records
+        self.entries: Sequence[ListEntry] = entries
+        self.records: Sequence[NameRecord] = records
         self.excluded = excluded
         # a small index (a list's changed entries) borrows the weights of the whole lists
         self.weights = weights or TokenWeights.from_documents(
@@ -297,7 +335,7 @@ class ListIndex:
         )
         if shapes is None:
             shapes = [shape(r.analyzed) for r in records]
-        self.prepared = [
+        self.prepared: Sequence[PreparedName] = [
             prepare(r.analyzed, self.weights, s, people=entries[r.entry].kind is EntityKind.PERSON)
             for r, s in zip(records, shapes, strict=True)
         ]
@@ -310,16 +348,56 @@ class ListIndex:
         self._build_slots()
         self._build_keys()
         self.record_kind = np.asarray([_kind_code(entries[r.entry].kind) for r in records], dtype=np.int8)
+        self._start_working()
+        self.seconds = time.perf_counter() - started
+
+    def _start_working(self) -> None:
+        """What queries use and fill as they go, not what the index is (not kept with it)."""
         # scratch accumulators reused by every query (one query at a time per process)
-        self._mark = np.zeros(len(records), dtype=np.int32)
-        self._agree = np.zeros(len(records), dtype=np.float64)
+        self._mark = np.zeros(len(self.records), dtype=np.int32)
+        self._agree = np.zeros(len(self.records), dtype=np.float64)
+        self._type_scratch = np.zeros(len(self.type_tokens), dtype=np.float64)  # (under the query lock)
         self._similar_cache: dict[tuple[TypeKey, float, float], SimilarParts] = {}
         self._rows = _Rows()
         self._lock = threading.Lock()
         self._joined_cache: Recent[tuple[tuple[str, ...], float], SimilarParts] = Recent(JOINED_REMEMBERED)
         self._grow_part_arrays(8)
         self._allowed_cache: dict[frozenset[int] | None, npt.NDArray[np.bool_]] = {}
-        self.seconds = time.perf_counter() - started
+
+    _WORKING = (
+        "_mark",
+        "_agree",
+        "_type_scratch",
+        "_similar_cache",
+        "_rows",
+        "_lock",
+        "_joined_cache",
+        "_allowed_cache",
+        "_cover",
+        "_cover_weight",
+        "_cover_cost",
+        "_part_start",
+        "_part_end",
+        "_part_weight",
+        "_part_cost",
+        "_part_joined",
+    )
+
+    _ONE_BY_ONE = ("entries", "records", "prepared")
+
+    def __getstate__(self) -> dict[str, object]:
+        """The index without what queries fill (kept between runs: tekser.services.index_cache).
+        Entries and names are kept one by one, read back when a screening first needs them: a
+        screening meets a few dozen of them, and reading all 10,000 entries and 24,000 names
+        back would take most of a second."""
+        state = {k: v for k, v in self.__dict__.items() if k not in self._WORKING}
+        for name in self._ONE_BY_ONE:
+            state[name] = OneByOne.of(state[name])
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._start_working()
 
     # --- build ------------------------------------------------------------------------------
 
@@ -365,7 +443,6 @@ class ListIndex:
         self.type_form_start = np.cumsum(self.type_form_count) - self.type_form_count
         self.type_forms_flat = np.asarray([form for forms in self.type_forms for form in forms], dtype=object)
         self.type_initial = np.asarray([t.role is Role.INITIAL for t in self.type_tokens], dtype=np.bool_)
-        self._type_scratch = np.zeros(len(self.type_tokens), dtype=np.float64)  # (under the query lock)
         self.type_known = np.asarray(
             [t.role is Role.NAME and self.weights.known(t.forms[0]) for t in self.type_tokens], dtype=np.bool_
         )

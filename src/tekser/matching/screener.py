@@ -156,7 +156,18 @@ class Screener:
         policy: Policy | None = None,
         versions: dict[str, str] | None = None,
     ) -> Screener:
-        index = ListIndex.build(entries, policy)
+        return cls.from_index(ListIndex.build(entries, policy), config, policy=policy, versions=versions)
+
+    @classmethod
+    def from_index(
+        cls,
+        index: ListIndex,
+        config: MatchConfig | None = None,
+        *,
+        policy: Policy | None = None,
+        versions: dict[str, str] | None = None,
+    ) -> Screener:
+        """A screener on an index built before (or kept between runs)."""
         # the index lives as long as the process: keep the collector from walking it (0.4 s pauses)
         gc.freeze()
         return cls(index, config, versions=versions, policy=policy)
