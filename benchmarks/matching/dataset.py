@@ -1098,22 +1098,50 @@ def build_dataset(
 # --- batch traffic ----------------------------------------------------------------------------
 
 
-def traffic(dataset: Dataset, size: int, hit_rate: float = 0.01, seed: int = SEED) -> Iterator[Query]:
-    """A batch as screening meets it: ``size`` travellers or customers of the thirteen cultures
-    (names repeat part by part, rarely whole), with ``hit_rate`` of them listed persons (queries
-    of the dataset's positive categories, drawn at random). Seeded; not the quality negatives."""
+def traffic(
+    dataset: Dataset, size: int, hit_rate: float = 0.01, seed: int = SEED, people: Sequence[Query] = ()
+) -> Iterator[Query]:
+    """A batch as screening meets it: ``size`` travellers or customers, ``hit_rate`` of them listed
+    persons (queries of the dataset's positive categories, drawn at random). The others are
+    ``people`` — innocent people from real name data (:func:`load_or_build_traffic`), taken in
+    turn from an offset the seed sets — or, without them, synthetic names of the thirteen cultures
+    (names repeat part by part, rarely whole). Seeded; not the quality negatives."""
     rng = _rng(seed, "traffic")
     positives = [q for q in dataset.queries if q.category != "held-out alias (other name)"]
     makers = list(CULTURES.items())
+    offset = rng.randrange(len(people)) if people else 0
     for number in range(size):
         if positives and rng.random() < hit_rate:
             query = rng.choice(positives)
             yield replace(query, id=f"t{number:07d}")
             continue
+        if people:
+            yield replace(people[(offset + number) % len(people)], id=f"t{number:07d}")
+            continue
         culture, make = makers[number % len(makers)]
         female = rng.random() < 0.5
         birth = _random_day(rng, 1945, 2006).isoformat()
         yield Query(f"t{number:07d}", "negative", make(rng, female), None, "person", birth, None, culture)
+
+
+def load_or_build_traffic(results: Path, size: int, seed: int = SEED + 100) -> tuple[list[Query], Path]:
+    """Innocent traffic from real name data (population.traffic_people), built once per size and
+    cached beside the dataset (JSON Lines, not committed)."""
+    from benchmarks.matching import population
+
+    digest = hashlib.sha256(f"{seed}:{size}:{_names_version()}".encode())
+    digest.update(Path(__file__).with_name("population.py").read_bytes())
+    path = results / f"matching-traffic-{digest.hexdigest()[:16]}.jsonl"
+    if path.exists():
+        with path.open(encoding="utf-8") as lines:
+            return [Query.from_dict(json.loads(line)) for line in lines], path
+    queries = population.traffic_people(population.NamesDatasetSource(), size, seed)
+    temporary = path.with_suffix(".tmp")
+    with temporary.open("w", encoding="utf-8") as out:
+        for query in queries:
+            out.write(json.dumps(query.as_dict(), ensure_ascii=False) + "\n")
+    temporary.replace(path)
+    return queries, path
 
 
 # --- storage -----------------------------------------------------------------------------------

@@ -632,3 +632,32 @@ def near_misses(source: NameSource, listed: Sequence[Listed], seed: int) -> list
 
 def words_source(person: Listed) -> str:
     return " ".join(w for w in (person.family, person.given, person.patronymic) if w)
+
+
+# --- traffic ----------------------------------------------------------------------------------------
+
+
+def traffic_people(source: NameSource, size: int, seed: int) -> list[ds.Query]:
+    """Travellers and customers as screening meets them: people drawn from the real name data by
+    frequency (most names met once, common ones again and again), each written once — in its own
+    script or its passport's Latin form, half and half for the scripts that are not Latin."""
+    queries = []
+    for person in people(source, size, seed):
+        rng = random.Random(f"{seed}:form:{person.number}")
+        passport = person.latin is not None and rng.random() < 0.5
+        queries.append(
+            ds.Query(
+                f"t{person.number:07d}",
+                "negative",
+                person.latin if passport and person.latin else " ".join(person.words),
+                None,
+                "person",
+                person.birth_date,
+                None,
+                person.country,
+                group="traffic",
+                script=f"{person.script}→Latn" if passport else person.script,
+                form="passport" if passport else "native",
+            )
+        )
+    return queries

@@ -282,8 +282,11 @@ def _latency(screener: Screener, subjects: list[Subject]) -> dict[str, Any]:
     }
 
 
+_PEOPLE: list[ds.Query] = []  # innocent traffic from real name data (ds.load_or_build_traffic)
+
+
 def _traffic(dataset: ds.Dataset, expected: dict[str, str]) -> Any:
-    for query in ds.traffic(dataset, TRAFFIC, TRAFFIC_HIT_RATE):
+    for query in ds.traffic(dataset, TRAFFIC, TRAFFIC_HIT_RATE, people=_PEOPLE):
         if query.expected:
             expected[query.id] = query.expected
         yield subject(query)
@@ -296,6 +299,7 @@ def _screen_traffic(dataset: ds.Dataset) -> dict[str, Any]:
     screener: Screener = _STATE["screener"]
     expected: dict[str, str] = {}
     traffic = list(_traffic(dataset, expected))
+    repeats = _repeats(traffic)
     alerts = hits = 0
     started = time.perf_counter()
     for query_result in screener.screen_many(traffic, workers=WORKERS):
@@ -311,7 +315,78 @@ def _screen_traffic(dataset: ds.Dataset) -> dict[str, Any]:
         "listed": len(expected),
         "peak_mib": _peak_mib(),
         "worker_peak_mib": _peak_mib(resource.RUSAGE_CHILDREN),  # its two workers: screener, caches, batch
+        **repeats,
     }
+
+
+def _repeats(subjects: list[Subject]) -> dict[str, float]:
+    """How much of a batch a cache can answer: the share of subjects whose written name came
+    earlier in the batch, and of name words met before (each worker meets about half of them)."""
+    names: set[str] = set()
+    words: set[str] = set()
+    named = worded = total_words = 0
+    for subj in subjects:
+        named += subj.name in names
+        names.add(subj.name)
+        for word in subj.name.casefold().split():
+            total_words += 1
+            worded += word in words
+            words.add(word)
+    return {
+        "names_met_before": named / max(len(subjects), 1),
+        "words_met_before": worded / max(total_words, 1),
+        "distinct_names": len(names),
+    }
+
+
+BASELINE_SUBJECTS = 20_000
+BASELINE_CUTOFF = 86  # token-sort ratio at which the baseline calls a match (the threshold's scale)
+
+
+def _baseline_one(name: str) -> bool:
+    from rapidfuzz import fuzz, process, utils
+
+    found = process.extractOne(
+        utils.default_process(name), _STATE["choices"], scorer=fuzz.token_sort_ratio, score_cutoff=BASELINE_CUTOFF
+    )
+    return found is not None
+
+
+def _baseline(dataset: ds.Dataset) -> dict[str, Any]:
+    """A simple rapidfuzz baseline on the same traffic: each subject's name against every list
+    name by token-sort ratio (one SIMD call), on the same two workers."""
+    from rapidfuzz import utils
+
+    screener: Screener = _STATE["screener"]
+    _STATE["choices"] = [utils.default_process(r.name.full) for r in screener.index.records]
+    names = [subj.name for subj in list(_traffic(dataset, {}))[:BASELINE_SUBJECTS]]
+    started = time.perf_counter()
+    hits = sum(_pool_map(_baseline_one, names, chunk=256))
+    seconds = time.perf_counter() - started
+    return {"subjects": len(names), "seconds": seconds, "per_s": len(names) / seconds, "matches": hits}
+
+
+STARTUP_RUNS = 3
+
+
+def _startup(shared: Path) -> dict[str, Any]:
+    """Seconds `tekser screen --lists` takes for one subject, from a new process to its result:
+    once with an empty index cache (lists read and index built), then with the index kept."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        one = Path(folder) / "one.jsonl"
+        one.write_text(json.dumps({"id": "1", "name": "Dokka Umarov"}) + "\n", encoding="utf-8")
+        tekser = str(Path(sys.executable).with_name("tekser"))
+        command = [tekser, "screen", "--lists", str(shared / "lists"), "-i", str(one)]
+        env = {**os.environ, "TEKSER_INDEX_CACHE": str(Path(folder) / "kept")}
+        times = []
+        for _ in range(1 + STARTUP_RUNS):
+            started = time.perf_counter()
+            subprocess.run(command, env=env, check=True, capture_output=True)
+            times.append(time.perf_counter() - started)
+    return {"cold_s": times[0], "kept_s": statistics.median(times[1:]), "kept_runs_s": times[1:]}
 
 
 def _in_fork(function: Any, *args: Any) -> Any:
@@ -365,7 +440,7 @@ def _screening_process(dataset_path: Path, shared: Path) -> dict[str, Any]:
     screener = Screener.from_entries(ds.index_entries(ds.read_lists(shared), dataset))
     after_build = _peak_mib()
     started = time.perf_counter()
-    for query in ds.traffic(dataset, PROCESS_SUBJECTS, TRAFFIC_HIT_RATE, seed=ds.SEED + 1):
+    for query in ds.traffic(dataset, PROCESS_SUBJECTS, TRAFFIC_HIT_RATE, seed=ds.SEED + 1, people=_PEOPLE):
         screener.screen(subject(query))
     return {
         "subjects": PROCESS_SUBJECTS,
@@ -427,6 +502,11 @@ def run(dataset_path: Path, out: Path, shared: Path) -> dict[str, Any]:
     traffic_s = traffic_run["seconds"]
     alerts, hits, expected_count = traffic_run["alerts"], traffic_run["hits"], traffic_run["listed"]
     print(f"  traffic: {TRAFFIC:,} subjects in {traffic_s:.1f} s on {WORKERS} workers", file=sys.stderr)
+
+    baseline = _in_fork(_baseline, dataset)
+    print(f"  rapidfuzz token-sort baseline: {baseline['per_s']:,.0f} subjects/s", file=sys.stderr)
+    startup = _startup(shared)
+    print(f"  start-up: {startup['kept_s']:.2f} s with a kept index, {startup['cold_s']:.2f} s cold", file=sys.stderr)
 
     rng = random.Random(f"{ds.SEED}:latency")
     # this process's own bookkeeping (the dataset, 16,565 results) is no screener's: settled, so that
@@ -561,7 +641,13 @@ def run(dataset_path: Path, out: Path, shared: Path) -> dict[str, Any]:
                 "workers": WORKERS,
                 "process_peak_mib": traffic_run["peak_mib"],  # the batch in memory, on top of the screener
                 "worker_peak_mib": traffic_run["worker_peak_mib"],
+                "real_names": bool(_PEOPLE),
+                "names_met_before": traffic_run["names_met_before"],
+                "words_met_before": traffic_run["words_met_before"],
+                "distinct_names": traffic_run["distinct_names"],
             },
+            "baseline": baseline,
+            "startup": startup,
             "latency": latency,
             "pace_s": {"start": pace_start, "end": _in_fork(machine_pace)},
             "name_only_s": name_only_s,
@@ -577,6 +663,9 @@ def run(dataset_path: Path, out: Path, shared: Path) -> dict[str, Any]:
 def main(argv: list[str]) -> int:
     dataset_path, out = Path(argv[0]), Path(argv[1])
     shared = Path(argv[2]) if len(argv) > 2 else Path(os.environ.get("TEKSER_SHARED_DATA", "../shared/data"))
+    if len(argv) > 3:  # innocent traffic from real name data (otherwise the synthetic names)
+        with Path(argv[3]).open(encoding="utf-8") as lines:
+            _PEOPLE.extend(ds.Query.from_dict(json.loads(line)) for line in lines)
     result = run(dataset_path, out, shared)
     (out / "matching-tekser.json").write_text(json.dumps(result, ensure_ascii=False))
     return 0
