@@ -283,6 +283,15 @@ def _latency(screener: Screener, subjects: list[Subject]) -> dict[str, Any]:
 
 
 _PEOPLE: list[ds.Query] = []  # innocent traffic from real name data (ds.load_or_build_traffic)
+_PEOPLE_FILE: list[Path] = []  # where it is (read after the screening process has forked)
+
+
+def _people_stream(skip: int) -> Any:
+    """The real-name traffic read as it comes (not held in memory), from the ``skip``-th person on."""
+    with _PEOPLE_FILE[0].open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines):
+            if number >= skip:
+                yield ds.Query.from_dict(json.loads(line))
 
 
 def _traffic(dataset: ds.Dataset, expected: dict[str, str]) -> Any:
@@ -440,8 +449,15 @@ def _screening_process(dataset_path: Path, shared: Path) -> dict[str, Any]:
     screener = Screener.from_entries(ds.index_entries(ds.read_lists(shared), dataset))
     after_build = _peak_mib()
     started = time.perf_counter()
-    for query in ds.traffic(dataset, PROCESS_SUBJECTS, TRAFFIC_HIT_RATE, seed=ds.SEED + 1, people=_PEOPLE):
-        screener.screen(subject(query))
+    if _PEOPLE_FILE:  # real names, read as they come, listed persons mixed in as in the traffic
+        rng = random.Random(ds.SEED + 1)
+        positives = [q for q in dataset.queries if q.category != "held-out alias (other name)"]
+        people = _people_stream(skip=len(positives))
+        for _ in range(PROCESS_SUBJECTS):
+            screener.screen(subject(rng.choice(positives) if rng.random() < TRAFFIC_HIT_RATE else next(people)))
+    else:
+        for query in ds.traffic(dataset, PROCESS_SUBJECTS, TRAFFIC_HIT_RATE, seed=ds.SEED + 1):
+            screener.screen(subject(query))
     return {
         "subjects": PROCESS_SUBJECTS,
         "seconds": time.perf_counter() - started,  # (making up the subjects included)
@@ -460,6 +476,8 @@ def run(dataset_path: Path, out: Path, shared: Path) -> dict[str, Any]:
         file=sys.stderr,
     )
     dataset = ds.load(dataset_path)
+    if _PEOPLE_FILE:  # (now that the screening process has forked: the batch is the traffic worker's)
+        _PEOPLE.extend(_people_stream(skip=0))
     started = time.perf_counter()
     lists = ds.read_lists(shared)
     parse_s = time.perf_counter() - started
@@ -641,7 +659,7 @@ def run(dataset_path: Path, out: Path, shared: Path) -> dict[str, Any]:
                 "workers": WORKERS,
                 "process_peak_mib": traffic_run["peak_mib"],  # the batch in memory, on top of the screener
                 "worker_peak_mib": traffic_run["worker_peak_mib"],
-                "real_names": bool(_PEOPLE),
+                "real_names": bool(_PEOPLE_FILE),
                 "names_met_before": traffic_run["names_met_before"],
                 "words_met_before": traffic_run["words_met_before"],
                 "distinct_names": traffic_run["distinct_names"],
@@ -664,8 +682,7 @@ def main(argv: list[str]) -> int:
     dataset_path, out = Path(argv[0]), Path(argv[1])
     shared = Path(argv[2]) if len(argv) > 2 else Path(os.environ.get("TEKSER_SHARED_DATA", "../shared/data"))
     if len(argv) > 3:  # innocent traffic from real name data (otherwise the synthetic names)
-        with Path(argv[3]).open(encoding="utf-8") as lines:
-            _PEOPLE.extend(ds.Query.from_dict(json.loads(line)) for line in lines)
+        _PEOPLE_FILE.append(Path(argv[3]))
     result = run(dataset_path, out, shared)
     (out / "matching-tekser.json").write_text(json.dumps(result, ensure_ascii=False))
     return 0

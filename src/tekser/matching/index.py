@@ -70,7 +70,8 @@ PREFIX_LENGTH = 4
 # Jaro-Winkler at the token floor needs most letters in common)
 SKELETON_LENGTH_SPREAD = 3
 SKELETON_GROUPS = 1 << 10  # above any skeleton's length
-ROW_CAPACITY = 1 << 22  # rows of similar parts kept before they start again (see _Rows)
+ROW_CAPACITY = 1 << 20  # rows of similar parts kept before they start again (see _Rows): 16 MiB
+PARTS_REMEMBERED = 20_000  # query parts whose similar list parts are remembered
 _EMPTY_I = np.zeros(0, dtype=np.int32)
 _EMPTY_F = np.zeros(0, dtype=np.float64)
 _EMPTY_L = np.zeros(0, dtype=np.int64)
@@ -228,19 +229,33 @@ def _indexable(entry: ListEntry) -> list[Name]:
     return sorted(names, key=lambda n: (n.quality is NameQuality.WEAK, _KIND_ORDER.get(n.kind, 1)))
 
 
+Joins = tuple[tuple[npt.NDArray[np.int32], float], ...]  # pairs of slots (written together) and their similarity
+
+
+class Similar(NamedTuple):
+    """The list-name parts similar to a query part, compactly: the types with their similarity,
+    and pairs of adjacent parts it may be written together (what :class:`_Rows` rows are made of)."""
+
+    types: npt.NDArray[np.int32]
+    values: npt.NDArray[np.float64]
+    joins: Joins = ()
+
+
 class SimilarParts(NamedTuple):
     """Where the list-name parts similar to one query part lie in the :class:`_Rows` (rows
-    ``start:end``), and the heaviest weight among them."""
+    ``start:end``), the heaviest weight among them, and what they were made of (put back in the
+    rows when these have started again: no comparison made twice)."""
 
     start: int
     end: int
     heaviest: float
     generation: int
+    similar: Similar | None = None
 
 
 # nothing similar: one shared record, true whatever the rows hold (most written-together pairs)
 NO_PARTS = SimilarParts(0, 0, 0.0, -1)
-JOINED_REMEMBERED = 50_000  # two query parts written together, remembered (mostly NO_PARTS: about 9 MB)
+JOINED_REMEMBERED = 10_000  # two query parts written together, remembered (mostly NO_PARTS: about 9 MB)
 
 
 class _Rows:
@@ -767,38 +782,49 @@ class ListIndex:
         found = self._similar_cache.get(cache_key)
         if found is not None and (found is NO_PARTS or found.generation == self._rows.generation):
             return found
-        if token.role is Role.INITIAL:
-            types, values = self._initials(token.forms[0][:1], token_floor)
+        if found is not None and found.similar is not None:
+            similar = found.similar  # the rows started again since: put the same parts back
         else:
-            types, values = self._similar_types(token, token_floor, known_factor)
-        direct = len(types) > 0  # slots of similar parts come first, then joined pairs
-        slot_arrays: list[npt.NDArray[np.int32]] = []
-        sim_arrays: list[npt.NDArray[np.float64]] = []
-        position_arrays: list[npt.NDArray[np.int32]] = []
-        if direct:
-            slots, sims = self._slots_of(types, values)
-            slot_arrays.append(slots)
-            sim_arrays.append(sims)
-            position_arrays.append(self.slot_token[slots])
-        # two adjacent parts of a list name that this part may be, written together: both slots,
-        # at the pair's similarity, marked (position -1) so that the scorer joins them itself
-        for pair, value in self._similar_joined(token, token_floor):
-            slot_arrays.append(pair)
-            sim_arrays.append(np.full(len(pair), value, dtype=np.float64))
-            position_arrays.append(np.full(len(pair), -1, dtype=np.int32))
-        found = self._store(slot_arrays, sim_arrays, position_arrays)
-        if found.end > found.start and len(slot_arrays) > direct:  # a joined pair weighs its two parts
-            pair_heaviest = max(
-                float(self.slot_weight[pair].reshape(-1, 2).sum(axis=1).max()) for pair in slot_arrays[direct:]
-            )
-            found = found._replace(heaviest=max(found.heaviest, pair_heaviest))
-        if len(self._similar_cache) >= 50_000:
+            if token.role is Role.INITIAL:
+                types, values = self._initials(token.forms[0][:1], token_floor)
+            else:
+                types, values = self._similar_types(token, token_floor, known_factor)
+            # two adjacent parts of a list name that this part may be, written together: both slots,
+            # at the pair's similarity, marked (position -1) so that the scorer joins them itself
+            joins = tuple(self._similar_joined(token, token_floor))
+            similar = Similar(types.astype(np.int32), values, joins)
+        found = self._materialize(similar)
+        if len(self._similar_cache) >= PARTS_REMEMBERED:
             self._similar_cache.clear()
         self._similar_cache[cache_key] = found
         return found
 
+    def _materialize(self, similar: Similar) -> SimilarParts:
+        """Rows for the similar parts: the slots of each type (slots of similar parts first), then
+        the pairs written together; the heaviest weight (a pair weighs its two parts)."""
+        types, values, joins = similar
+        if not len(types) and not joins:
+            return NO_PARTS
+        slot_arrays: list[npt.NDArray[np.int32]] = []
+        sim_arrays: list[npt.NDArray[np.float64]] = []
+        position_arrays: list[npt.NDArray[np.int32]] = []
+        if len(types):
+            slots, sims = self._slots_of(types, values)
+            slot_arrays.append(slots)
+            sim_arrays.append(sims)
+            position_arrays.append(self.slot_token[slots])
+        for pair, value in joins:
+            slot_arrays.append(pair)
+            sim_arrays.append(np.full(len(pair), value, dtype=np.float64))
+            position_arrays.append(np.full(len(pair), -1, dtype=np.int32))
+        found = self._store(slot_arrays, sim_arrays, position_arrays)._replace(similar=similar)
+        if joins:
+            pair_heaviest = max(float(self.slot_weight[pair].reshape(-1, 2).sum(axis=1).max()) for pair, _ in joins)
+            found = found._replace(heaviest=max(found.heaviest, pair_heaviest))
+        return found
+
     def _slots_of(
-        self, types: npt.NDArray[np.int64], values: npt.NDArray[np.float64]
+        self, types: npt.NDArray[np.int32] | npt.NDArray[np.int64], values: npt.NDArray[np.float64]
     ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]:
         """Every slot of the given types, with the type's similarity (one gather, however many types)."""
         starts = self.type_offsets[types]
@@ -853,6 +879,10 @@ class ListIndex:
         found = self._joined_cache.get(cache_key)
         if found is not None and (found is NO_PARTS or found.generation == self._rows.generation):
             return found
+        if found is not None and found.similar is not None:  # the rows started again: the same parts back
+            found = self._materialize(found.similar)
+            self._joined_cache.put(cache_key, found)
+            return found
         reached: set[int] = set()
         key_types = self.key_types
         folded = forms  # folded across the join already (prepare: canonical(x + y), and folding is idempotent)
@@ -868,15 +898,12 @@ class ListIndex:
             if self.type_tokens[t].role is Role.NAME and len(self.type_tokens[t].forms[0]) >= JOINED_MIN_LENGTH
         ]
         floor = max(token_floor, JOINED_FLOOR)
-        offsets, by_type = self.type_offsets, self.slots_by_type
-        slot_arrays, sim_arrays, position_arrays = [], [], []
-        for type_id, value in self._bulk_joined(forms, singles, self.type_forms):
-            if value >= floor:
-                slots = by_type[offsets[type_id] : offsets[type_id + 1]]
-                slot_arrays.append(slots)
-                sim_arrays.append(np.full(len(slots), value, dtype=np.float64))
-                position_arrays.append(self.slot_token[slots])
-        found = self._store(slot_arrays, sim_arrays, position_arrays)
+        kept = [
+            (type_id, value) for type_id, value in self._bulk_joined(forms, singles, self.type_forms) if value >= floor
+        ]
+        types = np.asarray([t for t, _ in kept], dtype=np.int32)
+        values = np.asarray([v for _, v in kept], dtype=np.float64)
+        found = self._materialize(Similar(types, values))
         self._joined_cache.put(cache_key, found)
         return found
 

@@ -78,7 +78,7 @@ class NameScore(NamedTuple):
         return "other known name" if kind == "fuzzy" and abs(plain - score) > 1e-9 else kind
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=20_000)
 def _string_similarity(a: str, b: str) -> float:
     return float(JaroWinkler.normalized_similarity(a, b))
 
@@ -331,7 +331,7 @@ SimilarityCache = dict[
 
 
 _SHARED_CACHE: SimilarityCache = {}
-_SHARED_CACHE_LIMIT = 50_000
+_SHARED_CACHE_LIMIT = 10_000
 
 
 def _similarity(a: Token, b: Token, both_known: bool = False, known_factor: float = 1.0) -> tuple[float, str]:

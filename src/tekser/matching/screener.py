@@ -44,7 +44,7 @@ REPORT_FLOOR = 0.5  # candidates below this name score are not reported even wit
 CUT_MARGIN = 0.1  # how much further a truncated name is searched (its last part may be a stub)
 SETTLE_EVERY = 2048  # screenings between two settlings of the heap (see _settle_heap)
 NAMES_PER_ENTRY = 3  # best-scoring names of an entry (strong, weak) assessed: the alert rules choose among them
-HITS_REMEMBERED = 50_000  # written names whose hits are remembered (most have none: a few MB)
+HITS_REMEMBERED = 10_000  # written names whose hits are remembered (most have none: a few MB)
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,7 @@ REFERENCE_NAMES = 50_000  # about the number of names on UN + OFAC
 # least somewhat common among list names); what a name says among people is the information's job
 POPULATION_SHARE_WEIGHT = 0.1
 RARE_SHARE = 1e-5  # a part rarer than the population table tells: at most this common (16.6 bits)
+REMEMBERED = 20_000  # forms and parts whose weight is remembered
 
 
 def population_version() -> str:
@@ -57,7 +58,7 @@ class TokenWeights:
         key = (form, people)
         cached = self._cache.get(key)
         if cached is None:
-            if len(self._cache) >= 100_000:  # query forms come and go: keep the memory bounded
+            if len(self._cache) >= REMEMBERED:  # query forms come and go: keep the memory bounded
                 self._cache.clear()
             frequency = float(self.df.get(form, 0))
             if people:
@@ -77,7 +78,7 @@ class TokenWeights:
         found = self._parts.get(key)
         if found is None:
             found = min((self.form(f, people) for f in forms), default=MIN_WEIGHT)
-            if len(self._parts) >= 100_000:
+            if len(self._parts) >= REMEMBERED:
                 self._parts.clear()
             self._parts[key] = found
         return found
@@ -91,7 +92,7 @@ class TokenWeights:
         found = self._bits.get(forms)
         if found is None:
             found = -math.log2(max((self.frequency(f) for f in forms), default=1.0))
-            if len(self._bits) >= 100_000:
+            if len(self._bits) >= REMEMBERED:
                 self._bits.clear()
             self._bits[forms] = found
         return found

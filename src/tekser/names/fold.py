@@ -43,7 +43,7 @@ _VOWELS = re.compile(r"[aeiou]")
 _UNSTABLE = re.compile("|".join(old for old, _ in _DIGRAPHS + _IOTATED) + r"|[qxwy]|(.)\1|(?<=[aeiou])h$")
 
 
-@lru_cache(maxsize=50_000)  # (new words and names as they come: about 10 MB when full)
+@lru_cache(maxsize=30_000)  # (new words and names as they come: about 6 MB when full)
 def canonical(latin: str) -> str:
     """Folded form of a lowercase Latin rendering: ``yuliya``, ``iuliia`` → ``ula``.
 
@@ -93,14 +93,14 @@ def _first_group(match: re.Match[str]) -> str:
 _LOOSE = str.maketrans({"z": "s", "c": "s", "d": "t", "b": "p", "g": "k", "v": "f", "h": None})
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=30_000)
 def loose_skeleton(form: str) -> str:
     """The skeleton with voiced and voiceless consonants merged and H dropped, for blocking only:
     ``izmailov`` and ``ismailov`` share ``ismlf``."""
     return _undouble(skeleton(form).translate(_LOOSE))
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=30_000)
 def skeleton(form: str) -> str:
     """First letter and the consonants of a canonical form: ``muhamad`` → ``mhmd``."""
     if not form:

@@ -284,6 +284,7 @@ class _Word:
     strict_stems: tuple[str, ...]  # without the short "-ich" (only valid in longer names)
 
 
+WORDS_REMEMBERED = 20_000  # words analysed, remembered (real traffic meets new words all the time)
 _WORDS: dict[str, _Word | None] = {}
 
 
@@ -291,7 +292,7 @@ def _word(word: str) -> _Word | None:
     found = _WORDS.get(word, _MISSING)
     if found is _MISSING:
         found = _analyse_word(word)
-        if len(_WORDS) >= 100_000:
+        if len(_WORDS) >= WORDS_REMEMBERED:
             _WORDS.clear()
         _WORDS[word] = found
     return found  # type: ignore[return-value]
