@@ -202,7 +202,7 @@ def _miss_reason(top: list[list[Any]], expected: str, threshold: float, error: s
             if score >= threshold and not is_eligible:
                 return "weak alias without corroboration"
             return "scored below the threshold"
-    return "not among the top-10 (not retrieved, or name score < 0.5)"
+    return "not among the top-10 (not retrieved, or name score < 0.7)"
 
 
 def compute(
@@ -404,7 +404,7 @@ def _groups(population: list[ds.Query], near: list[ds.Query], flagged: set[str])
     }
 
 
-CURVE_THRESHOLDS = [round(0.5 + 0.01 * step, 2) for step in range(51)]
+CURVE_THRESHOLDS = [round(0.7 + 0.01 * step, 2) for step in range(31)]  # (--top reports from 0.7)
 
 
 def _curves(

@@ -352,25 +352,30 @@ BASELINE_SUBJECTS = 20_000
 BASELINE_CUTOFF = 86  # token-sort ratio at which the baseline calls a match (the threshold's scale)
 
 
-def _baseline_one(name: str) -> bool:
-    from rapidfuzz import fuzz, process, utils
+def _sorted_tokens(name: str) -> str:
+    from rapidfuzz import utils
 
-    found = process.extractOne(
-        utils.default_process(name), _STATE["choices"], scorer=fuzz.token_sort_ratio, score_cutoff=BASELINE_CUTOFF
-    )
-    return found is not None
+    return " ".join(sorted(utils.default_process(name).split()))
 
 
 def _baseline(dataset: ds.Dataset) -> dict[str, Any]:
-    """A simple rapidfuzz baseline on the same traffic: each subject's name against every list
-    name by token-sort ratio (one SIMD call), on the same two workers."""
-    from rapidfuzz import utils
+    """A simple rapidfuzz baseline on the same traffic: token-sort ratio (the words sorted, then
+    the Indel ratio) of each subject's name against every list name, in SIMD batches of 500 on the
+    same two cores; a match at 86."""
+    import numpy as np
+    from rapidfuzz import fuzz, process
 
     screener: Screener = _STATE["screener"]
-    _STATE["choices"] = [utils.default_process(r.name.full) for r in screener.index.records]
+    choices = [_sorted_tokens(r.name.full) for r in screener.index.records]
     names = [subj.name for subj in list(_traffic(dataset, {}))[:BASELINE_SUBJECTS]]
     started = time.perf_counter()
-    hits = sum(_pool_map(_baseline_one, names, chunk=256))
+    hits = 0
+    for start in range(0, len(names), 500):
+        queries = [_sorted_tokens(name) for name in names[start : start + 500]]
+        matrix = process.cdist(
+            queries, choices, scorer=fuzz.ratio, score_cutoff=BASELINE_CUTOFF, dtype=np.uint8, workers=WORKERS
+        )
+        hits += int((matrix.max(axis=1) > 0).sum())
     seconds = time.perf_counter() - started
     return {"subjects": len(names), "seconds": seconds, "per_s": len(names) / seconds, "matches": hits}
 

@@ -40,7 +40,9 @@ from tekser.names.packed import name_variants
 from tekser.names.parts import analyze, given_name_forms_version, vocabulary_version
 from tekser.names.translit import TABLES_VERSION
 
-REPORT_FLOOR = 0.5  # candidates below this name score are not reported even with --top
+REPORT_FLOOR = 0.7  # candidates below this name score are not reported even with --top
+BELOW_PER_TOP = 2  # list names scored per candidate asked for below the threshold (--top)
+ASSESSED_BEYOND_TOP = 3  # names assessed beyond those asked for (a date may reorder them)
 CUT_MARGIN = 0.1  # how much further a truncated name is searched (its last part may be a stub)
 SETTLE_EVERY = 2048  # screenings between two settlings of the heap (see _settle_heap)
 NAMES_PER_ENTRY = 3  # best-scoring names of an entry (strong, weak) assessed: the alert rules choose among them
@@ -179,7 +181,7 @@ class Screener:
     ) -> ScreeningResult:
         """The matches of one subject: every alert (and every score at the threshold, a weak alias
         wanting corroboration), with their full explanation. ``top``: also the N best candidates
-        that do not alert (name score 0.5 and up), each with its score and a short explanation —
+        that do not alert (name score 0.7 and up), each with its score and a short explanation —
         the full one too with ``explain``. The alerts are the same whatever ``top`` is."""
         self._screened += 1
         if self._screened % SETTLE_EVERY == 0:
@@ -196,7 +198,8 @@ class Screener:
         headroom = (config.dob_agreement_bonus if subject.birth_date else 0.0) + (
             config.document_match_bonus if subject.document else 0.0
         )
-        floor = REPORT_FLOOR if top else threshold - headroom
+        # the alerts come from the same comparisons whatever is reported below the threshold
+        floor = threshold - headroom
         # a name cut at a field length may end in the start of a word: look a little further
         search_floor = floor - CUT_MARGIN if looks_truncated(subject.name) else floor
         hits = self._name_hits(subject.name, subject.kind, subject.family_name, search_floor)
@@ -220,7 +223,10 @@ class Screener:
         assessed = sorted(chosen.values(), key=lambda a: (-a.score, -a.log_odds, a.entry.key))
         reported = [a for a in assessed if a.alert or a.score >= threshold]
         if top:  # and the best that do not reach the threshold: what a reviewer compares with
-            reported += [a for a in assessed if not (a.alert or a.score >= threshold)][:top]
+            below = [a for a in assessed if not (a.alert or a.score >= threshold)]
+            below += self._below_threshold(subject, threshold, top, set(chosen))
+            below.sort(key=lambda a: (-a.score, -a.log_odds, a.entry.key))
+            reported += below[:top]
         notes = tuple(f"titles removed: {', '.join(hits.titles)}" for _ in (0,) if hits.titles)
         return ScreeningResult(
             subject.id,
@@ -229,6 +235,44 @@ class Screener:
             ),
             notes=notes,
         )
+
+    def _below_threshold(self, subject: Subject, threshold: float, top: int, seen: set[int]) -> list[_Assessment]:
+        """The best candidates that do not reach the threshold (name score ``REPORT_FLOOR`` and up),
+        for a report: a few more than ``top`` are scored, nothing is remembered (a batch with
+        ``--top`` stays as fast and as small as one without, but for these)."""
+        config = self.config
+        kind = subject.kind
+        organization = kind is not None and kind is not EntityKind.PERSON
+        family = (subject.family_name,) if subject.family_name else ()
+        analyzed = analyze(subject.name, organization=organization, family_parts=family)
+        if not analyzed.tokens or analyzed.placeholder:
+            return []
+        query = prepare(analyzed, self.index.weights, people=not organization)
+        record_ids = self.index.candidates(
+            query,
+            kind_filter(kind),
+            REPORT_FLOOR,
+            BELOW_PER_TOP * top,
+            token_floor=config.token_floor,
+            unmatched_weight=config.unmatched_weight,
+            known_factor=config.known_names_factor,
+            middle_weight=config.middle_unmatched_weight,
+        )
+        best: dict[int, tuple[NameScore, NameRecord]] = {}
+        records, prepared = self.index.records, self.index.prepared
+        for record_id in record_ids:
+            record = records[record_id]
+            if record.entry in seen:
+                continue
+            scored = compare_prepared(query, prepared[record_id], config, record_ids.pairs.get(record_id))
+            current = best.get(record.entry)
+            if scored.score >= REPORT_FLOOR and (current is None or scored.score > current[0].score):
+                best[record.entry] = (scored, record)
+        # only the best names are assessed (their dates, documents...): the rest would not be reported
+        ranked = sorted(best.values(), key=lambda hit: -hit[0].score)[: top + ASSESSED_BEYOND_TOP]
+        found = [self._assess(subject, scored, record, threshold) for scored, record in ranked]
+        # (one that reaches the threshold would have been found above: never reported here)
+        return [a for a in found if not (a.alert or a.score >= threshold)]
 
     def _screen_each(
         self, subject: Subject, names: list[str], threshold: float, top: int | None, explain: bool
