@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import getpass
 import os
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+from rich.text import Text
 
 from tekser.errors import (
     ConfigError,
@@ -29,9 +32,33 @@ if TYPE_CHECKING:  # the heavy modules are imported by the commands that use the
     from tekser.ingest.lists.sources import Sources
     from tekser.services.watchlists import WatchlistService
 
+# Control characters other than line break and tab (C0, DEL, C1): a name or an error from a
+# message may hold ESC sequences that would move the cursor, retitle or clear the terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text: object) -> str:
+    """Outside text made safe to print: control characters shown as ``\\xNN``, never sent raw."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(text))
+
+
+def styled(template: str, *values: object) -> Text:
+    """Our own markup with outside values put in as plain text: ``styled("[red]failed:[/red] {}", error)``."""
+    return Text.from_markup(template.format(*(escape(visible(v)) for v in values)))
+
+
+class SafeConsole(Console):
+    """A console that never reads markup in what it prints (names, reasons, paths and errors
+    come from outside: ``AL-ZAWAHIRI [/X]`` is a name, not a closing tag) and never lets a
+    control character through. Colour comes from :func:`styled`, which escapes what it inserts."""
+
+    def render_str(self, text: str, **options: Any) -> Text:
+        return super().render_str(visible(text), **options)
+
+
 # Wide enough for the tables when output goes to a file or a pipe (Rich would assume 80).
-console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
-errors = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 160)
+console = SafeConsole(highlight=False, markup=False, width=None if sys.stdout.isatty() else 160)
+errors = SafeConsole(stderr=True, highlight=False, markup=False, width=None if sys.stderr.isatty() else 160)
 
 # Exit codes by what the user can do about it.
 EXIT_CODES: dict[type[TekserError], int] = {
@@ -100,7 +127,7 @@ def handled(debug: bool) -> Iterator[None]:
     except TekserError as error:
         if debug:
             raise
-        errors.print(f"[red]error:[/red] {error}", markup=True, soft_wrap=True)
+        errors.print(styled("[red]error:[/red] {}", error), soft_wrap=True)
         raise typer.Exit(next((c for t, c in EXIT_CODES.items() if isinstance(error, t)), 1)) from None
     except (typer.Exit, typer.Abort, KeyboardInterrupt):
         raise
@@ -113,15 +140,16 @@ def handled(debug: bool) -> Iterator[None]:
         if debug or Settings().debug:
             raise
         errors.print(
-            f"[red]internal error:[/red] {type(error).__name__}: {error} (run again with --debug for details)",
-            markup=True,
+            styled(
+                "[red]internal error:[/red] {}: {} (run again with --debug for details)", type(error).__name__, error
+            ),
             soft_wrap=True,
         )
         raise typer.Exit(70) from None
 
 
 def fail(message: str, code: int = 1) -> None:
-    errors.print(f"[red]error:[/red] {message}", markup=True, soft_wrap=True)
+    errors.print(styled("[red]error:[/red] {}", message), soft_wrap=True)
     raise typer.Exit(code)
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from tekser.cli.common import DbOption, DebugOption, console, handled, settings
+from tekser.cli.common import DbOption, DebugOption, console, handled, settings, styled
 from tekser.errors import InvalidInput, NotFound
 
 if TYPE_CHECKING:
@@ -98,8 +98,8 @@ def _screen_arrivals(db: str | None, output_json: bool) -> None:
         summary = screening_service(db).screen_arrivals()
     except NotFound:
         if not output_json:
-            console.print("[yellow]not screened:[/yellow] no active list version (tekser lists import); "
-                          "the travellers show as not screened")  # fmt: skip
+            console.print(styled("[yellow]not screened:[/yellow] no active list version (tekser lists import); "
+                                 "the travellers show as not screened"))  # fmt: skip
         return
     if not output_json:
         console.print(
@@ -123,7 +123,7 @@ def _show(outcomes: list[IngestOutcome], output_json: bool) -> None:
         table.add_row(
             str(row["message_id"]),
             Path(row["name"]).name,
-            f"[{colour}]{row['status']}[/{colour}]",
+            styled(f"[{colour}]{{}}[/{colour}]", row["status"]),
             row["kind"] or "",
             str(row["travellers"]),
             str(row["bookings"]),
@@ -133,4 +133,4 @@ def _show(outcomes: list[IngestOutcome], output_json: bool) -> None:
     console.print(table)
     for row in rows:
         if row["error"]:
-            console.print(f"[red]failed:[/red] {row['error']}")
+            console.print(styled("[red]failed:[/red] {}: {}", Path(row["name"]).name, row["error"]))

@@ -20,7 +20,7 @@ from rich.progress import (
 from rich.table import Table
 
 from tekser.cli.auth import acting_as
-from tekser.cli.common import ByOption, DbOption, DebugOption, console, errors, fail, handled, services
+from tekser.cli.common import ByOption, DbOption, DebugOption, console, errors, fail, handled, services, styled
 from tekser.domain.access import Action
 from tekser.domain.policy import Policy, PolicyScope
 
@@ -90,7 +90,7 @@ def _print_outcomes(outcomes: list[ImportOutcome]) -> None:
         colour = {"imported": "green", "unchanged": "blue", "refused": "red"}[outcome.status]
         table.add_row(
             outcome.list_id or "?",
-            f"[{colour}]{outcome.status}[/{colour}]",
+            styled(f"[{colour}]{{}}[/{colour}]", outcome.status),
             version.label if version else "",
             str(version.entry_count) if version else "",
             change,
@@ -99,7 +99,7 @@ def _print_outcomes(outcomes: list[ImportOutcome]) -> None:
     console.print(table)
     for outcome in outcomes:
         for warning in outcome.warnings:
-            console.print(f"[yellow]warning:[/yellow] {warning}")
+            console.print(styled("[yellow]warning:[/yellow] {}", warning))
         if outcome.failure:
             console.print(
                 f"refused file kept as failure #{outcome.failure.id} (see `tekser lists failures`); "
@@ -249,7 +249,7 @@ def show(
         console.print(table)
         for v in versions:
             for line in policy.describe(v.list_id):
-                console.print(f"[yellow]policy[/yellow] {v.list_id}: {line}")
+                console.print(styled("[yellow]policy[/yellow] {}: {}", v.list_id, line))
 
 
 @app.command("diff")
@@ -274,18 +274,23 @@ def diff(
             console.print_json(json.dumps(result.as_dict()))
             return
         console.print(
-            f"[bold]{before.label if before else '(nothing)'} → {after.label}[/bold]: "
-            f"[green]+{len(result.added)} added[/green], [red]−{len(result.removed)} removed[/red], "
-            f"[yellow]~{len(result.changed)} changed[/yellow]"
+            styled(
+                "[bold]{} → {}[/bold]: [green]+{} added[/green], [red]−{} removed[/red], [yellow]~{} changed[/yellow]",
+                before.label if before else "(nothing)",
+                after.label,
+                len(result.added),
+                len(result.removed),
+                len(result.changed),
+            )
         )
         for title, items, colour in (("added", result.added, "green"), ("removed", result.removed, "red")):
             for item in items[:limit]:
                 sign = "+" if title == "added" else "−"
-                console.print(f"  [{colour}]{sign}[/{colour}] {item.key}  {item.caption}")
+                console.print(styled(f"  [{colour}]{sign}[/{colour}] {{}}  {{}}", item.key, item.caption))
             if len(items) > limit:
                 console.print(f"  … and {len(items) - limit} more {title}")
         for item in result.changed[:limit]:
-            console.print(f"  [yellow]~[/yellow] {item.key}  {item.caption}")
+            console.print(styled("  [yellow]~[/yellow] {}  {}", item.key, item.caption))
             for change in item.fields:
                 detail = "; ".join([*(f"+ {a}" for a in change.added[:3]), *(f"− {r}" for r in change.removed[:3])])
                 console.print(f"      {change.field}: {detail}")
@@ -438,7 +443,7 @@ def policy_show(
         for column in ("#", "list", "scope", "value", "state", "by", "when", "reason"):
             table.add_column(column)
         for event in events:
-            state = "enabled" if event.enabled else "[red]disabled[/red]"
+            state = "enabled" if event.enabled else styled("[red]disabled[/red]")
             table.add_row(
                 str(event.id),
                 event.list_id,
