@@ -84,7 +84,7 @@ def ingest(
                 f"({counts['booking_versions']} versions)",
                 highlight=False,
             )
-        if screen and any(o.status in ("ingested", "reparsed") for o in outcomes):
+        if screen:  # what this run stored, and whatever an earlier run stored but did not screen
             _screen_arrivals(db, output_json)
         if any(not o.ok for o in outcomes):
             raise typer.Exit(3)
@@ -101,9 +101,11 @@ def _screen_arrivals(db: str | None, output_json: bool) -> None:
             console.print(styled("[yellow]not screened:[/yellow] no active list version (tekser lists import); "
                                  "the travellers show as not screened"))  # fmt: skip
         return
-    if not output_json:
+    if not output_json and (summary["screened"] or summary["brought_up_to_date"]):
+        caught_up = summary["brought_up_to_date"]
         console.print(
-            f"screened {summary['screened']} new travellers on arrival: {summary['alerts']} new alerts",
+            f"screened {summary['screened']} new travellers on arrival: {summary['alerts']} new alerts"
+            + (f" ({caught_up} brought up to the active list versions)" if caught_up else ""),
             highlight=False,
         )
 

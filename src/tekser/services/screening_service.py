@@ -40,7 +40,9 @@ _TRAVELLER = TypeAdapter(Traveller)
 
 
 class ScreeningStore(Protocol):  # implemented by tekser.storage.screening.SqlScreeningStore
-    def unregistered_travellers(self, limit: int = ...) -> list[tuple[int, str, datetime]]: ...
+    def unregistered_travellers(self, limit: int = ..., after: int = ...) -> list[tuple[int, str, datetime]]: ...
+    def unregistered_count(self, received_after: datetime, named: bool = ...) -> int: ...
+    def never_screened(self, list_ids: Iterable[str], alive_at: datetime, origin: str | None = ...) -> list[int]: ...
     def add_subjects(self, rows: list[Any]) -> list[int]: ...
     def subjects(self, ids: Iterable[int], alive_at: datetime | None = ...) -> list[Any]: ...
     def subjects_with_keys(self, keys: Iterable[str], alive_at: datetime) -> list[int]: ...
@@ -142,8 +144,10 @@ class ScreeningService:
         config: MatchConfig | None = None,
         retention: timedelta = timedelta(days=183),
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        chunk: int = 200,
     ) -> None:
         self.watchlists = watchlists
+        self.chunk = chunk  # subjects screened, then committed, at a time
         self.store = store
         self.config = config or MatchConfig()
         self.retention = retention
@@ -214,36 +218,40 @@ class ScreeningService:
 
     # --- arrivals -------------------------------------------------------------------------------------
 
-    def register_travellers(self) -> list[int]:
-        rows = []
-        for traveller_id, data, received in self.store.unregistered_travellers():
-            traveller = _TRAVELLER.validate_json(data)
-            subject = subject_from_traveller(traveller, str(traveller_id))
-            if subject is None:
-                continue  # no name: nothing to screen (reported by the parser as a finding)
-            document = traveller.documents[0].number if traveller.documents else None
-            rows.append(
-                (
-                    "traveller",
-                    str(traveller_id),
-                    subject_fingerprint(
-                        subject.name, traveller.birth_date.isoformat() if traveller.birth_date else None, document
-                    ),
-                    subject.name,
-                    subject_data(subject),
-                    received,
-                    received + self.retention,
-                    subject_keys(subject),
-                )
-            )
-        return self.store.add_subjects(rows)
+    def register_travellers(self, chunk: int = 5_000) -> list[int]:
+        """Register every stored, named traveller not registered yet (a chunk at a time: memory stays flat)."""
+        registered: list[int] = []
+        after = 0
+        while batch := self.store.unregistered_travellers(limit=chunk, after=after):
+            after = batch[-1][0]
+            registered += self.store.add_subjects([row for row in map(self._traveller_row, batch) if row])
+        return registered
+
+    def _traveller_row(self, stored: tuple[int, str, datetime]) -> tuple[Any, ...] | None:
+        traveller_id, data, received = stored
+        traveller = _TRAVELLER.validate_json(data)
+        subject = subject_from_traveller(traveller, str(traveller_id))
+        if subject is None:
+            return None  # no name: nothing to screen (reported by the parser, counted by status())
+        document = traveller.documents[0].number if traveller.documents else None
+        birth = traveller.birth_date.isoformat() if traveller.birth_date else None
+        return (
+            "traveller",
+            str(traveller_id),
+            subject_fingerprint(subject.name, birth, document),
+            subject.name,
+            subject_data(subject),
+            received,
+            received + self.retention,
+            subject_keys(subject),
+        )
 
     def screen_subjects(
         self,
         subject_ids: Iterable[int],
         cause: str,
         batch_run: int | None = None,
-        chunk: int = 200,
+        chunk: int | None = None,
         progress: Callable[[str, int, int], None] | None = None,
     ) -> dict[str, int]:
         """Screen stored subjects against the active versions; results are committed a chunk at a
@@ -252,6 +260,7 @@ class ScreeningService:
         screener = active.screener
         versions = {k: v.id for k, v in active.versions.items()}
         wanted = list(subject_ids)
+        chunk = chunk or self.chunk
         screened = alerts = 0
         for start in range(0, len(wanted), chunk):
             if progress is not None:
@@ -266,10 +275,29 @@ class ScreeningService:
         return {"screened": screened, "alerts": alerts}
 
     def screen_arrivals(self) -> dict[str, int]:
-        """Register and screen every traveller not yet screened."""
+        """Screen every stored traveller not yet screened against the active versions, whatever
+        stopped it before (a crash after storing, `ingest --no-screen`, a failed screening):
+        register the new ones, screen those never screened against a list in full, and bring
+        those screened against an older version up to date by the list's difference."""
         registered = self.register_travellers()
-        result = self.screen_subjects(registered, "arrival")
-        return {"registered": len(registered), **result}
+        at = self.clock()
+        active = {v.list_id: v.id for v in self.watchlists.active_versions()}
+        waiting = (
+            self.store.never_screened(active, at, origin="traveller")
+            if active
+            else self.store.subject_ids(origin="traveller", alive_at=at)
+        )
+        if not waiting and not active:
+            return {"registered": len(registered), "screened": 0, "alerts": 0, "brought_up_to_date": 0}
+        result = self.screen_subjects(waiting, "arrival")  # NotFound without an active version
+        behind = 0
+        for list_id, version_id in active.items():
+            counts, _ = self.store.version_counts(list_id, at)
+            if any(v != version_id for v in counts):
+                summary = self.rescreen(list_id)
+                behind += int(summary["subjects_now_screened_against_new_version"])
+                result["alerts"] += int(summary["alerts"])
+        return {"registered": len(registered), **result, "brought_up_to_date": behind}
 
     # --- rescreening on a list change -------------------------------------------------------------
 
@@ -358,10 +386,19 @@ class ScreeningService:
     # --- status and outcomes -----------------------------------------------------------------------
 
     def status(self) -> dict[str, Any]:
-        active = {v.list_id: v.id for v in self.watchlists.active_versions()}
+        """Every stored subject within retention not screened against each active version,
+        counting the travellers stored but not registered yet (they are not screened either)."""
+        at = self.clock()
+        versions = self.watchlists.active_versions()
+        active = {v.list_id: v.id for v in versions}
+        waiting = self.store.unregistered_count(at - self.retention)
+        unscreened = self.store.unscreened_counts(active, at)
         return {
-            "subjects": len(self.store.subject_ids(alive_at=self.clock())),
-            "not_screened_against_active_version": self.store.unscreened_counts(active, self.clock()),
+            "subjects": len(self.store.subject_ids(alive_at=at)) + waiting,
+            "active_versions": {v.list_id: v.label for v in versions},
+            "not_screened_against_active_version": {k: n + waiting for k, n in unscreened.items()},
+            "not_registered_yet": waiting,
+            "without_a_name": self.store.unregistered_count(at - self.retention, named=False),
         }
 
     def record_outcome(self, alert_id: int, outcome: str, by: str, note: str) -> None:

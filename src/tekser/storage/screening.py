@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, and_, delete, func, insert, select, update
+from sqlalchemy import Engine, and_, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -58,20 +58,32 @@ class SqlScreeningStore:
 
     # --- subjects -------------------------------------------------------------------------------
 
-    def unregistered_travellers(self, limit: int = 100_000) -> list[tuple[int, str, datetime]]:
-        """(traveller id, traveller JSON, received at) of travellers not yet registered for screening."""
+    @staticmethod
+    def _unregistered(named: bool = True) -> Any:
+        """Travellers with (or without) a name not yet registered as screening subjects."""
         registered = select(screen_subjects.c.origin_id).where(screen_subjects.c.origin == "traveller")
-        query = (
+        has_name = or_(func.coalesce(travellers.c.surname, "") != "", func.coalesce(travellers.c.given_names, "") != "")
+        return (
             select(travellers.c.id, travellers.c.data, travel_messages.c.received_at)
             .join(travel_messages, travel_messages.c.id == travellers.c.message_id)
             .where(func.cast(travellers.c.id, screen_subjects.c.origin_id.type).not_in(registered))
-            .order_by(travellers.c.id)
-            .limit(limit)
+            .where(has_name if named else ~has_name)
         )
+
+    def unregistered_travellers(self, limit: int = 100_000, after: int = 0) -> list[tuple[int, str, datetime]]:
+        """(traveller id, traveller JSON, received at) of named travellers not yet registered for
+        screening, by id from ``after`` on (a traveller without any name cannot be screened)."""
+        query = self._unregistered().where(travellers.c.id > after).order_by(travellers.c.id).limit(limit)
         with self.engine.connect() as connection:
             return [
                 (int(r.id), str(r.data), _utc(r.received_at) or datetime.now(UTC)) for r in connection.execute(query)
             ]
+
+    def unregistered_count(self, received_after: datetime, named: bool = True) -> int:
+        """Travellers received after a date (within retention) not registered as subjects yet."""
+        query = self._unregistered(named).where(travel_messages.c.received_at > received_after)
+        with self.engine.connect() as connection:
+            return int(connection.execute(select(func.count()).select_from(query.subquery())).scalar_one())
 
     def add_subjects(
         self, rows: list[tuple[str, str, str, str, dict[str, Any], datetime, datetime, set[str]]]
@@ -333,6 +345,20 @@ class SqlScreeningStore:
                 .values(version_id=to_version, screened_at=at)
             )
         return int(result.rowcount or 0)
+
+    def never_screened(self, list_ids: Iterable[str], alive_at: datetime, origin: str | None = None) -> list[int]:
+        """Subjects within retention without any screening against at least one of these lists (a
+        run that stopped between registering and screening, or `ingest --no-screen`)."""
+        alive = screen_subjects.c.expires_at > alive_at
+        found: set[int] = set()
+        with self.engine.connect() as connection:
+            for list_id in dict.fromkeys(list_ids):
+                seen = select(screenings.c.subject_id).where(screenings.c.list_id == list_id)
+                query = select(screen_subjects.c.id).where(alive, screen_subjects.c.id.not_in(seen))
+                if origin:
+                    query = query.where(screen_subjects.c.origin == origin)
+                found.update(int(r.id) for r in connection.execute(query))
+        return sorted(found)
 
     def unscreened_counts(self, active: dict[str, int], alive_at: datetime) -> dict[str, int]:
         """Per list: subjects within retention not screened against its active version."""
