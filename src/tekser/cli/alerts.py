@@ -79,6 +79,7 @@ def list_alerts(
                 "cause": a.cause,
                 "status": a.status,
                 "created_at": a.created_at.isoformat(),
+                "realert_of": (a.evidence.get("earlier") or {}).get("alert"),
             }
             for a in found
         ]
@@ -91,7 +92,8 @@ def list_alerts(
         for r in rows:
             table.add_row(
                 str(r["id"]), r["subject"], r["entry"], r["name"], f"{r['score']:.2f}", f"{r['priority']:.2f}",
-                r["list_version"], r["cause"], r["status"],
+                r["list_version"], r["cause"] + (f" (again: see #{r['realert_of']})" if r["realert_of"] else ""),
+                r["status"],
             )  # fmt: skip
         console.print(table)
 

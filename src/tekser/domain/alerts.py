@@ -1,9 +1,14 @@
 """Alerts: hits kept for human review, with their evidence frozen at the moment they were raised.
 
 An alert never decides anything: it is a subject, a list entry as it stood in one list version,
-and the evidence the algorithm found (with its name, version and configuration). The same
-subject, entry and evidence never make a second alert; new evidence (a changed entry, changed
-subject data) does.
+and the evidence the algorithm found (with its name, version and configuration).
+
+An alert follows from what was compared: the subject's screened data and the entry's content.
+The same person, entry and data never make a second alert, whatever else changed (rarity
+weights after an unrelated import, the policy text, the algorithm's explanation): the earlier
+alert and its decision stand. A new alert comes only when the subject's data or the entry's data
+changed, when a decided false positive now scores clearly higher (``RESCORE_MARGIN``), or when its
+suppression was lifted; such a re-alert names the earlier alert, its decision and what changed.
 """
 
 from __future__ import annotations
@@ -77,11 +82,42 @@ class NewAlert:
     priority: float
     cause: str
     evidence: dict[str, Any]
+    compared_hash: str = ""  # comparison_hash(subject, entry_hash): the alert's identity
+
+
+# A decided false positive whose subject and entry are unchanged alerts again only when the same
+# comparison now scores this much higher than when it was decided (new weights or policy made the
+# pair look clearly stronger); smaller moves are noise and the decision stands.
+RESCORE_MARGIN = 0.05
+
+
+def comparison_hash(subject: dict[str, Any], entry_hash: str) -> str:
+    """What was compared: the subject's screened data and the entry's content, nothing else. Two
+    alerts with the same comparison hash for the same person and entry are the same alert."""
+    payload = canonical_json({"subject": subject, "entry": entry_hash})
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def what_changed(before: dict[str, Any], after: dict[str, Any], prefix: str) -> list[str]:
+    """The fields that differ between two frozen records, as "subject.nationality: KAZ → UZB"
+    (values longer than 60 characters are only named)."""
+    changes = []
+    for field in sorted(set(before) | set(after)):
+        old, new = before.get(field), after.get(field)
+        if old == new:
+            continue
+        if isinstance(old, str | int | float | None) and isinstance(new, str | int | float | None):
+            shown = f"{old if old is not None else '(none)'} → {new if new is not None else '(none)'}"
+            changes.append(f"{prefix}.{field}: {shown}" if len(shown) <= 60 else f"{prefix}.{field} changed")
+        else:
+            changes.append(f"{prefix}.{field} changed")
+    return changes
 
 
 def evidence_hash(subject: dict[str, Any], entry_hash: str, features: list[dict[str, Any]]) -> str:
-    """What makes an alert the same alert: the subject's screened data, the entry's content and the
-    evidence (scores rounded, so a re-run with the same inputs hashes alike)."""
+    """A digest of the full evidence (the subject's data, the entry's content and every feature
+    with its weight), shown as the alert's evidence SHA-256. Not its identity: weights and policy
+    text change without anything compared changing (see ``comparison_hash``)."""
     payload = canonical_json({"subject": subject, "entry": entry_hash, "features": features})
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 

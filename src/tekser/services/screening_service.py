@@ -23,7 +23,7 @@ from typing import Any, Protocol
 
 from pydantic import TypeAdapter
 
-from tekser.domain.alerts import NewAlert, Outcome, evidence_hash, subject_fingerprint
+from tekser.domain.alerts import NewAlert, Outcome, comparison_hash, evidence_hash, subject_fingerprint
 from tekser.domain.policy import Policy
 from tekser.domain.serialization import content_hash, entry_json, entry_to_dict
 from tekser.domain.subjects import Subject, parse_birth_date
@@ -195,6 +195,7 @@ class ScreeningService:
                     version_id=version.id,
                     entry_hash=entry_hash,
                     evidence_hash=evidence_hash(data, entry_hash, features),
+                    compared_hash=comparison_hash(data, entry_hash),
                     score=match.score,
                     priority=match.priority,
                     cause=cause,

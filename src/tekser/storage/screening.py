@@ -12,12 +12,13 @@ from sqlalchemy import Engine, and_, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from tekser.domain.alerts import Alert, NewAlert
+from tekser.domain.alerts import RESCORE_MARGIN, Alert, NewAlert, comparison_hash, what_changed
 from tekser.domain.audit import AuditEvent
 from tekser.domain.workflow import subject_hash
 from tekser.errors import NotFound
 from tekser.storage.audit import append as audit
 from tekser.storage.tables import (
+    alert_decisions,
     alert_outcomes,
     alerts,
     batch_items,
@@ -247,20 +248,14 @@ class SqlScreeningStore:
             select(screen_subjects.c.fingerprint).where(screen_subjects.c.id == subject_id)
         ).scalar_one()
         for alert in new:
-            # the same person (one traveller in the API and the PNR), entry and evidence: one alert
-            exists = connection.execute(
-                select(alerts.c.id)
-                .join(screen_subjects, screen_subjects.c.id == alerts.c.subject_id)
-                .where(
-                    screen_subjects.c.fingerprint == fingerprint,
-                    alerts.c.entry_key == alert.entry_key,
-                    alerts.c.evidence_hash == alert.evidence_hash,
-                )
-            ).first()
-            if exists is not None:
-                continue  # the same subject, entry and evidence never make a second alert
-            if self._suppressed(connection, fingerprint, alert):
-                continue  # decided a false positive; the entry and the subject's data are unchanged
+            compared = alert.compared_hash or comparison_hash(alert.evidence["subject"], alert.entry_hash)
+            earlier = self._pair_alerts(connection, fingerprint, alert.entry_key)
+            reasons = self._realert_reasons(connection, fingerprint, alert, compared, earlier)
+            if reasons is None:
+                continue  # nothing compared changed: the earlier alert and its decision stand
+            evidence = alert.evidence
+            if earlier:
+                evidence = evidence | {"earlier": self._earlier(connection, earlier, alert, reasons)}
             connection.execute(
                 insert(alerts).values(
                     subject_id=subject_id,
@@ -269,29 +264,113 @@ class SqlScreeningStore:
                     version_id=alert.version_id,
                     entry_hash=alert.entry_hash,
                     evidence_hash=alert.evidence_hash,
+                    compared_hash=compared,
                     score=alert.score,
                     priority=alert.priority,
                     cause=alert.cause,
                     status="new",
                     created_at=at,
-                    evidence=json.dumps(alert.evidence, sort_keys=True, ensure_ascii=False),
+                    evidence=json.dumps(evidence, sort_keys=True, ensure_ascii=False),
                 )
             )
             created += 1
         return created
 
     @staticmethod
-    def _suppressed(connection: Connection, fingerprint: str, alert: NewAlert) -> bool:
-        found = connection.execute(
-            select(suppressions.c.id).where(
-                suppressions.c.fingerprint == fingerprint,
-                suppressions.c.entry_key == alert.entry_key,
-                suppressions.c.entry_hash == alert.entry_hash,
-                suppressions.c.subject_hash == subject_hash(alert.evidence["subject"]),
-                suppressions.c.lifted_at.is_(None),
+    def _pair_alerts(connection: Connection, fingerprint: str, entry_key: str) -> list[Any]:
+        """Every alert on this person (one fingerprint, API and PNR alike) and entry, newest first."""
+        return list(
+            connection.execute(
+                select(
+                    alerts.c.id,
+                    alerts.c.compared_hash,
+                    alerts.c.evidence_hash,
+                    alerts.c.score,
+                    alerts.c.status,
+                    alerts.c.evidence,
+                )
+                .join(screen_subjects, screen_subjects.c.id == alerts.c.subject_id)
+                .where(screen_subjects.c.fingerprint == fingerprint, alerts.c.entry_key == entry_key)
+                .order_by(alerts.c.id.desc())
             )
+        )
+
+    @staticmethod
+    def _realert_reasons(
+        connection: Connection, fingerprint: str, alert: NewAlert, compared: str, earlier: list[Any]
+    ) -> list[str] | None:
+        """None when this is the same alert as an earlier one; else why it is a new one ([] for a
+        first alert on the pair)."""
+        same = [a for a in earlier if a.compared_hash == compared or a.evidence_hash == alert.evidence_hash]
+        pair = (suppressions.c.fingerprint == fingerprint, suppressions.c.entry_key == alert.entry_key)
+        decided_on = (
+            suppressions.c.entry_hash == alert.entry_hash,
+            suppressions.c.subject_hash == subject_hash(alert.evidence["subject"]),
+        )
+        standing = connection.execute(
+            select(suppressions.c.score, alert_decisions.c.alert_id)
+            .join(alert_decisions, alert_decisions.c.id == suppressions.c.decision_id)
+            .where(*pair, *decided_on, suppressions.c.lifted_at.is_(None))
+            .order_by(suppressions.c.id.desc())
         ).first()
-        return found is not None
+        if not same:
+            # new data; but a false positive decided on exactly this data (before alerts had a
+            # comparison hash) still holds
+            return None if standing is not None else []
+        latest = same[0]
+        if standing is not None:
+            decided_score = standing.score if standing.score is not None else latest.score
+            if alert.score >= max(decided_score, latest.score) + RESCORE_MARGIN:
+                return [f"score {latest.score:.3f} → {alert.score:.3f}, above the decided false positive"]
+            return None
+        lifted = connection.execute(
+            select(func.max(alert_decisions.c.alert_id))
+            .select_from(suppressions.join(alert_decisions, alert_decisions.c.id == suppressions.c.decision_id))
+            .where(*pair, *decided_on, suppressions.c.lifted_at.is_not(None))
+        ).scalar()
+        if lifted is not None and int(lifted) >= latest.id:
+            return ["the false-positive suppression was lifted"]
+        return None
+
+    @staticmethod
+    def _earlier(connection: Connection, earlier: list[Any], alert: NewAlert, reasons: list[str]) -> dict[str, Any]:
+        """The earlier alert on the pair (the last decided one, else the last), its last decision,
+        and what changed since."""
+        decision = connection.execute(
+            select(
+                alert_decisions.c.id,
+                alert_decisions.c.alert_id,
+                alert_decisions.c.kind,
+                alert_decisions.c.value,
+                alert_decisions.c.actor,
+                alert_decisions.c.at,
+            )
+            .where(
+                alert_decisions.c.alert_id.in_([a.id for a in earlier]),
+                alert_decisions.c.kind.in_(("decide", "approve")),
+            )
+            .order_by(alert_decisions.c.id.desc())
+        ).first()
+        previous = next((a for a in earlier if decision is not None and a.id == decision.alert_id), earlier[0])
+        before = json.loads(previous.evidence)
+        changed = [
+            *what_changed(before.get("subject", {}), alert.evidence["subject"], "subject"),
+            *what_changed(before.get("entry", {}), alert.evidence.get("entry", {}), "entry"),
+        ]
+        return {
+            "alert": int(previous.id),
+            "status": previous.status,
+            "decision": None
+            if decision is None
+            else {
+                "id": int(decision.id),
+                "kind": decision.kind,
+                "value": decision.value,
+                "by": decision.actor,
+                "at": (_utc(decision.at) or datetime.now(UTC)).isoformat(),
+            },
+            "why_new": [*reasons, *changed] or ["the data compared changed"],
+        }
 
     def record_screening(
         self,

@@ -274,8 +274,10 @@ alerts = Table(
     Column("status", String(24), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("evidence", Text, nullable=False),  # frozen: subject, entry as of its version, algorithm, features
+    Column("compared_hash", String(64)),  # what was compared (subject data, entry content): the alert's identity
     UniqueConstraint("subject_id", "entry_key", "evidence_hash", name="uq_alerts_identity"),
     Index("ix_alerts_status", "status"),
+    Index("ix_alerts_pair", "entry_key", "compared_hash"),
 )
 
 alert_outcomes = Table(
@@ -416,6 +418,7 @@ suppressions = Table(  # a false positive: the same person and entry, unchanged,
     Column("entry_hash", String(64), nullable=False),
     Column("subject_hash", String(64), nullable=False),
     Column("decision_id", Integer, ForeignKey("alert_decisions.id"), nullable=False),
+    Column("score", Float),  # the decided alert's score: a clearly higher one alerts again (RESCORE_MARGIN)
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("lifted_at", DateTime(timezone=True)),
     Column("lifted_by", String(64)),

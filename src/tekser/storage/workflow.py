@@ -231,7 +231,13 @@ class WorkflowTransaction:
 
     def add_suppression(self, alert_id: int, decision_id: int, at: datetime) -> int:
         row = self.connection.execute(
-            select(alerts.c.entry_key, alerts.c.entry_hash, alerts.c.evidence, screen_subjects.c.fingerprint)
+            select(
+                alerts.c.entry_key,
+                alerts.c.entry_hash,
+                alerts.c.evidence,
+                alerts.c.score,
+                screen_subjects.c.fingerprint,
+            )
             .join(screen_subjects, screen_subjects.c.id == alerts.c.subject_id)
             .where(alerts.c.id == alert_id)
         ).one()
@@ -243,6 +249,7 @@ class WorkflowTransaction:
                 entry_hash=row.entry_hash,
                 subject_hash=subject_hash(evidence["subject"]),
                 decision_id=decision_id,
+                score=row.score,
                 created_at=at,
             )
         )
