@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -148,7 +148,7 @@ def handled(debug: bool) -> Iterator[None]:
         raise typer.Exit(70) from None
 
 
-def fail(message: str, code: int = 1) -> None:
+def fail(message: str, code: int = 1) -> NoReturn:
     errors.print(styled("[red]error:[/red] {}", message), soft_wrap=True)
     raise typer.Exit(code)
 

@@ -1,15 +1,21 @@
-"""`tekser simulate traffic`: realistic synthetic PAXLST and PNRGOV messages for demos and tests."""
+"""`tekser simulate traffic` and `simulate checkin`: realistic synthetic PAXLST and PNRGOV messages,
+and interactive check-in requests, for demos and tests."""
 
 from __future__ import annotations
 
 import json
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from tekser.cli.common import DebugOption, console, fail, handled
+from tekser.cli.common import DebugOption, console, fail, handled, styled
+
+PLANT_HELP = (
+    "A listed person to hide in the traffic: LIST:NUMBER:SURNAME:GIVEN:YYYY-MM-DD:NATIONALITY:PASSPORT "
+    "(e.g. un:QDi.290:UMAROV:DOKKA:1964-04-13:RUS:9603464086)."
+)
 
 app = typer.Typer(help="Synthetic data for demos, tests and benchmarks.", no_args_is_help=True)
 
@@ -22,10 +28,7 @@ def traffic(
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same traffic).")] = 2026,
     plant: Annotated[
         list[str] | None,
-        typer.Option(
-            help="A listed person to hide in the traffic: LIST:NUMBER:SURNAME:GIVEN:YYYY-MM-DD:NATIONALITY:PASSPORT "
-            "(e.g. un:QDi.290:UMAROV:DOKKA:1964-04-13:RUS:9603464086)."
-        ),
+        typer.Option(help=PLANT_HELP),
     ] = None,
     subjects: Annotated[
         Path | None,
@@ -38,15 +41,9 @@ def traffic(
 ) -> None:
     """Write one PNRGOV push and one PAXLST manifest per flight, and a subjects file of every passenger."""
     with handled(debug):
-        from tekser.simulate.traffic import Planted, make_flights, messages
+        from tekser.simulate.traffic import make_flights, messages
 
-        planted = []
-        for spec in plant or []:
-            parts = spec.split(":")
-            if len(parts) != 7:
-                fail(f"--plant {spec!r}: expected LIST:NUMBER:SURNAME:GIVEN:YYYY-MM-DD:NATIONALITY:PASSPORT", 2)
-            key = f"{parts[0]}:{parts[1]}"
-            planted.append(Planted(key, parts[2], parts[3], date.fromisoformat(parts[4]), parts[5], parts[6]))
+        planted = _planted(plant)
         made = make_flights(seed, flights, passengers, planted)
         out.mkdir(parents=True, exist_ok=True)
         count = 0
@@ -72,3 +69,42 @@ def traffic(
         console.print(
             f"wrote {count} messages for {len(made)} flights ({total} passengers, {len(planted)} planted) to {out}"
         )
+
+
+@app.command("checkin")
+def checkin(
+    out: Annotated[Path, typer.Option(help="File to write the check-in request to.")],
+    passengers: Annotated[int, typer.Option(help="Other passengers checking in with them.")] = 3,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same request).")] = 2026,
+    plant: Annotated[list[str] | None, typer.Option(help=PLANT_HELP)] = None,
+    debug: DebugOption = False,
+) -> None:
+    """Write an interactive check-in request (PAXLST D05B, one RFF+ABO per passenger) for `tekser iapi`:
+    the planted people travel on the first flight that `simulate traffic` makes with the same seed."""
+    with handled(debug):
+        from tekser.simulate.traffic import make_flights, paxlst
+
+        planted = _planted(plant)
+        (flight,) = make_flights(seed, 1, max(passengers, 1), planted)
+        chosen = [p for p in flight.passengers if p.planted] + [p for p in flight.passengers if not p.planted]
+        chosen = chosen[: len(planted) + passengers]
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(paxlst(flight, 1, passengers=chosen, iapi=True), encoding="utf-8")
+        console.print(styled("wrote a check-in request for {} passengers ({} planted) to {}", len(chosen),
+                             len(planted), out))  # fmt: skip
+
+
+def _planted(specs: list[str] | None) -> list[Any]:
+    from tekser.simulate.traffic import Planted
+
+    planted = []
+    for spec in specs or []:
+        parts = spec.split(":")
+        if len(parts) != 7:
+            fail(f"--plant {spec!r}: expected LIST:NUMBER:SURNAME:GIVEN:YYYY-MM-DD:NATIONALITY:PASSPORT", 2)
+        try:
+            born = date.fromisoformat(parts[4])
+        except ValueError:
+            fail(f"--plant {spec!r}: {parts[4]!r} is not a date (YYYY-MM-DD)", 2)
+        planted.append(Planted(f"{parts[0]}:{parts[1]}", parts[2], parts[3], born, parts[5], parts[6]))
+    return planted
