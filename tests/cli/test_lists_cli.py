@@ -219,9 +219,10 @@ def test_a_refused_shrink_is_forced_only_with_a_reason(cli: Cli, lists_dir: Path
     assert "alt.csv: 1 rows refer to an ent_num absent from sdn.csv (90004)" in outcome["reason"]
     assert "3 of the 6 entries of the active version removed (50.0%)" in outcome["reason"]
 
-    no_reason = cli("lists", "import", str(dangling), "--min-entries", "3", "--force")
-    assert no_reason.exit_code == 2
-    assert "--force needs --reason" in no_reason.stderr
+    for option in ("--force", "--accept-shrink"):  # the older name still works
+        no_reason = cli("lists", "import", str(dangling), "--min-entries", "3", option)
+        assert no_reason.exit_code == 2
+        assert "--force needs --reason" in no_reason.stderr
 
     forced = cli(
         "lists",
