@@ -95,7 +95,7 @@ def _rows(path: Path, columns: int, *, marked: bool) -> list[tuple[int, list[str
             if row == [END_MARKER]:
                 marker_line = marker_line or reader.line_num
                 continue
-            if not row or (len(row) == 1 and not row[0].strip()):
+            if not row:
                 continue  # blank line
             if marker_line is not None:
                 raise SourceError(
@@ -184,15 +184,16 @@ def read(path: Path) -> ParsedList:
 
 def _dangling(tables: dict[str, list[tuple[int, list[str]]]]) -> list[str]:
     """What refers to rows that are not there: the sign of a file cut short, not a detail."""
-    known = {row[0] for _, row in tables["sdn.csv"]}
+    known = {row[0].strip() for _, row in tables["sdn.csv"]}
     found = []
     for name in ("alt.csv", "add.csv", "sdn_comments.csv"):
-        orphans = [row[0] for _, row in tables.get(name, []) if row[0] not in known]
+        orphans = [row[0].strip() for _, row in tables.get(name, []) if row[0].strip() not in known]
         if orphans:
             shown = ", ".join(sorted(set(orphans))[:5])
             found.append(f"{name}: {len(orphans)} rows refer to an ent_num absent from sdn.csv ({shown})")
-    continued = {row[0] for _, row in tables.get("sdn_comments.csv", [])}
-    cut = [row[0] for _, row in tables["sdn.csv"] if len(row[11]) >= REMARKS_CUT and row[0] not in continued]
+    continued = {row[0].strip() for _, row in tables.get("sdn_comments.csv", [])}
+    long_remarks = [row[0].strip() for _, row in tables["sdn.csv"] if len(row[11]) >= REMARKS_CUT]
+    cut = [ent_num for ent_num in long_remarks if ent_num not in continued]
     if cut:
         found.append(
             f"sdn.csv: {len(cut)} Remarks cut at {REMARKS_CUT:,} characters have no continuation in "
