@@ -207,3 +207,48 @@ def test_the_format_help_names_every_reader() -> None:
     from tekser.ingest.lists import registry
 
     assert FORMATS.split(", ") == list(registry.formats())
+
+
+def test_a_refused_shrink_is_forced_only_with_a_reason(cli: Cli, lists_dir: Path, fixtures_dir: Path) -> None:
+    assert cli("lists", "import", str(lists_dir / "ofac"), "--min-entries", "3").exit_code == 0
+    dangling = fixtures_dir / "list-damage" / "ofac-dangling"
+    refused = cli("lists", "import", str(dangling), "--min-entries", "3", "--json")
+    assert refused.exit_code == 3
+    (outcome,) = json.loads(refused.stdout)
+    assert outcome["status"] == "refused"
+    assert "alt.csv: 1 rows refer to an ent_num absent from sdn.csv (90004)" in outcome["reason"]
+    assert "3 of the 6 entries of the active version removed (50.0%)" in outcome["reason"]
+
+    for option in ("--force", "--accept-shrink"):  # the older name still works
+        no_reason = cli("lists", "import", str(dangling), "--min-entries", "3", option)
+        assert no_reason.exit_code == 2
+        assert "--force needs --reason" in no_reason.stderr
+
+    forced = cli(
+        "lists",
+        "import",
+        str(dangling),
+        "--min-entries",
+        "3",
+        "--force",
+        "--reason",
+        "delisted 2026-12-01",
+        "--by",
+        "carol",
+    )
+    assert forced.exit_code == 0, forced.output
+    text = " ".join(forced.stdout.split())
+    assert "imported" in text
+    assert "forced by carol (delisted 2026-12-01): 3 of the 6 entries of the active version removed" in text
+    shown = json.loads(cli("lists", "show", "--list", "ofac", "--json").stdout)["lists"]
+    assert shown[0]["version"] == "ofac@2"
+    assert shown[0]["checks"]["forced"]["reason"] == "delisted 2026-12-01"
+
+
+def test_a_cut_file_is_refused_whatever_the_options(cli: Cli, fixtures_dir: Path) -> None:
+    cut = fixtures_dir / "list-damage" / "ofac-cut"
+    result = cli("lists", "import", str(cut), "--min-entries", "3", "--force", "--reason", "looks fine", "--json")
+    assert result.exit_code == 3
+    (outcome,) = json.loads(result.stdout)
+    assert outcome["reason"].startswith(f"{cut / 'sdn.csv'}: no end-of-file marker")
+    assert json.loads(cli("lists", "show", "--json").stdout)["lists"] == []

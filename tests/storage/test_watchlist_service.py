@@ -16,6 +16,7 @@ from tekser.ingest.lists import registry
 from tekser.ingest.lists.sources import load_sources
 from tekser.services.ports import NewVersion
 from tekser.services.watchlists import WatchlistService
+from tekser.storage.audit import SqlAuditStore
 from tekser.storage.database import open_database
 from tekser.storage.tables import metadata
 from tekser.storage.watchlists import SqlWatchlistStore
@@ -84,7 +85,8 @@ def test_new_version_and_field_level_diff(service: WatchlistService, un_file: Pa
     _edit(un_file, "<DATE>1975-03-12</DATE>", "<DATE>1975-03-13</DATE>")
     _edit(un_file, "<NUMBER>N-0098765</NUMBER>", "<NUMBER>N-0098766</NUMBER>")
     _edit(un_file, "<REFERENCE_NUMBER>KPe.901 </REFERENCE_NUMBER>", "<REFERENCE_NUMBER>KPe.902</REFERENCE_NUMBER>")
-    (outcome,) = service.import_path(un_file, actor="alice", min_entries=SMALL)
+    # one of six entries removed is beyond the 5 % limit: forced, as an operator would
+    (outcome,) = service.import_path(un_file, actor="alice", min_entries=SMALL, force_reason="KPe.901 renumbered")
     assert outcome.status == "imported"
     assert (outcome.added, outcome.removed, outcome.changed) == (1, 1, 2)
     after = service.resolve("un")
@@ -145,7 +147,7 @@ def test_too_small_a_file_is_refused_by_the_list_minimum(service: WatchlistServi
     assert service.active_versions() == []
 
 
-def test_a_large_shrink_needs_an_accepted_reason(service: WatchlistService, un_file: Path) -> None:
+def test_a_large_shrink_needs_a_forced_reason(service: WatchlistService, engine: Engine, un_file: Path) -> None:
     service.import_path(un_file, actor="alice", min_entries=SMALL)
     text = un_file.read_text(encoding="utf-8")
     start = text.index("<ENTITY>")
@@ -153,14 +155,54 @@ def test_a_large_shrink_needs_an_accepted_reason(service: WatchlistService, un_f
     un_file.write_text(text[:start] + text[end:], encoding="utf-8")  # both entities gone: 6 → 4
     (refused,) = service.import_path(un_file, actor="alice", min_entries=SMALL)
     assert refused.status == "refused"
-    assert "a drop of 33.3%, more than the 5% allowed" in (refused.reason or "")
+    assert "2 of the 6 entries of the active version removed (33.3%), more than the 5% allowed for un" in (
+        refused.reason or ""
+    )
+    assert "--force --reason" in (refused.reason or "")
+    assert [v.label for v in service.active_versions()] == ["un@1"]
+    (failure,) = service.failures()
+    assert failure.reason == refused.reason
+    (blank,) = service.import_path(un_file, actor="alice", min_entries=SMALL, force_reason="  ")
+    assert blank.status == "refused"  # a blank reason is no reason
     (accepted,) = service.import_path(
-        un_file, actor="alice", min_entries=SMALL, accept_shrink_reason="entities delisted by SC on 2026-10-02"
+        un_file, actor="bob", min_entries=SMALL, force_reason="entities delisted by SC on 2026-10-02"
     )
     assert accepted.status == "imported"
     assert accepted.version is not None
-    assert accepted.version.checks["shrink_accepted"] == "entities delisted by SC on 2026-10-02"
+    assert accepted.version.checks["forced"] == {
+        "reason": "entities delisted by SC on 2026-10-02",
+        "by": "bob",
+        "problems": ["2 of the 6 entries of the active version removed (33.3%), more than the 5% allowed for un"],
+    }
+    assert accepted.version.checks["removed"] == 2
     assert accepted.removed == 2
+    forced = "forced by bob (entities delisted by SC on 2026-10-02): 2 of the 6"
+    assert any(w.startswith(forced) for w in accepted.warnings)
+    # the reason is the purpose of the audit event of the import
+    imports = [r.event for r in SqlAuditStore(engine).records() if r.event.action == "list.import"]
+    assert [e.purpose for e in imports] == ["", "entities delisted by SC on 2026-10-02"]
+    assert imports[1].details["checks"]["forced"]["by"] == "bob"
+
+
+def test_an_equal_count_that_replaces_entries_is_a_shrink(service: WatchlistService, un_file: Path) -> None:
+    service.import_path(un_file, actor="alice", min_entries=SMALL)
+    _edit(un_file, "<REFERENCE_NUMBER>KPe.901 </REFERENCE_NUMBER>", "<REFERENCE_NUMBER>KPe.902</REFERENCE_NUMBER>")
+    (refused,) = service.import_path(un_file, actor="alice", min_entries=SMALL)
+    assert refused.status == "refused"  # six entries as before, but one of them removed: 16.7 %
+    assert "1 of the 6 entries of the active version removed (16.7%)" in (refused.reason or "")
+
+
+def test_the_shrink_limit_is_a_setting_per_list(engine: Engine, un_file: Path, tmp_path: Path) -> None:
+    override = tmp_path / "sources.yml"
+    override.write_text("lists:\n  un:\n    checks: {max_shrink: 0.2}\n", encoding="utf-8")
+    service = WatchlistService(SqlWatchlistStore(engine), load_sources(override))
+    service.import_path(un_file, actor="alice", min_entries=SMALL)
+    _edit(un_file, "<REFERENCE_NUMBER>KPe.901 </REFERENCE_NUMBER>", "<REFERENCE_NUMBER>KPe.902</REFERENCE_NUMBER>")
+    (outcome,) = service.import_path(un_file, actor="alice", min_entries=SMALL)
+    assert outcome.status == "imported"  # 16.7 % removed, within 20 %
+    assert outcome.version is not None
+    assert outcome.version.checks["max_shrink"] == 0.2
+    assert "forced" not in outcome.version.checks
 
 
 def test_a_concurrent_activation_is_a_conflict(service: WatchlistService, un_file: Path) -> None:

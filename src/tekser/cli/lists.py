@@ -115,8 +115,16 @@ def import_(
     min_entries: Annotated[
         int | None, typer.Option(help="Override the minimum size check (recorded with the version).")
     ] = None,
-    accept_shrink: Annotated[bool, typer.Option(help="Accept a shrink beyond the limit (needs --reason).")] = False,
-    reason: Annotated[str | None, typer.Option(help="Why a check is overridden.")] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            "--accept-shrink",
+            help="Accept more entries removed than the list's max_shrink, or rows referring to absent records "
+            "(needs --reason; recorded with the version). A missing end marker is never accepted.",
+        ),
+    ] = False,
+    reason: Annotated[str | None, typer.Option(help="Why a check is overridden (recorded).")] = None,
     by: ByOption = None,
     rescreen: Annotated[
         bool, typer.Option(help="Screen each new version's changes against the stored subjects right away.")
@@ -127,8 +135,8 @@ def import_(
 ) -> None:
     """Import list files as new versions; a refused file leaves the active version active."""
     with handled(debug):
-        if accept_shrink and not reason:
-            fail("--accept-shrink needs --reason", 2)
+        if force and not (reason and reason.strip()):
+            fail("--force needs --reason: say why the import is forced (it is recorded)", 2)
         who = acting_as(db, by, Action.LIST_IMPORT)
         service = services(db).watchlists
         outcomes: list[ImportOutcome] = []
@@ -140,7 +148,7 @@ def import_(
                     list_id=list_id,
                     format_name=format_name,
                     min_entries=min_entries,
-                    accept_shrink_reason=reason if accept_shrink else None,
+                    force_reason=reason if force else None,
                     progress=report,
                 )
         if output_json:

@@ -272,6 +272,9 @@ class ParsedList:
     published_at: datetime | None = None
     warnings: list[str] = field(default_factory=list)
     unparsed: dict[str, int] = field(default_factory=dict)  # fact kind → count kept as remarks only
+    # Signs the file (set) is cut short, e.g. rows referring to records absent from it: unlike
+    # warnings, they refuse the import unless an operator forces it with a reason.
+    incomplete: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -309,7 +309,7 @@ class ListPublisher:
                 format_name="national",
                 source_label=f"internal list {list_id}",
                 min_entries=1,
-                accept_shrink_reason=reason,
+                force_reason=reason,
             )
         if outcome.status == "refused":
             raise Conflict(f"{list_id} could not be published: {outcome.reason}")

@@ -1,7 +1,7 @@
 """Watchlist use cases: import a list file as a new version, compare versions, set policy.
 
-An import is all or nothing: the file is read, checked (size, shrink against the active
-version, structure) and stored with its entries and its raw files in one transaction that
+An import is all or nothing: the file is read, checked (size, entries removed from the active
+version, references to absent records, structure) and stored with its entries and its raw files in one transaction that
 also makes it the active version. A refused file is kept with its reason, and the active
 version stays active.
 """
@@ -69,6 +69,14 @@ def entry_rows(entries: list[ListEntry]) -> list[EntryRow]:
     return rows
 
 
+def _forced_notes(results: dict[str, object]) -> list[str]:
+    """What an operator's --force let through, to be shown with the outcome."""
+    forced = results.get("forced")
+    if not isinstance(forced, dict):
+        return []
+    return [f"forced by {forced['by']} ({forced['reason']}): {problem}" for problem in forced["problems"]]
+
+
 class WatchlistService:
     def __init__(self, store: WatchlistStore, sources: Sources, clock: Callable[[], datetime] = _utcnow) -> None:
         self.store = store
@@ -87,10 +95,14 @@ class WatchlistService:
         source_label: str | None = None,
         retrieved_at: datetime | None = None,
         min_entries: int | None = None,
-        accept_shrink_reason: str | None = None,
+        force_reason: str | None = None,
         progress: Progress | None = None,
     ) -> list[ImportOutcome]:
-        """Import a file, or every list found under a folder; one transaction per list."""
+        """Import a file, or every list found under a folder; one transaction per list.
+
+        ``force_reason``: accept what a cut-short file looks like but a publication may really do
+        (a shrink beyond ``max_shrink``, references to absent records); recorded with the version.
+        """
         if format_name:
             sources = [(path, registry.reader_for(path, format_name))]
             skipped: list[Path] = []
@@ -111,7 +123,7 @@ class WatchlistService:
                 source_label=source_label,
                 retrieved_at=retrieved_at,
                 min_entries=min_entries,
-                accept_shrink_reason=accept_shrink_reason,
+                force_reason=force_reason,
                 progress=progress,
             )
             for source, reader in sources
@@ -143,7 +155,7 @@ class WatchlistService:
         source_label: str | None = None,
         retrieved_at: datetime | None = None,
         min_entries: int | None = None,
-        accept_shrink_reason: str | None = None,
+        force_reason: str | None = None,
         progress: Progress | None = None,
     ) -> ImportOutcome:
         target = list_id or reader.list_id
@@ -159,22 +171,26 @@ class WatchlistService:
             raise
         target = parsed.list_id
         if progress:
-            progress(f"checking {target}", 1, 4)
+            progress(f"hashing {len(parsed.entries)} entries", 1, 4)
         active = next((v for v in self.store.active_versions() if v.list_id == target), None)
         checks = self.sources.checks_for(target)
         if min_entries is not None:
             checks = Checks(min_entries=min_entries, max_shrink=checks.max_shrink)
+        old = self.store.entry_hashes(active.id) if active is not None else {}
+        rows = entry_rows(parsed.entries)
+        new = {row.key: row.hash for row in rows}
+        if progress:
+            progress(f"checking {target}", 2, 4)
         outcome = run_checks(
             parsed,
             checks,
             active_count=active.entry_count if active else None,
-            accept_shrink_reason=accept_shrink_reason,
+            removed=len(old.keys() - new.keys()),
+            force_reason=force_reason,
+            forced_by=actor,
         )
         if outcome.problems:
             return self._refuse(path, target, "; ".join(outcome.problems), actor, progress)
-        if progress:
-            progress(f"hashing {len(parsed.entries)} entries", 2, 4)
-        rows = entry_rows(parsed.entries)
         whole = version_hash(rows)
         if active is not None and active.content_hash == whole:
             if progress:
@@ -219,11 +235,9 @@ class WatchlistService:
             list_id=target,
             version=version,
             previous=active,
-            warnings=list(parsed.warnings),
+            warnings=list(parsed.warnings) + _forced_notes(results),
         )
         if active is not None:
-            old = self.store.entry_hashes(active.id)
-            new = {row.key: row.hash for row in rows}
             result.added = len(new.keys() - old.keys())
             result.removed = len(old.keys() - new.keys())
             result.changed = sum(1 for key in new.keys() & old.keys() if new[key] != old[key])

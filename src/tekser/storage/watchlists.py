@@ -252,7 +252,9 @@ class SqlWatchlistStore:
                 "source": new.source,
                 "checks": new.checks,
             }
-            event = AuditEvent(new.imported_by, "list.import", "list", new.list_id, now, origin="", details=details)
+            forced = new.checks.get("forced")
+            why = str(forced["reason"]) if isinstance(forced, dict) else ""  # an operator forced the import
+            event = AuditEvent(new.imported_by, "list.import", "list", new.list_id, now, why, details=details)
             audit(connection, event)
         return self.version(version_id)
 

@@ -178,12 +178,92 @@ def test_refuses_a_duplicate_ent_num(fixtures_dir: Path, tmp_path: Path) -> None
         ofac.read(folder)
 
 
-def test_orphan_rows_are_reported_not_dropped_silently(fixtures_dir: Path, tmp_path: Path) -> None:
+def _lines(path: Path) -> list[bytes]:
+    """The file's lines with their CRLF; the SUB marker is the last one."""
+    return path.read_bytes().splitlines(keepends=True)
+
+
+@pytest.mark.parametrize("name", ["sdn.csv", "alt.csv", "add.csv"])
+def test_refuses_a_file_cut_at_a_line_boundary(fixtures_dir: Path, tmp_path: Path, name: str) -> None:
+    folder = _copy_set(fixtures_dir, tmp_path / "ofac")
+    lines = _lines(folder / name)
+    assert lines[-1] == b"\x1a"
+    (folder / name).write_bytes(b"".join(lines[:-2]))  # the last row and the marker gone: still valid CSV
+    with pytest.raises(SourceError, match=rf"{name}: no end-of-file marker: the last line holding SUB \(0x1A\)"):
+        ofac.read(folder)
+
+
+def test_refuses_a_missing_marker_even_when_every_row_is_there(fixtures_dir: Path, tmp_path: Path) -> None:
+    folder = _copy_set(fixtures_dir, tmp_path / "ofac")
+    (folder / "sdn.csv").write_bytes((folder / "sdn.csv").read_bytes().rstrip(b"\x1a"))
+    with pytest.raises(SourceError, match=r"sdn.csv: no end-of-file marker.* after 6 rows"):
+        ofac.read(folder)
+
+
+def test_refuses_rows_after_the_marker(fixtures_dir: Path, tmp_path: Path) -> None:
+    folder = _copy_set(fixtures_dir, tmp_path / "ofac")
+    data = (folder / "alt.csv").read_bytes()
+    (folder / "alt.csv").write_bytes(data + b'\r\n90001,999,"aka","LATE ROW",-0- \r\n\x1a')
+    after = r"alt.csv: line 7: data after the end-of-file marker \(SUB, 0x1A\) of line 6"
+    with pytest.raises(SourceError, match=after):
+        ofac.read(folder)
+
+
+def test_sdn_comments_may_end_without_a_marker(fixtures_dir: Path, tmp_path: Path) -> None:
+    # the published sdn_comments.csv of the shared 2021 set has none
+    folder = _copy_set(fixtures_dir, tmp_path / "ofac")
+    (folder / "sdn_comments.csv").write_bytes((folder / "sdn_comments.csv").read_bytes().rstrip(b"\x1a"))
+    result = ofac.read(folder)
+    assert len(result.entries) == 6
+    assert result.incomplete == []
+
+
+def test_rows_referring_to_absent_entries_make_the_set_incomplete(fixtures_dir: Path, tmp_path: Path) -> None:
     folder = _copy_set(fixtures_dir, tmp_path / "ofac")
     text = (folder / "alt.csv").read_text(encoding="ascii").rstrip("\x1a")
-    (folder / "alt.csv").write_text(text + '77777,999,"aka","NOBODY",-0- \r\n\x1a', encoding="ascii", newline="")
+    extra = '77777,999,"aka","NOBODY",-0- \r\n77777,998,"aka","NOBODY ELSE",-0- \r\n'
+    (folder / "alt.csv").write_text(text + extra + "\x1a", encoding="ascii", newline="")
     result = ofac.read(folder)
-    assert result.warnings == ["alt.csv: 1 rows refer to an ent_num absent from sdn.csv (77777)"]
+    assert result.incomplete == ["alt.csv: 2 rows refer to an ent_num absent from sdn.csv (77777)"]
+    assert result.warnings == []
+
+
+def test_a_cut_remark_without_its_continuation_makes_the_set_incomplete(fixtures_dir: Path, tmp_path: Path) -> None:
+    folder = _copy_set(fixtures_dir, tmp_path / "ofac")
+    (folder / "sdn_comments.csv").unlink()  # optional in the set, so only the cut remark shows it is gone
+    result = ofac.read(folder)
+    assert result.incomplete == [
+        "sdn.csv: 1 Remarks cut at 1,000 characters have no continuation in sdn_comments.csv (90001)"
+    ]
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_every_cut_at_a_line_boundary_is_refused(fixtures_dir: Path, tmp_path: Path, data: st.DataObject) -> None:
+    folder = _copy_set(fixtures_dir, Path(tempfile.mkdtemp(dir=tmp_path)) / "ofac")
+    name = data.draw(st.sampled_from(["sdn.csv", "alt.csv", "add.csv"]))
+    lines = _lines(folder / name)
+    kept = data.draw(st.integers(1, len(lines) - 1))
+    (folder / name).write_bytes(b"".join(lines[:kept]))
+    with pytest.raises(SourceError, match=rf"{name}: no end-of-file marker"):
+        ofac.read(folder)
+
+
+def test_the_real_sdn_file_cut_at_a_line_boundary_is_refused(shared_data: Path, tmp_path: Path) -> None:
+    real = shared_data / "lists" / "ofac"
+    assert ofac.read(real).incomplete == []  # the published set is complete and consistent
+    folder = tmp_path / "ofac"
+    shutil.copytree(real, folder)
+    lines = _lines(folder / "sdn.csv")
+    kept = len(lines) - len(lines) // 50  # 2 % of the rows and the marker gone
+    (folder / "sdn.csv").write_bytes(b"".join(lines[:kept]))
+    with pytest.raises(SourceError, match=rf"{folder / 'sdn.csv'}: no end-of-file marker.* after {kept} rows"):
+        ofac.read(folder)
+    # with a marker put back, the rows of alt.csv and add.csv for the lost entries give it away
+    (folder / "sdn.csv").write_bytes(b"".join(lines[:kept]) + b"\x1a")
+    incomplete = ofac.read(folder).incomplete
+    assert [sign.split(":")[0] for sign in incomplete] == ["alt.csv", "add.csv"]
+    assert "refer to an ent_num absent from sdn.csv" in incomplete[0]
 
 
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])

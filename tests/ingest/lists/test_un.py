@@ -187,3 +187,61 @@ def test_mutated_files_are_read_or_refused_never_crash(fixtures_dir: Path, tmp_p
     except SourceError:
         return
     assert all(entry.key.startswith("un:") and entry.names for entry in result.entries)
+
+
+# --- entities: refused, never half a name (tests/fixtures/list-damage/un) --------------------
+
+
+def _damaged(fixtures_dir: Path, name: str) -> Path:
+    return fixtures_dir / "list-damage" / "un" / name
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        (
+            "entity-declared.xml",
+            r"line 12: entity reference &xxe; inside <CONSOLIDATED_LIST/INDIVIDUALS/INDIVIDUAL/FIRST_NAME>: "
+            r"list files use no entities and the text around it would be cut \(refused, never half a name\)",
+        ),
+        ("entity-undeclared.xml", r"not well-formed XML .*Entity 'xxe' not defined, line 9"),
+        ("entity-external-dtd.xml", r"line 10: entity reference &xxe; inside <.*/INDIVIDUAL/FIRST_NAME>"),
+        ("external-entity.xml", r"line 12: entity reference &xxe; inside <.*/INDIVIDUAL/FIRST_NAME>"),
+        ("entity-in-attribute-only.xml", r"the document type declares entities \(xxe\): list files declare none"),
+        ("billion-laughs.xml", r"not well-formed XML .*entity amplification"),
+    ],
+)
+def test_entities_refuse_the_file(fixtures_dir: Path, name: str, reason: str) -> None:
+    path = _damaged(fixtures_dir, name)
+    with pytest.raises(SourceError, match=reason) as refused:
+        un.read(path)
+    assert str(refused.value).startswith(f"{path}: ")
+    assert "root:" not in str(refused.value)  # nothing was read from /etc/passwd
+
+
+def test_a_comment_inside_a_name_keeps_the_whole_name(fixtures_dir: Path) -> None:
+    (entry,) = un.read(_damaged(fixtures_dir, "comment-in-name.xml")).entries
+    assert [name.full for name in entry.names] == ["ERIC TESTOV", "ERIC TESTOV"]
+    assert [part.value for part in entry.names[0].parts] == ["ERIC", "TESTOV"]
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    before=st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ ", min_size=1, max_size=8),
+    after=st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ ", min_size=1, max_size=8),
+    entity=st.from_regex(r"[a-z][a-z0-9]{0,6}", fullmatch=True).filter(
+        lambda name: name not in {"lt", "gt", "amp", "quot", "apos"}  # XML's own five are plain text
+    ),
+    declared=st.booleans(),
+)
+def test_a_name_with_an_entity_inside_is_never_read_in_part(
+    fixtures_dir: Path, tmp_path: Path, before: str, after: str, entity: str, declared: bool
+) -> None:
+    text = _damaged(fixtures_dir, "entity-declared.xml").read_text(encoding="utf-8")
+    text = text.replace("ER&xxe;IC", f"{before}&{entity};{after}").replace("ENTITY xxe", f"ENTITY {entity}")
+    if not declared:
+        text = text.replace(f'  <!ENTITY {entity} "XX">\n', "")
+    path = tmp_path / "un.xml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SourceError):
+        un.read(path)

@@ -43,7 +43,15 @@ from tekser.domain.watchlists import (
     Remark,
 )
 from tekser.errors import SourceError
-from tekser.ingest.lists.common import category_for, clean, document_kind, file_info, normalize_number
+from tekser.ingest.lists.common import (
+    category_for,
+    clean,
+    document_kind,
+    file_info,
+    normalize_number,
+    refuse_entities,
+    xml_parser,
+)
 from tekser.ingest.lists.dates import parse_date, parse_iso_date, year_range
 from tekser.names.scripts import detect_script
 
@@ -357,12 +365,12 @@ def _parse(path: Path) -> _Element:
     source = str(path)
     if path.stat().st_size == 0:
         raise SourceError(source, "the file is empty")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
     try:
         # From bytes: parsing from a file name turns encoding errors into OSError, not XMLSyntaxError.
-        root = etree.fromstring(path.read_bytes(), parser)
+        root = etree.fromstring(path.read_bytes(), xml_parser())
     except etree.LxmlError as error:
         raise SourceError(source, f"not well-formed XML (truncated or corrupt): {error}") from None
+    refuse_entities(root, source)
     qname = etree.QName(root)
     if qname.localname != "export":
         raise SourceError(source, f"root element is <{qname.localname}>, expected <export> (EU FSF XML)")

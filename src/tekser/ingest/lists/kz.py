@@ -61,7 +61,7 @@ from tekser.domain.watchlists import (
     Remark,
 )
 from tekser.errors import SourceError
-from tekser.ingest.lists.common import category_for, clean, file_info, normalize_number
+from tekser.ingest.lists.common import category_for, clean, file_info, normalize_number, refuse_entities, xml_parser
 from tekser.ingest.lists.dates import parse_date
 from tekser.names.scripts import detect_script
 
@@ -429,12 +429,13 @@ def _parse(path: Path) -> _Element:
     source = str(path)
     if not path.is_file() or path.stat().st_size == 0:
         raise SourceError(source, "the file is empty" if path.is_file() else "not a file")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
     try:
         # from bytes: parsing a path turns encoding errors into OSError
-        return etree.fromstring(path.read_bytes(), parser)
+        root = etree.fromstring(path.read_bytes(), xml_parser())
     except etree.XMLSyntaxError as error:
         raise SourceError(source, f"not well-formed XML (truncated or corrupt): {error}") from None
+    refuse_entities(root, source)
+    return root
 
 
 def _record_shape(tag: str, element: _Element) -> Shape | None:

@@ -4,6 +4,11 @@ The four headerless files are joined on ``ent_num``; ``-0-`` is null; a lone SUB
 line ends each file. ``Remarks`` stops at 1,000 characters and continues, mid-word, in
 ``sdn_comments.csv``: both are concatenated before the remarks are parsed by
 :mod:`tekser.ingest.lists.ofac_remarks`.
+
+A file cut at a line boundary still parses, so completeness is checked: sdn.csv, alt.csv and
+add.csv must end with their SUB line (refused otherwise), and rows that point at what is not
+there (an alias or address of an absent ``ent_num``, a Remarks cut at 1,000 characters with no
+continuation) are reported in ``ParsedList.incomplete``: the import refuses them unless forced.
 """
 
 from __future__ import annotations
@@ -40,6 +45,11 @@ AUTHORITY = "US Treasury OFAC"
 
 FILES = {"sdn.csv": 12, "alt.csv": 5, "add.csv": 6, "sdn_comments.csv": 2}
 REQUIRED = ("sdn.csv", "alt.csv", "add.csv")
+# Files that must end with the SUB line. sdn_comments.csv is not among them: the published copy
+# of the 2021 set has no marker there (its truncation shows as remarks without their continuation).
+MARKED = ("sdn.csv", "alt.csv", "add.csv")
+END_MARKER = "\x1a"
+REMARKS_CUT = 1000  # OFAC cuts Remarks at this length and continues it in sdn_comments.csv
 _KINDS = {"individual": EntityKind.PERSON, "vessel": EntityKind.VESSEL, "aircraft": EntityKind.AIRCRAFT}
 _ALT_KINDS = {"aka": NameKind.ALIAS, "fka": NameKind.FORMER, "nka": NameKind.NEW}
 _VESSEL_COLUMNS = ("Call_Sign", "Vess_type", "Tonnage", "GRT", "Vess_flag", "Vess_owner")
@@ -64,8 +74,12 @@ def _null(value: str) -> str | None:
     return None if value in ("-0-", "") else value
 
 
-def _rows(path: Path, columns: int) -> list[tuple[int, list[str]]]:
-    """Rows of one CSV file with their line numbers; refuses short, long or broken rows."""
+def _rows(path: Path, columns: int, *, marked: bool) -> list[tuple[int, list[str]]]:
+    """Rows of one CSV file with their line numbers; refuses short, long or broken rows.
+
+    ``marked``: the file must end with its SUB line (a file cut at a line boundary has none);
+    a row after the marker is refused as well.
+    """
     raw = path.read_bytes()
     if not raw.strip():
         raise SourceError(str(path), "the file is empty")
@@ -75,10 +89,20 @@ def _rows(path: Path, columns: int) -> list[tuple[int, list[str]]]:
         text = raw.decode("cp1252", errors="replace")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[tuple[int, list[str]]] = []
+    marker_line: int | None = None
     try:
         for row in reader:
-            if not row or row == ["\x1a"]:
-                continue  # blank line, or the SUB end-of-file marker
+            if row == [END_MARKER]:
+                marker_line = marker_line or reader.line_num
+                continue
+            if not row:
+                continue  # blank line
+            if marker_line is not None:
+                raise SourceError(
+                    str(path),
+                    f"line {reader.line_num}: data after the end-of-file marker (SUB, 0x1A) of line {marker_line} "
+                    "(two files joined?)",
+                )
             if len(row) != columns:
                 raise SourceError(
                     str(path),
@@ -87,6 +111,12 @@ def _rows(path: Path, columns: int) -> list[tuple[int, list[str]]]:
             rows.append((reader.line_num, row))
     except csv.Error as error:
         raise SourceError(str(path), f"line {reader.line_num}: {error} (truncated or corrupt)") from None
+    if marked and marker_line is None:
+        raise SourceError(
+            str(path),
+            f"no end-of-file marker: the last line holding SUB (0x1A) is missing after {len(rows)} rows, "
+            "so the file may be cut short (truncated download or copy)",
+        )
     return rows
 
 
@@ -115,7 +145,7 @@ def read(path: Path) -> ParsedList:
     for name, file in located.items():
         if file is None:
             continue
-        tables[name] = _rows(file, FILES[name])
+        tables[name] = _rows(file, FILES[name], marked=name in MARKED)
         files.append(file_info(file))
     sdn_path = located["sdn.csv"]
     assert sdn_path is not None
@@ -126,12 +156,7 @@ def read(path: Path) -> ParsedList:
     addresses: dict[str, list[list[str]]] = defaultdict(list)
     for _, row in tables["add.csv"]:
         addresses[row[0]].append(row)
-    known = {row[0] for _, row in tables["sdn.csv"]}
-    warnings = [
-        f"{name}: {len(orphans)} rows refer to an ent_num absent from sdn.csv ({', '.join(sorted(orphans)[:5])})"
-        for name, index in (("alt.csv", alts), ("add.csv", addresses), ("sdn_comments.csv", extra_remarks))
-        if (orphans := set(index) - known)
-    ]
+    incomplete = _dangling(tables)
     entries: list[ListEntry] = []
     unparsed: dict[str, int] = defaultdict(int)
     seen: set[str] = set()
@@ -152,9 +177,29 @@ def read(path: Path) -> ParsedList:
         reader=READER,
         entries=entries,
         files=files,
-        warnings=warnings,
         unparsed=dict(unparsed),
+        incomplete=incomplete,
     )
+
+
+def _dangling(tables: dict[str, list[tuple[int, list[str]]]]) -> list[str]:
+    """What refers to rows that are not there: the sign of a file cut short, not a detail."""
+    known = {row[0].strip() for _, row in tables["sdn.csv"]}
+    found = []
+    for name in ("alt.csv", "add.csv", "sdn_comments.csv"):
+        orphans = [row[0].strip() for _, row in tables.get(name, []) if row[0].strip() not in known]
+        if orphans:
+            shown = ", ".join(sorted(set(orphans))[:5])
+            found.append(f"{name}: {len(orphans)} rows refer to an ent_num absent from sdn.csv ({shown})")
+    continued = {row[0].strip() for _, row in tables.get("sdn_comments.csv", [])}
+    long_remarks = [row[0].strip() for _, row in tables["sdn.csv"] if len(row[11]) >= REMARKS_CUT]
+    cut = [ent_num for ent_num in long_remarks if ent_num not in continued]
+    if cut:
+        found.append(
+            f"sdn.csv: {len(cut)} Remarks cut at {REMARKS_CUT:,} characters have no continuation in "
+            f"sdn_comments.csv ({', '.join(cut[:5])})"
+        )
+    return found
 
 
 def _entry(row: list[str], facts: RemarkFacts, alt_rows: list[list[str]], add_rows: list[list[str]]) -> ListEntry:

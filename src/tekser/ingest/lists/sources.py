@@ -15,7 +15,7 @@ from tekser.errors import ConfigError
 @dataclass(frozen=True, slots=True)
 class Checks:
     min_entries: int = 1
-    max_shrink: float = 0.05
+    max_shrink: float = 0.05  # share of the active version's entries a new version may remove
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,12 +59,16 @@ def _checks(raw: Any, where: str, base: Checks) -> Checks:
     if not isinstance(raw, dict):
         raise ConfigError(f"{where}: checks must be a mapping")
     try:
-        return Checks(
+        checks = Checks(
             min_entries=int(raw.get("min_entries", base.min_entries)),
             max_shrink=float(raw.get("max_shrink", base.max_shrink)),
         )
     except (TypeError, ValueError) as error:
         raise ConfigError(f"{where}: {error}") from None
+    if not 0 <= checks.max_shrink <= 1:
+        share = checks.max_shrink
+        raise ConfigError(f"{where}: checks.max_shrink is a share of entries, 0 to 1 (0.05 = 5 %), not {share}")
+    return checks
 
 
 def _source(list_id: str, raw: dict[str, Any], base: SourceConfig | None, where: str) -> SourceConfig:

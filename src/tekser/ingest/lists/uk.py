@@ -43,7 +43,7 @@ from tekser.domain.watchlists import (
     Remark,
 )
 from tekser.errors import SourceError
-from tekser.ingest.lists.common import category_for, clean, file_info, normalize_number
+from tekser.ingest.lists.common import category_for, clean, file_info, normalize_number, refuse_entities, xml_parser
 from tekser.ingest.lists.dates import parse_date
 from tekser.names.scripts import detect_script
 
@@ -281,12 +281,12 @@ def _unknown(child: _Element) -> bool:
 
 def _parse_xml(path: Path) -> _Element:
     source = str(path)
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
     try:
         # From bytes: parsing from a file name turns encoding errors into OSError, not XMLSyntaxError.
-        root = etree.fromstring(path.read_bytes(), parser)
+        root = etree.fromstring(path.read_bytes(), xml_parser())
     except etree.LxmlError as error:
         raise SourceError(source, f"not well-formed XML (truncated or corrupt): {error}") from None
+    refuse_entities(root, source)
     tag = etree.QName(root).localname
     if tag in _OLD_ROOTS:
         raise SourceError(source, f"root <{tag}> is {_OLD_ROOTS[tag]}, not the FCDO UK Sanctions List")

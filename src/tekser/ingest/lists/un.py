@@ -41,6 +41,8 @@ from tekser.ingest.lists.common import (
     file_info,
     name_variants,
     normalize_number,
+    refuse_entities,
+    xml_parser,
 )
 from tekser.ingest.lists.dates import parse_date, parse_iso_date, year_range
 from tekser.names.scripts import detect_script
@@ -390,11 +392,11 @@ def read(path: Path) -> ParsedList:
     source = str(path)
     if path.stat().st_size == 0:
         raise SourceError(source, "the file is empty")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
     try:
-        root = etree.fromstring(path.read_bytes(), parser)
+        root = etree.fromstring(path.read_bytes(), xml_parser())
     except (etree.XMLSyntaxError, ValueError) as error:
         raise SourceError(source, f"not well-formed XML (truncated or corrupt): {error}") from None
+    refuse_entities(root, source)
     if root.tag != "CONSOLIDATED_LIST":
         raise SourceError(source, f"root element is <{root.tag}>, expected <CONSOLIDATED_LIST>")
     individuals, entities = root.find("INDIVIDUALS"), root.find("ENTITIES")
