@@ -3,14 +3,31 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import IO, Annotated, Any
 
 import typer
 
 from tekser.cli.common import DebugOption, console, handled
 from tekser.errors import InvalidInput, MessageError
+
+# Control characters json leaves raw (DEL, C1): a name from a message is outside text. Inside a
+# JSON string "\u0087" is the same character, so the output stays exact and safe to print.
+_RAW_CONTROL = re.compile("[\x7f-\x9f]")
+
+
+def write_json(data: Any, out: IO[str]) -> None:
+    """``data`` as indented JSON, written piece by piece.
+
+    Not ``console.print_json``: Rich parses the text again and styles every token, which for a
+    100,000-segment message took 1.3 GB and 20 s (docs/travel.md, "Memory").
+    """
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=2)
+    for chunk in encoder.iterencode(data):
+        out.write(_RAW_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", chunk))
+    out.write("\n")
 
 
 def parse(
@@ -32,4 +49,4 @@ def parse(
             message = parse_message(data, name=name)
         except MessageError as error:  # exit codes are looked up by exact type: report it as invalid input
             raise InvalidInput(str(error)) from None
-        console.print_json(json.dumps(message_to_dict(message), ensure_ascii=False))
+        write_json(message_to_dict(message), console.file)
