@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from tekser.domain.travel import Finding, TravelMessage
-from tekser.errors import MessageError
+from tekser.errors import MessageError, quoted
 from tekser.ingest.messages.edifact import decode, tokenise
 from tekser.ingest.messages.envelope import EdifactMessage, Interchange, read_interchange
 from tekser.ingest.messages.manifest import looks_like_manifest, parse_manifest
@@ -39,7 +39,7 @@ def _kind(message: EdifactMessage, name: str) -> str:
         return kind
     shown = kind or "(none)"
     raise MessageError(
-        f"message type {shown!r} is not supported (PAXLST and PNRGOV are)",
+        f"message type {quoted(shown)} is not supported (PAXLST and PNRGOV are)",
         message=name,
         segment=message.header.position,
         tag="UNH",

@@ -347,9 +347,75 @@ def decode(data: bytes | str) -> str:
 
 
 def tokenise(text: str) -> Tokens:
-    """Clean ``text`` (envelopes, line wraps, curly quotes) and split it into segments."""
+    """Clean ``text`` (envelopes, line wraps, curly quotes) and split it into segments.
+
+    When the delimiters read (from UNA, UNB or the defaults) give no well-formed message (a UNH
+    and the UNT that closes it), the repairs of :func:`_repairs` are tried and the first that
+    gives one is kept, with a finding that names it.
+    """
     findings: list[Finding] = []
     delimiters, body, advice = _locate(text, findings)
+    segments, cleaned = _read(body, delimiters)
+    if _well_formed(segments):
+        return Tokens(delimiters, segments, [*findings, *cleaned], advice)
+    for repaired, repair in _repairs(body, delimiters, advice):
+        candidate, notes = _read(body, repaired)
+        if _well_formed(candidate):
+            findings.append(Finding(None, "UNA" if advice else "UNB", None, repair))
+            return Tokens(repaired, candidate, [*findings, *notes], advice)
+    return Tokens(delimiters, segments, [*findings, *cleaned], advice)
+
+
+def _well_formed(segments: Segments) -> bool:
+    """A UNH and, after it, the UNT that closes it (same message reference)."""
+    tags = segments.tags
+    try:
+        opening = tags.index("UNH")
+        closing = tags.index("UNT", opening + 1)
+    except ValueError:
+        return False
+    return segments[opening].get(0) == segments[closing].get(1)
+
+
+def _shown(character: str) -> str:
+    """A service character as a finding shows it: line breaks and spaces named."""
+    return {"\n": "line break", "\r": "carriage return", " ": "space"}.get(character, repr(character))
+
+
+def _repairs(body: str, delimiters: Delimiters, advice: bool) -> Iterator[tuple[Delimiters, str]]:
+    """Delimiters to try when the declared ones give no well-formed message, each with its finding.
+
+    First the separators seen in the body around the first UNH (a UNA one character short, whose
+    line break then reads as the terminator; a UNA declaring ``’`` while the body uses ``'``),
+    then the standard defaults.
+    """
+    label = "UNA's" if advice else "the interchange's"
+    seen = re.search(r"([^\sA-Za-z0-9])\s*UNH\s*([^\sA-Za-z0-9])", body)
+    tried = {delimiters}
+    if seen is not None:
+        terminator, element = seen.group(1), seen.group(2)
+        component = delimiters.component if delimiters.component not in (terminator, element) else ":"
+        release = delimiters.release if delimiters.release not in (terminator, element, component) else None
+        candidate = Delimiters(component, element, delimiters.decimal, release, None, terminator)
+        if len({component, element, terminator}) == 3 and candidate not in tried:
+            tried.add(candidate)
+            changed = [
+                f"{what} {_shown(old)} gives no UNH…UNT message: read with the body's {_shown(new)}"
+                for what, old, new in (
+                    ("segment terminator", delimiters.terminator, terminator),
+                    ("element separator", delimiters.element, element),
+                    ("component separator", delimiters.component, component),
+                )
+                if old != new
+            ]
+            yield candidate, f"{label} {'; '.join(changed)} (repaired)"
+    if DEFAULT_DELIMITERS not in tried:
+        yield DEFAULT_DELIMITERS, f"{label} delimiters give no UNH…UNT message: read with the standard ones (repaired)"
+
+
+def _read(body: str, delimiters: Delimiters) -> tuple[Segments, list[Finding]]:
+    """The segments of ``body`` read with ``delimiters``, and what had to be cleaned."""
+    findings: list[Finding] = []
     terminator = delimiters.terminator
     if terminator == "'" and "’" in body:
         body = body.replace("’", "'")
@@ -376,8 +442,7 @@ def tokenise(text: str) -> Tokens:
         body = re.sub(re.escape(release) + "(.)", _park, body, flags=re.DOTALL)
         unpark = str.maketrans({v: k for k, v in park.items()})
         parked = True
-    segments = _split(body, delimiters, unpark if parked else None)
-    return Tokens(delimiters, segments, findings, advice)
+    return _split(body, delimiters, unpark if parked else None), findings
 
 
 def _split(body: str, delimiters: Delimiters, unpark: dict[int, str] | None) -> Segments:

@@ -24,6 +24,7 @@ from tekser.domain.travel import (
     Traveller,
     TravellerRole,
 )
+from tekser.errors import quoted
 from tekser.ingest.messages import pnr_values as pv
 from tekser.ingest.messages.edifact import Segment
 from tekser.ingest.messages.values import (
@@ -221,7 +222,7 @@ def apply_ssrs(pnr: PnrDraft, ctx: Context, reference: date) -> None:
         refs = pv.ssr_references(segment)
         targets = [p for r in refs if (p := pnr.find(r)) is not None]
         if refs and not targets and len(pnr.travellers) == 1:
-            ctx.note(segment, f"traveller reference {refs[0]!r} unknown: given to the only traveller")
+            ctx.note(segment, f"traveller reference {quoted(refs[0])} unknown: given to the only traveller")
             targets = list(pnr.travellers)
         if not targets:
             targets = [owner] if owner is not None else pnr.travellers[:1] if len(pnr.travellers) == 1 else []

@@ -18,6 +18,7 @@ from tekser.domain.travel import (
     TravellerRole,
     TravelMessage,
 )
+from tekser.errors import quoted
 from tekser.ingest.messages import pnr_values as pv
 from tekser.ingest.messages.edifact import Segment, is_digits
 from tekser.ingest.messages.envelope import EdifactMessage, Interchange, resynchronise_parts
@@ -89,7 +90,7 @@ class _Reader:
             self.seen_msg = True
             self.result.function = s.get(0, 1) or s.get(0) or None
             if self.result.function not in PUSHES:
-                self.ctx.note(s, f"unknown push type {self.result.function!r}", "1")
+                self.ctx.note(s, f"unknown push type {quoted(self.result.function)}", "1")
         elif tag == "TVL":
             built = self.leg(s).build()
             key = (built.flight, built.departure_airport, built.arrival_airport, built.departure)
@@ -100,7 +101,7 @@ class _Reader:
             if is_digits(count):
                 self.result.declared_counts["pnrs"] = max(int(count), self.result.declared_counts.get("pnrs", 0))
         elif tag not in ("ORG", "DAT"):
-            self.ctx.note(s, f"segment {tag[:12]!r} before the first SRC ignored")
+            self.ctx.note(s, f"segment {quoted(tag[:12])} before the first SRC ignored")
 
     # -- Gr.1 --------------------------------------------------------------------------------
     def rci(self, s: Segment) -> None:
@@ -409,7 +410,7 @@ class _Reader:
             elif (handler := handlers.get(tag)) is not None:
                 handler(s)
             elif tag not in ignored:
-                self.ctx.note(s, f"unexpected segment {tag[:12]!r} ignored")
+                self.ctx.note(s, f"unexpected segment {quoted(tag[:12])} ignored")
         self.close_pnr()
         return self.finish()
 

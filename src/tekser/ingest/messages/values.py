@@ -295,7 +295,8 @@ class Context:
             self.omitted += 1
             return
         position = segment.position if segment is not None else None
-        self.findings.append(Finding(position, segment.tag if segment is not None else None, element, message))
+        tag = segment.tag[:12] if segment is not None else None  # a garbled "tag" can be long: never quoted whole
+        self.findings.append(Finding(position, tag, element, message))
 
     def drop(self, key: str) -> None:
         self.dropped[key] = self.dropped.get(key, 0) + 1

@@ -1,0 +1,140 @@
+"""Issue 15: broken service strings repaired, group names, undeclared characters, glued titles, short errors.
+
+The inputs are the shapes of real messages (tests/fixtures/messages, written for tekser) mutated
+the way senders break them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tests.ingest.messages.helpers import findings, has_finding
+
+from tekser.errors import MessageError
+from tekser.ingest.messages import parse_message
+from tekser.ingest.messages.edifact import tokenise
+
+
+@pytest.fixture
+def paxlst(fixtures_dir: Path) -> str:
+    """The MIG 5.1 PAXLST (one segment a line), without its line breaks."""
+    return (fixtures_dir / "messages" / "paxlst-mig-5-1.edi").read_text().replace("\n", "")
+
+
+def repairs(text: str) -> list[str]:
+    return [f for f in findings(parse_message(text)) if "(repaired)" in f]
+
+
+# -- 1. service string advice that does not describe the body ------------------------------------------
+
+
+@pytest.mark.parametrize("una", ["UNA:+.?'\n", "UNA:+\\*'\n", "UNA:+.?'\r\n"])
+def test_una_one_character_short_reads_with_the_bodys_terminator(paxlst: str, una: str) -> None:
+    """Five characters then a line break: taken as declaring the line break the terminator."""
+    message = parse_message(una + paxlst)
+    assert [t.surname for t in message.travellers] == ["WILLIAMS"]
+    assert message.travellers[0].documents[0].number == "MB140241"
+    (repair,) = repairs(una + paxlst)
+    shown = "carriage return" if una.endswith("\r\n") else "line break"
+    assert f"segment terminator {shown}" in repair and "the body's \"'\"" in repair
+
+
+def test_una_one_character_short_with_one_segment_a_line(fixtures_dir: Path) -> None:
+    """The line breaks would split the segments right, but every value would end in "'"."""
+    text = "UNA:+.?'\n" + (fixtures_dir / "messages" / "paxlst-mig-5-1.edi").read_text()
+    message = parse_message(text)
+    assert message.travellers[0].given_names == "JOHN DONALD"
+    assert message.message_reference == "PAX001"
+    assert len(repairs(text)) == 1
+
+
+@pytest.mark.parametrize("una", ["UNA:+.? ’", "UNA:+.? ’\n"])
+def test_una_declaring_the_typographic_apostrophe_while_the_body_uses_the_plain_one(paxlst: str, una: str) -> None:
+    message = parse_message(una + paxlst)
+    assert [t.surname for t in message.travellers] == ["WILLIAMS"]
+    (repair,) = repairs(una + paxlst)
+    assert "segment terminator '’'" in repair
+
+
+def test_una_with_the_wrong_element_separator(paxlst: str) -> None:
+    message = parse_message("UNA:*.? '" + paxlst)
+    assert [t.surname for t in message.travellers] == ["WILLIAMS"]
+    assert "element separator '*'" in repairs("UNA:*.? '" + paxlst)[0]
+
+
+def test_a_una_that_describes_the_body_is_not_repaired(paxlst: str) -> None:
+    assert repairs("UNA:+.? '" + paxlst) == []
+    text = "UNA:*.? $" + paxlst.replace("+", "*").replace("'", "$")
+    assert parse_message(text).travellers[0].surname == "WILLIAMS"
+    assert repairs(text) == []
+
+
+def test_line_break_terminator_declared_and_used_stays(paxlst: str) -> None:
+    text = "UNA:+.? \n" + paxlst.replace("'", "\n")
+    tokens = tokenise(text)
+    assert tokens.delimiters.terminator == "\n"
+    assert not [f for f in tokens.findings if "(repaired)" in f.message]
+
+
+def test_no_repair_gives_a_message_the_error_stays(paxlst: str) -> None:
+    """Without UNT no reading is well formed: the declared one is kept (and refused as before)."""
+    text = "UNA:+.?'\n" + paxlst.split("UNH", 1)[0]
+    with pytest.raises(MessageError, match="no UNH segment"):
+        parse_message(text)
+
+
+# -- 5. errors quote only an excerpt --------------------------------------------------------------------
+
+
+def big_paxlst(paxlst: str, travellers: int = 400) -> str:
+    head, rest = paxlst.split("NAD+FL", 1)
+    person, tail = rest.split("CNT+", 1)
+    people = "".join(f"NAD+FL{person}".replace("MB140241", f"P{i:08d}") for i in range(travellers))
+    return f"{head}{people}CNT+{tail}"
+
+
+def test_error_for_a_big_message_with_a_wrong_una_quotes_an_excerpt(paxlst: str) -> None:
+    """No UNT (truncated) and a UNA whose element separator the body never uses: one 40 KB "segment"."""
+    text = "UNA#*.? $" + big_paxlst(paxlst).split("UNT+", 1)[0]
+    assert len(text) > 40_000
+    with pytest.raises(MessageError) as raised:
+        parse_message(text)
+    error = str(raised.value)
+    assert "no UNH segment" in error
+    assert len(error) < 250, error
+    assert "P00000001" not in error and "WILLIAMS" not in error
+    assert raised.value.tag is not None and len(raised.value.tag) < 110
+
+
+def test_unsupported_type_quotes_an_excerpt() -> None:
+    kind = "X" * 5000
+    text = f"UNB+UNOA:4+A+B+240301:0600+1'UNH+1+{kind}:D:05B'BGM+1'UNT+3+1'UNZ+1+1'"
+    with pytest.raises(MessageError) as raised:
+        parse_message(text)
+    assert "is not supported" in str(raised.value)
+    assert len(str(raised.value)) < 250
+    assert "5,000 characters" in str(raised.value)
+
+
+def test_findings_quote_an_excerpt(paxlst: str) -> None:
+    text = paxlst.replace("UNOA:4", "UNOA" + "Q" * 3000 + ":4", 1)
+    message = parse_message(text)
+    assert message.travellers[0].surname == "WILLIAMS"
+    assert all(len(f) < 300 for f in findings(message))
+    assert has_finding(message, "unknown syntax identifier")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.sampled_from("UNAHBT+:'?*$#\n ABCXYZ0123456789"), min_size=200, max_size=3000))
+def test_every_message_error_is_short(text: str) -> None:
+    error: MessageError | None = None
+    try:
+        parse_message(text)
+    except MessageError as raised:
+        error = raised
+    if error is not None:
+        assert len(str(error)) <= 250
+        assert error.tag is None or len(error.tag) <= 110
