@@ -138,3 +138,69 @@ def test_every_message_error_is_short(text: str) -> None:
     if error is not None:
         assert len(str(error)) <= 250
         assert error.tag is None or len(error.tag) <= 110
+
+
+# -- 2. a group's name is not a person ------------------------------------------------------------------
+
+
+def test_group_name_is_the_bookings_not_a_traveller(fixtures_dir: Path) -> None:
+    message = parse_message((fixtures_dir / "messages" / "pnrgov-group.edi").read_bytes())
+    (pnr,) = message.bookings
+    assert pnr.group_name == "ACME TEAM PARTY"
+    assert [t.surname for t in pnr.travellers] == ["ZHUMABEK", "ALEXANDROV", "WILLIAMS"]
+    assert not any("ACME" in (t.surname or "") + (t.given_names or "") for t in pnr.travellers)
+    assert pnr.travellers[0].documents[0].number == "N31313131"  # the group TIF takes no SSR from them
+    assert findings(message) == []
+
+
+def test_second_group_name_is_a_finding(fixtures_dir: Path) -> None:
+    text = (fixtures_dir / "messages" / "pnrgov-group.edi").read_text()
+    text = text.replace("TIF+ZHUMABEK", "TIF+OTHER  GROUP:g'TIF+ZHUMABEK").replace("UNT+17", "UNT+18")
+    message = parse_message(text)
+    (pnr,) = message.bookings
+    assert pnr.group_name == "ACME TEAM PARTY"
+    assert len(pnr.travellers) == 3
+    assert has_finding(message, "second group name 'OTHER GROUP' ignored")
+
+
+# -- 3. bytes the declared character set cannot carry ---------------------------------------------------
+
+
+def test_a_byte_unoa_cannot_carry_is_replaced_visibly_and_reported(fixtures_dir: Path) -> None:
+    data = (fixtures_dir / "messages" / "paxlst-mig-5-1.edi").read_bytes().replace(b"WILLIAMS", b"WILLI\x87AMS")
+    for received in (data, data.decode("latin-1")):  # bytes, and text as the ingest service decodes it
+        message = parse_message(received)
+        (traveller,) = message.travellers
+        assert traveller.surname == "WILLI\ufffdAMS"
+        assert has_finding(message, "1 byte(s) UNOA cannot carry (0x87) replaced by U+FFFD in segment(s) 13")
+
+
+def test_a_visible_character_outside_the_declared_set_is_kept_and_reported(fixtures_dir: Path) -> None:
+    data = (fixtures_dir / "messages" / "paxlst-mig-5-1.edi").read_text().replace("JOHN", "JÜRGEN")
+    message = parse_message(data.encode())
+    assert message.travellers[0].given_names == "JÜRGEN DONALD"
+    assert has_finding(message, "characters outside UNOA kept as read: 'Ü'")
+    assert not has_finding(parse_message(data.replace("UNOA", "UNOW")), "outside")
+
+
+def test_an_8_bit_message_is_decoded_with_its_declared_set(fixtures_dir: Path) -> None:
+    text = (fixtures_dir / "messages" / "paxlst-mig-5-1.edi").read_text().replace("UNOA", "UNOE")
+    data = text.replace("WILLIAMS:JOHN", "ИВАНОВ:ИВАН").encode("iso8859-5")
+    (traveller,) = parse_message(data).travellers
+    assert (traveller.surname, traveller.given_names) == ("ИВАНОВ", "ИВАН DONALD")
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.binary(min_size=1, max_size=6).filter(lambda b: b"'" not in b and b"+" not in b and b":" not in b))
+def test_no_name_keeps_an_invisible_control_character(noise: bytes) -> None:
+    data = (
+        b"UNB+UNOA:4+A+B+240301:0600+1'UNH+1+PAXLST:D:05B:UN:IATA'BGM+745'"
+        b"NAD+FL+++SMITH" + noise + b":JOHN'UNT+4+1'UNZ+1+1'"
+    )
+    try:
+        message = parse_message(data)
+    except MessageError:
+        return
+    for traveller in message.travellers:
+        for text in (traveller.surname or "", traveller.given_names or ""):
+            assert not any("\x80" <= c <= "\x9f" for c in text), text

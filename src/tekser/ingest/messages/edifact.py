@@ -22,6 +22,7 @@ from itertools import repeat
 from typing import overload
 
 from tekser.domain.travel import Finding
+from tekser.ingest.messages.charset import declared_codec
 
 # Escaped service characters are parked on private-use code points while splitting.
 _PARKED = ("\U000f0000", "\U000f0001", "\U000f0002", "\U000f0003", "\U000f0004", "\U000f0005")
@@ -337,13 +338,15 @@ def _locate(text: str, findings: list[Finding]) -> tuple[Delimiters, str, bool]:
 
 
 def decode(data: bytes | str) -> str:
-    """Text of a message: UTF-8 when it is valid UTF-8, else Latin-1 (never fails)."""
+    """Text of a message: UTF-8 when it is valid UTF-8, else the declared 8-bit set (UNOC to UNOF),
+    else Latin-1 (never fails; bytes no set can carry are dealt with by :mod:`.charset`)."""
     if isinstance(data, str):
         return data.lstrip("\ufeff")
     try:
         return data.decode("utf-8").lstrip("\ufeff")
     except UnicodeDecodeError:
-        return data.decode("latin-1")
+        codec = declared_codec(data)
+        return data.decode(codec if codec not in (None, "ascii") else "latin-1", errors="replace")
 
 
 def tokenise(text: str) -> Tokens:

@@ -175,6 +175,7 @@ class PnrDraft:
     ssrs: list[tuple[Segment, PaxDraft | None]] = field(default_factory=list)
     empty_org: bool = False
     leg_locator: str | None = None
+    group_name: str | None = None
 
     def find(self, ref: str | None = None, surname: str | None = None, given: str | None = None) -> PaxDraft | None:
         """The traveller with this TIF reference, else with this name."""
@@ -212,6 +213,7 @@ class PnrDraft:
             cancelled=cancelled,
             origin=self.segment.where(),
             other_locators=_unique(self.other_locators),
+            group_name=self.group_name,
         )
 
 
