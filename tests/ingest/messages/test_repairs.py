@@ -6,6 +6,7 @@ the way senders break them.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,9 @@ from tests.ingest.messages.helpers import findings, has_finding
 
 from tekser.errors import MessageError
 from tekser.ingest.messages import parse_message
+from tekser.ingest.messages import pnr_values as pv
 from tekser.ingest.messages.edifact import tokenise
+from tekser.ingest.messages.values import settle_titles, without_title
 
 
 @pytest.fixture
@@ -204,3 +207,66 @@ def test_no_name_keeps_an_invisible_control_character(noise: bytes) -> None:
     for traveller in message.travellers:
         for text in (traveller.surname or "", traveller.given_names or ""):
             assert not any("\x80" <= c <= "\x9f" for c in text), text
+
+
+# -- 4. titles in given names ---------------------------------------------------------------------------
+
+
+def test_titles_glued_or_separated_go_where_the_evidence_says_so(fixtures_dir: Path) -> None:
+    message = parse_message((fixtures_dir / "messages" / "pnrgov-titles.edi").read_bytes())
+    names = {t.surname: t.given_names for t in message.bookings[0].travellers}
+    assert names == {
+        "ZHUMABEK": "AIDAR",  # MR glued: always a title
+        "ALEXANDROV": "ALEXANDR",  # DR ends the passport's name too
+        "KOVACS": "NINA",  # MS glued, the passport says NINA
+        "JONES": "WILLIAMS",  # MS glued, the passport says WILLIAMS
+        "SMITH": "ANNAMISS",  # MISS glued, no passport: kept as sent
+        "BROWN": "PETER",  # a title word
+        "GREEN": "JOHN",  # a title word before the name
+        "WHITE": "AARON DANIEL",  # MR glued to the first of two names
+        "SUI": "KUAN-YIN",
+        "BLACK": "ISKANDR",  # DR glued to a name ending in DR, the passport shows which
+        "LEE": "SU",
+        "PARK": "JIMS",
+    }
+    assert findings(message) == []
+
+
+def test_docs_names_lose_glued_titles_as_gtas_writes_them() -> None:
+    """GTAS's DOCS glue the title to the first given name (``…/FENNER/JACKIMRS/ANJA``)."""
+    found = pv.docs("/P/USA/448763368/USA/02JUN70/F/18MAY32/FENNER/JACKIMRS/ANJA", date(2026, 1, 1))
+    assert found is not None and found.given == "JACKI ANJA"
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("JOHNMR", "JOHN"),
+        ("ANNAMRS", "ANNA"),
+        ("TIMMSTR", "TIM"),
+        ("TYMR", "TY"),
+        ("JOHN MR", "JOHN"),
+        ("MRS ANNA", "ANNA"),
+        ("NINA MS", "NINA"),
+        ("WILLIAMS", "WILLIAMS"),
+        ("ALEXANDR", "ALEXANDR"),
+        ("ADAMS", "ADAMS"),
+        ("MR", "MR"),  # nothing but a title: kept rather than emptied
+        ("MRINAL", "MRINAL"),  # a title glued before a name is never assumed
+    ],
+)
+def test_without_title(given: str, expected: str) -> None:
+    assert without_title(given) == expected
+
+
+@given(st.text(alphabet="ABDEIJLMNORSTVW -", min_size=1, max_size=20))
+def test_settling_titles_against_the_same_name_changes_nothing(given_names: str) -> None:
+    assert settle_titles(given_names, given_names) == given_names
+    assert settle_titles(given_names, None) == given_names
+
+
+@given(st.from_regex(r"[A-Z]{2,8}", fullmatch=True), st.sampled_from(["MS", "MISS", "DR", "INF", "CHD"]))
+def test_an_ambiguous_glued_title_goes_only_with_the_passports_word(name: str, title: str) -> None:
+    assert settle_titles(name + title, name) == name
+    assert settle_titles(name + title, f"{name}{title} X") == name + title
+    assert without_title(name + title) == name + title

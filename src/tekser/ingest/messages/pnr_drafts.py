@@ -36,6 +36,7 @@ from tekser.ingest.messages.values import (
     new_leg,
     new_traveller,
     seat,
+    settle_titles,
     words,
 )
 
@@ -314,6 +315,8 @@ def _docs(pnr: PnrDraft, s: Segment, text: str, target: PaxDraft | None, ctx: Co
     target.nationality = target.nationality or found.nationality or (found.issuer if found.kind == "P" else None)
     if target.surname is None and found.surname:  # the booking's name stays; the passport's is on the document
         target.surname, target.given = found.surname, target.given or found.given
+    elif found.given and _key(target.surname) == _key(found.surname):
+        target.given = settle_titles(target.given, found.given)  # the passport tells NINAMS from WILLIAMS
 
 
 def _infant_of(
