@@ -18,16 +18,33 @@ from tekser.errors import InvalidInput, MessageError
 _RAW_CONTROL = re.compile("[\x7f-\x9f]")
 
 
-def write_json(data: Any, out: IO[str]) -> None:
-    """``data`` as indented JSON, written piece by piece.
+def write_json(data: dict[str, Any], out: IO[str]) -> None:
+    """``data`` as JSON: one top-level key a line, and one item a line in the lists (a traveller,
+    a booking, a finding), each written as soon as it is encoded.
 
     Not ``console.print_json``: Rich parses the text again and styles every token, which for a
-    100,000-segment message took 1.3 GB and 20 s (docs/travel.md, "Memory").
+    100,000-segment message took 1.3 GB and 20 s (docs/travel.md, "Memory"); nor an indented
+    ``json.dump``, whose pure-Python encoder takes seconds for the same message.
     """
-    encoder = json.JSONEncoder(ensure_ascii=False, indent=2)
-    for chunk in encoder.iterencode(data):
-        out.write(_RAW_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", chunk))
-    out.write("\n")
+
+    def dumps(value: Any) -> str:
+        return _RAW_CONTROL.sub(_escaped, json.dumps(value, ensure_ascii=False))
+
+    out.write("{")
+    for index, (key, value) in enumerate(data.items()):
+        out.write(f"{',' if index else ''}\n  {dumps(key)}: ")
+        if isinstance(value, list) and value:
+            out.write("[")
+            for number, item in enumerate(value):
+                out.write(f"{',' if number else ''}\n    {dumps(item)}")
+            out.write("\n  ]")
+        else:
+            out.write(dumps(value))
+    out.write("\n}\n")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
 
 
 def parse(

@@ -73,8 +73,8 @@ def test_parse_writes_json_without_rich_restyling_it(fixtures_dir: Path, monkeyp
 
 def test_write_json_escapes_control_characters_json_leaves_raw() -> None:
     out = io.StringIO()
-    write_json({"name": "JO\x87HN\x1b[2J", "list": [1, "Ä"]}, out)
+    write_json({"name": "JO\x87HN\x1b[2J", "list": [1, "Ä", {"k": "\x9b"}], "empty": []}, out)
     text = out.getvalue()
     assert "\x87" not in text and "\x1b" not in text
     assert "\\u0087" in text and "Ä" in text
-    assert json.loads(text) == {"name": "JO\x87HN\x1b[2J", "list": [1, "Ä"]}
+    assert json.loads(text) == {"name": "JO\x87HN\x1b[2J", "list": [1, "Ä", {"k": "\x9b"}], "empty": []}
