@@ -270,3 +270,12 @@ def test_an_ambiguous_glued_title_goes_only_with_the_passports_word(name: str, t
     assert settle_titles(name + title, name) == name
     assert settle_titles(name + title, f"{name}{title} X") == name + title
     assert without_title(name + title) == name + title
+
+
+def test_a_typographic_apostrophe_in_a_name_stays_when_the_una_declared_it(paxlst: str) -> None:
+    text = "UNA:+.? ’" + paxlst.replace("WILLIAMS:JOHN", "O’NEIL:JOHN")
+    (traveller,) = parse_message(text).travellers
+    assert traveller.surname == "O’NEIL"
+    text = paxlst.replace("WILLIAMS:JOHN", "O’NEIL:JOHN").replace("'", "’")  # every terminator typed as ’
+    (traveller,) = parse_message(text).travellers
+    assert traveller.surname == "O’NEIL"

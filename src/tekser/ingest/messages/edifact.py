@@ -18,6 +18,7 @@ import sys
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import repeat
 from typing import overload
 
@@ -28,6 +29,7 @@ from tekser.ingest.messages.charset import declared_codec
 _PARKED = ("\U000f0000", "\U000f0001", "\U000f0002", "\U000f0003", "\U000f0004", "\U000f0005")
 _PARKED_RE = re.compile("[\U000f0000-\U000f0005]")
 _HEADER = re.compile(r"UN[BH]")
+
 _TAG = re.compile(r"[A-Z][A-Z0-9]{2}")
 _UNLIMITED = sys.maxsize
 _USE_CELLS: tuple[str, ...] = ("(cells)",)  # Segment._parts when values are read from Segment.cells
@@ -420,9 +422,6 @@ def _read(body: str, delimiters: Delimiters) -> tuple[Segments, list[Finding]]:
     """The segments of ``body`` read with ``delimiters``, and what had to be cleaned."""
     findings: list[Finding] = []
     terminator = delimiters.terminator
-    if terminator == "'" and "’" in body:
-        body = body.replace("’", "'")
-        findings.append(Finding(None, None, None, "curly apostrophe (’) used as segment terminator"))
     # Line breaks are hard wraps unless they are the terminator: read UNA first, then remove them.
     if terminator not in "\r\n":
         if "\n" in body:
@@ -431,6 +430,11 @@ def _read(body: str, delimiters: Delimiters) -> tuple[Segments, list[Finding]]:
             body = body.replace("\r", "")
     elif "\r" in body and terminator == "\n":
         body = body.replace("\r", "")
+    if terminator == "'" and "’" in body:
+        # only where a segment ends: O’NEIL stays a name
+        body, count = _curly_terminator(delimiters.element, delimiters.component).subn("'", body)
+        if count:
+            findings.append(Finding(None, None, None, "curly apostrophe (’) used as segment terminator"))
     release = delimiters.release
     parked = False
     if release and release in body:
@@ -446,6 +450,14 @@ def _read(body: str, delimiters: Delimiters) -> tuple[Segments, list[Finding]]:
         unpark = str.maketrans({v: k for k, v in park.items()})
         parked = True
     return _split(body, delimiters, unpark if parked else None), findings
+
+
+@lru_cache(maxsize=16)
+def _curly_terminator(element: str, component: str) -> re.Pattern[str]:
+    """A ’ typed for the terminator: the next segment's tag (then a separator or the end of that
+    segment) or the end of the text follows it."""
+    after_tag = re.escape(element + component + "’'")
+    return re.compile(rf"’(?=\s*(?:[A-Za-z][A-Za-z0-9]{{2}}\s*[{after_tag}]|$))")
 
 
 def _split(body: str, delimiters: Delimiters, unpark: dict[int, str] | None) -> Segments:
