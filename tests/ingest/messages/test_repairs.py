@@ -279,3 +279,10 @@ def test_a_typographic_apostrophe_in_a_name_stays_when_the_una_declared_it(paxls
     text = paxlst.replace("WILLIAMS:JOHN", "O’NEIL:JOHN").replace("'", "’")  # every terminator typed as ’
     (traveller,) = parse_message(text).travellers
     assert traveller.surname == "O’NEIL"
+
+
+def test_a_curly_terminator_is_not_a_character_outside_the_set(paxlst: str) -> None:
+    message = parse_message(paxlst.replace("'", "’").replace("WILLIAMS", "WILLI?+AMS"))
+    assert message.travellers[0].surname == "WILLI+AMS"
+    assert has_finding(message, "curly apostrophe")
+    assert not has_finding(message, "outside UNOA")

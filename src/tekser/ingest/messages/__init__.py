@@ -73,12 +73,21 @@ def parse_messages(
     text, replaced = replace_controls(text)  # never an invisible control in a name
     tokens = tokenise(text)
     interchange = read_interchange(tokens, name)
-    interchange.findings.extend(charset_findings(text, interchange.syntax, replaced, _holding(tokens, replaced)))
+    # the segments, not the text: a ’ read as the terminator is no character of the message
+    read = text if text.isascii() else _segments_text(tokens)
+    interchange.findings.extend(charset_findings(read, interchange.syntax, replaced, _holding(tokens, replaced)))
     deny = sensitive or default_filter()
     results = [_one(m, interchange, name, deny) for m in interchange.messages]
     for later in results[1:]:  # envelope findings belong to the interchange: report them once
         later.findings = [f for f in later.findings if f not in interchange.findings]
     return results
+
+
+def _segments_text(tokens: Tokens) -> str:
+    """The segments' texts as read (released service characters put back)."""
+    joined = "".join(tokens.segments.raws)
+    unpark = tokens.segments.syntax[2]
+    return joined.translate(unpark) if unpark is not None else joined
 
 
 def _holding(tokens: Tokens, replaced: list[str]) -> list[int]:
