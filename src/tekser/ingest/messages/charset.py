@@ -33,6 +33,8 @@ def declared_codec(data: bytes) -> str | None:
 
 def replace_controls(text: str) -> tuple[str, list[str]]:
     """``text`` with every C1 control replaced by U+FFFD, and the controls replaced (in order)."""
+    if text.isascii():  # nearly always: nothing to look for
+        return text, []
     found = _C1.findall(text)
     return (_C1.sub(REPLACEMENT, text), found) if found else (text, [])
 
