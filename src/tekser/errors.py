@@ -57,6 +57,23 @@ class InvalidInput(TekserError):
         super().__init__(message)
 
 
+EXCERPT = 80  # most characters of outside text an error or finding quotes
+
+
+def excerpt(text: str, limit: int = EXCERPT) -> str:
+    """At most ``limit`` characters of outside text, and its length when cut: an error about a
+    46 KB message must not carry its names, birth dates and passport numbers."""
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
+
+
+def quoted(value: object, limit: int = EXCERPT) -> str:
+    """``repr`` of at most ``limit`` characters of ``value`` (None as None)."""
+    if value is None:
+        return "None"
+    text = str(value)
+    return repr(text) if len(text) <= limit else f"{text[:limit]!r}… ({len(text):,} characters)"
+
+
 class MessageError(InvalidInput):
     """A travel message (PAXLST, PNRGOV, manifest) that cannot be parsed.
 
@@ -73,6 +90,9 @@ class MessageError(InvalidInput):
         tag: str | None = None,
         element: str | None = None,
     ) -> None:
+        # tag and element come from the message: a wrong UNA can make the whole message one "tag"
+        tag = excerpt(tag) if tag is not None else None
+        element = excerpt(element) if element is not None else None
         self.reason = reason
         self.message_name = message
         self.segment = segment

@@ -204,3 +204,25 @@ def test_a_folder_is_ingested_file_by_file(service: TravelIngestService, tmp_pat
     (tmp_path / "notes.txt").write_text("not a message")
     statuses = {Path(o.name).name: o.status for o in service.ingest_path(tmp_path)}
     assert statuses == {"a.edi": "ingested", "b.edi": "ingested", "notes.txt": "failed"}
+
+
+def test_a_failed_big_message_is_stored_with_a_short_error(service: TravelIngestService) -> None:
+    """A wrong UNA no repair fixes (no UNT) makes the whole message one "segment": the stored error
+    quotes at most an excerpt of it, never the names and passport numbers."""
+    text = "UNA#*.? $" + paxlst(make_flights(seed=7, flights=1, passengers=300, planted=PLANTED)[0], 1)
+    text = text.split("UNT+", 1)[0]
+    assert len(text) > 20_000
+    outcome = service.ingest(text.encode(), "big.edi")
+    assert outcome.status == "failed"
+    (stored,) = service.failed()
+    for error in (outcome.error or "", stored.error or ""):
+        assert "no UNH segment" in error
+        assert len(error) < 250 and "N01234567" not in error and "NURLANOV" not in error
+
+
+def test_an_8_bit_message_is_read_in_its_declared_set(service: TravelIngestService) -> None:
+    text = paxlst(_flight(), 1).replace("UNOA", "UNOE", 1).replace("NURLANOV", "НУРЛАНОВ")
+    outcome = service.ingest(text.encode("iso8859-5"), "unoe.edi")
+    assert outcome.status == "ingested"
+    stored = service.store.stored_travellers(outcome.message_id)  # type: ignore[attr-defined]
+    assert any(t.surname == "НУРЛАНОВ" for t in stored)

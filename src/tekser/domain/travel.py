@@ -166,6 +166,7 @@ class Booking:
     cancelled: bool = False
     origin: str = ""
     other_locators: tuple[str, ...] = ()  # RCI: the same PNR in other systems ("AC:P46KA5")
+    group_name: str | None = None  # PNRGOV TIF with surname qualifier G: the group's name, not a traveller
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 from tekser.domain.travel import TravelMessage
 from tekser.errors import MessageError
 from tekser.ingest.messages import parse_message
-from tekser.ingest.messages.edifact import tokenise
+from tekser.ingest.messages.edifact import decode, tokenise
 from tekser.ingest.messages.manifest import looks_like_manifest
 from tekser.ingest.messages.sensitive import SensitiveFilter, default_filter
 
@@ -257,7 +257,4 @@ class TravelIngestService:
 
 
 def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
+    return decode(data)  # the parser's: UTF-8, else the 8-bit set the UNB declares, else Latin-1

@@ -166,7 +166,8 @@ def test_lower_case_names_are_found_beyond_ascii() -> None:
     assert has_finding(parse_message(paxlst("NAD+FL+++MÜller:X'")), lower)
     assert has_finding(parse_message(paxlst("NAD+FL+++ÉTÉ:ª'")), lower)  # ª is lower case, upper() keeps it
     assert has_finding(parse_message(paxlst("NAD+FL+++smith:X'")), lower)
-    assert findings(parse_message(paxlst("NAD+FL+++ÉTÉ:JOSÉ:ǅ'"))) == []  # ǅ is title case
+    # ǅ is title case; (É and ǅ are outside UNOA: that finding is the character set's, see test_repairs)
+    assert not has_finding(parse_message(paxlst("NAD+FL+++ÉTÉ:JOSÉ:ǅ'")), lower)
 
 
 def test_placeholder_given_names_are_still_reported() -> None:

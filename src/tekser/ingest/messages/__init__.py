@@ -18,8 +18,9 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from tekser.domain.travel import Finding, TravelMessage
-from tekser.errors import MessageError
-from tekser.ingest.messages.edifact import decode, tokenise
+from tekser.errors import MessageError, quoted
+from tekser.ingest.messages.charset import REPLACEMENT, charset_findings, replace_controls
+from tekser.ingest.messages.edifact import Tokens, decode, tokenise
 from tekser.ingest.messages.envelope import EdifactMessage, Interchange, read_interchange
 from tekser.ingest.messages.manifest import looks_like_manifest, parse_manifest
 from tekser.ingest.messages.paxlst import parse_paxlst
@@ -39,7 +40,7 @@ def _kind(message: EdifactMessage, name: str) -> str:
         return kind
     shown = kind or "(none)"
     raise MessageError(
-        f"message type {shown!r} is not supported (PAXLST and PNRGOV are)",
+        f"message type {quoted(shown)} is not supported (PAXLST and PNRGOV are)",
         message=name,
         segment=message.header.position,
         tag="UNH",
@@ -69,12 +70,32 @@ def parse_messages(
     text = decode(data)
     if not text.strip():
         raise MessageError("empty message", message=name)
-    interchange = read_interchange(tokenise(text), name)
+    text, replaced = replace_controls(text)  # never an invisible control in a name
+    tokens = tokenise(text)
+    interchange = read_interchange(tokens, name)
+    # the segments, not the text: a ’ read as the terminator is no character of the message
+    read = text if text.isascii() else _segments_text(tokens)
+    interchange.findings.extend(charset_findings(read, interchange.syntax, replaced, _holding(tokens, replaced)))
     deny = sensitive or default_filter()
     results = [_one(m, interchange, name, deny) for m in interchange.messages]
     for later in results[1:]:  # envelope findings belong to the interchange: report them once
         later.findings = [f for f in later.findings if f not in interchange.findings]
     return results
+
+
+def _segments_text(tokens: Tokens) -> str:
+    """The segments' texts as read (released service characters put back)."""
+    joined = "".join(tokens.segments.raws)
+    unpark = tokens.segments.syntax[2]
+    return joined.translate(unpark) if unpark is not None else joined
+
+
+def _holding(tokens: Tokens, replaced: list[str]) -> list[int]:
+    """Positions of the segments where C1 controls were replaced (none looked for when none were)."""
+    if not replaced:
+        return []
+    segments = tokens.segments
+    return [p for p, raw in zip(segments.positions, segments.raws, strict=True) if REPLACEMENT in raw]
 
 
 def _merge(messages: list[TravelMessage], name: str) -> TravelMessage:

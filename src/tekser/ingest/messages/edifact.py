@@ -18,15 +18,18 @@ import sys
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import repeat
 from typing import overload
 
 from tekser.domain.travel import Finding
+from tekser.ingest.messages.charset import declared_codec
 
 # Escaped service characters are parked on private-use code points while splitting.
 _PARKED = ("\U000f0000", "\U000f0001", "\U000f0002", "\U000f0003", "\U000f0004", "\U000f0005")
 _PARKED_RE = re.compile("[\U000f0000-\U000f0005]")
 _HEADER = re.compile(r"UN[BH]")
+
 _TAG = re.compile(r"[A-Z][A-Z0-9]{2}")
 _UNLIMITED = sys.maxsize
 _USE_CELLS: tuple[str, ...] = ("(cells)",)  # Segment._parts when values are read from Segment.cells
@@ -337,23 +340,88 @@ def _locate(text: str, findings: list[Finding]) -> tuple[Delimiters, str, bool]:
 
 
 def decode(data: bytes | str) -> str:
-    """Text of a message: UTF-8 when it is valid UTF-8, else Latin-1 (never fails)."""
+    """Text of a message: UTF-8 when it is valid UTF-8, else the declared 8-bit set (UNOC to UNOF),
+    else Latin-1 (never fails; bytes no set can carry are dealt with by :mod:`.charset`)."""
     if isinstance(data, str):
         return data.lstrip("\ufeff")
     try:
         return data.decode("utf-8").lstrip("\ufeff")
     except UnicodeDecodeError:
-        return data.decode("latin-1")
+        codec = declared_codec(data)
+        return data.decode(codec if codec not in (None, "ascii") else "latin-1", errors="replace")
 
 
 def tokenise(text: str) -> Tokens:
-    """Clean ``text`` (envelopes, line wraps, curly quotes) and split it into segments."""
+    """Clean ``text`` (envelopes, line wraps, curly quotes) and split it into segments.
+
+    When the delimiters read (from UNA, UNB or the defaults) give no well-formed message (a UNH
+    and the UNT that closes it), the repairs of :func:`_repairs` are tried and the first that
+    gives one is kept, with a finding that names it.
+    """
     findings: list[Finding] = []
     delimiters, body, advice = _locate(text, findings)
+    segments, cleaned = _read(body, delimiters)
+    if _well_formed(segments):
+        return Tokens(delimiters, segments, [*findings, *cleaned], advice)
+    for repaired, repair in _repairs(body, delimiters, advice):
+        candidate, notes = _read(body, repaired)
+        if _well_formed(candidate):
+            findings.append(Finding(None, "UNA" if advice else "UNB", None, repair))
+            return Tokens(repaired, candidate, [*findings, *notes], advice)
+    return Tokens(delimiters, segments, [*findings, *cleaned], advice)
+
+
+def _well_formed(segments: Segments) -> bool:
+    """A UNH and, after it, the UNT that closes it (same message reference)."""
+    tags = segments.tags
+    try:
+        opening = tags.index("UNH")
+        closing = tags.index("UNT", opening + 1)
+    except ValueError:
+        return False
+    return segments[opening].get(0) == segments[closing].get(1)
+
+
+def _shown(character: str) -> str:
+    """A service character as a finding shows it: line breaks and spaces named."""
+    return {"\n": "line break", "\r": "carriage return", " ": "space"}.get(character, repr(character))
+
+
+def _repairs(body: str, delimiters: Delimiters, advice: bool) -> Iterator[tuple[Delimiters, str]]:
+    """Delimiters to try when the declared ones give no well-formed message, each with its finding.
+
+    First the separators seen in the body around the first UNH (a UNA one character short, whose
+    line break then reads as the terminator; a UNA declaring ``’`` while the body uses ``'``),
+    then the standard defaults.
+    """
+    label = "UNA's" if advice else "the interchange's"
+    seen = re.search(r"([^\sA-Za-z0-9])\s*UNH\s*([^\sA-Za-z0-9])", body)
+    tried = {delimiters}
+    if seen is not None:
+        terminator, element = seen.group(1), seen.group(2)
+        component = delimiters.component if delimiters.component not in (terminator, element) else ":"
+        release = delimiters.release if delimiters.release not in (terminator, element, component) else None
+        candidate = Delimiters(component, element, delimiters.decimal, release, None, terminator)
+        if len({component, element, terminator}) == 3 and candidate not in tried:
+            tried.add(candidate)
+            changed = [
+                f"{what} {_shown(old)} gives no UNH…UNT message: read with the body's {_shown(new)}"
+                for what, old, new in (
+                    ("segment terminator", delimiters.terminator, terminator),
+                    ("element separator", delimiters.element, element),
+                    ("component separator", delimiters.component, component),
+                )
+                if old != new
+            ]
+            yield candidate, f"{label} {'; '.join(changed)} (repaired)"
+    if DEFAULT_DELIMITERS not in tried:
+        yield DEFAULT_DELIMITERS, f"{label} delimiters give no UNH…UNT message: read with the standard ones (repaired)"
+
+
+def _read(body: str, delimiters: Delimiters) -> tuple[Segments, list[Finding]]:
+    """The segments of ``body`` read with ``delimiters``, and what had to be cleaned."""
+    findings: list[Finding] = []
     terminator = delimiters.terminator
-    if terminator == "'" and "’" in body:
-        body = body.replace("’", "'")
-        findings.append(Finding(None, None, None, "curly apostrophe (’) used as segment terminator"))
     # Line breaks are hard wraps unless they are the terminator: read UNA first, then remove them.
     if terminator not in "\r\n":
         if "\n" in body:
@@ -362,6 +430,11 @@ def tokenise(text: str) -> Tokens:
             body = body.replace("\r", "")
     elif "\r" in body and terminator == "\n":
         body = body.replace("\r", "")
+    if terminator == "'" and "’" in body:
+        # only where a segment ends: O’NEIL stays a name
+        body, count = _curly_terminator(delimiters.element, delimiters.component).subn("'", body)
+        if count:
+            findings.append(Finding(None, None, None, "curly apostrophe (’) used as segment terminator"))
     release = delimiters.release
     parked = False
     if release and release in body:
@@ -376,8 +449,15 @@ def tokenise(text: str) -> Tokens:
         body = re.sub(re.escape(release) + "(.)", _park, body, flags=re.DOTALL)
         unpark = str.maketrans({v: k for k, v in park.items()})
         parked = True
-    segments = _split(body, delimiters, unpark if parked else None)
-    return Tokens(delimiters, segments, findings, advice)
+    return _split(body, delimiters, unpark if parked else None), findings
+
+
+@lru_cache(maxsize=16)
+def _curly_terminator(element: str, component: str) -> re.Pattern[str]:
+    """A ’ typed for the terminator: the next segment's tag (then a separator or the end of that
+    segment) or the end of the text follows it."""
+    after_tag = re.escape(element + component + "’'")
+    return re.compile(rf"’(?=\s*(?:[A-Za-z][A-Za-z0-9]{{2}}\s*[{after_tag}]|$))")
 
 
 def _split(body: str, delimiters: Delimiters, unpark: dict[int, str] | None) -> Segments:

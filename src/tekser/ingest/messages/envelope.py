@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from tekser.domain.travel import Finding
-from tekser.errors import MessageError
+from tekser.errors import MessageError, quoted
 from tekser.ingest.messages.edifact import (
     Delimiters,
     Segment,
@@ -123,7 +123,7 @@ class _Walk:
 
     def note(self, segment: Segment | None, message: str, element: str | None = None) -> None:
         self.findings.append(
-            Finding(segment.position if segment else None, segment.tag if segment else None, element, message)
+            Finding(segment.position if segment else None, segment.tag[:12] if segment else None, element, message)
         )
 
     def run(self) -> Interchange:
@@ -196,7 +196,7 @@ class _Walk:
         interchange = self.interchange
         interchange.syntax = segment.get(0).upper() or None
         if interchange.syntax not in KNOWN_SYNTAXES:
-            self.note(segment, f"unknown syntax identifier {interchange.syntax!r}", "1")
+            self.note(segment, f"unknown syntax identifier {quoted(interchange.syntax)}", "1")
         interchange.sender = segment.get(1) or None
         interchange.recipient = segment.get(2) or None
         if interchange.recipient is None:
@@ -217,7 +217,7 @@ class _Walk:
         self.interchange.messages.append(message)
         if unt_index is None or closing is None:
             message.findings.append(
-                Finding(message.header.position, "UNH", None, f"message {message.reference!r} has no UNT")
+                Finding(message.header.position, "UNH", None, f"message {quoted(message.reference)} has no UNT")
             )
             return
         counted = unt_index - self.message_start + 1
@@ -234,7 +234,10 @@ class _Walk:
         elif reference != message.reference:
             message.findings.append(
                 Finding(
-                    closing.position, "UNT", "2", f"reference {reference!r} does not match UNH {message.reference!r}"
+                    closing.position,
+                    "UNT",
+                    "2",
+                    f"reference {quoted(reference)} does not match UNH {quoted(message.reference)}",
                 )
             )
 
@@ -244,7 +247,7 @@ class _Walk:
             self.note(segment, f"group message count {declared} declared, {self.group_count} counted", "1")
         reference = segment.get(1)
         if self.group_reference and reference != self.group_reference:
-            self.note(segment, f"reference {reference!r} does not match UNG {self.group_reference!r}", "2")
+            self.note(segment, f"reference {quoted(reference)} does not match UNG {quoted(self.group_reference)}", "2")
 
     def check_unz(self, segment: Segment) -> None:
         counted = self.groups or len(self.interchange.messages)
@@ -258,7 +261,7 @@ class _Walk:
             if reference.startswith(expected):
                 self.note(segment, "text after UNZ without a segment terminator ignored", "2")
             else:
-                self.note(segment, f"reference {reference!r} does not match UNB {expected!r}", "2")
+                self.note(segment, f"reference {quoted(reference)} does not match UNB {quoted(expected)}", "2")
 
 
 def read_interchange(tokens: Tokens, name: str) -> Interchange:

@@ -42,7 +42,7 @@ from tekser.domain.travel import (
     TravellerRole,
     TravelMessage,
 )
-from tekser.errors import FieldError, MessageError
+from tekser.errors import FieldError, MessageError, excerpt, quoted
 from tekser.ingest.messages.sensitive import SensitiveFilter
 from tekser.ingest.messages.values import MAX_FINDINGS, PLACEHOLDERS
 from tekser.ingest.messages.values import seat as air_seat
@@ -126,7 +126,7 @@ class _Problems:
 
     def add(self, record: _Record | None, field: str, text: str, value: object = None) -> None:
         shown = value if value is None or isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-        shown = shown[:200] if shown is not None else None
+        shown = excerpt(shown) if shown is not None else None
         if record is None:
             self.items.append(_Problem(None, "file", "file", field, text, shown))
         else:
@@ -360,10 +360,10 @@ class _Fields:
         text = " ".join(value.split())
         if not text or (field not in COUNTRY_FIELDS and text.upper() in PLACEHOLDERS):
             if required:
-                self.fail(field, f"required ({value!r} is no value)" if text else "required")
+                self.fail(field, f"required ({quoted(value)} is no value)" if text else "required")
             return None
         if _CONTROL.search(text):
-            self.fail(field, f"{text!r} contains control characters")
+            self.fail(field, f"{quoted(text)} contains control characters")
             return None
         return text
 
@@ -373,7 +373,7 @@ class _Fields:
             return None
         upper = text.upper()
         if not pattern.fullmatch(upper):
-            self.fail(field, f"{text!r} is not {what}")
+            self.fail(field, f"{quoted(text)} is not {what}")
             return None
         return upper
 
@@ -386,7 +386,7 @@ class _Fields:
                 return date.fromisoformat(text)
         except ValueError:
             pass
-        self.fail(field, f"{text!r} is not a date (write YYYY-MM-DD)")
+        self.fail(field, f"{quoted(text)} is not a date (write YYYY-MM-DD)")
         return None
 
     def moment(self, field: str, *, required: bool = False) -> datetime | None:
@@ -403,7 +403,7 @@ class _Fields:
                 return datetime.fromisoformat(f"{day}T{clock}{'+00:00' if offset == 'Z' else offset or ''}")
             except ValueError:
                 pass
-        self.fail(field, f"{text!r} is not a date and time (write YYYY-MM-DDTHH:MM, optionally with an offset)")
+        self.fail(field, f"{quoted(text)} is not a date and time (write YYYY-MM-DDTHH:MM, optionally with an offset)")
         return None
 
     def country(self, field: str) -> str | None:
@@ -412,7 +412,7 @@ class _Fields:
             return None
         code = _country(text.upper())
         if code is None:
-            self.fail(field, f"{text!r} is not an ISO 3166-1 alpha-2 or alpha-3 country code")
+            self.fail(field, f"{quoted(text)} is not an ISO 3166-1 alpha-2 or alpha-3 country code")
             return None
         return code
 
@@ -421,11 +421,11 @@ class _Fields:
         if text is None:
             return None
         if len(text) > 100:
-            self.fail(field, f"{text[:20]!r}... is longer than 100 characters")
+            self.fail(field, f"{quoted(text[:20])}... is longer than 100 characters")
         elif any(c.isdigit() for c in text):
-            self.fail(field, f"{text!r} contains digits")
+            self.fail(field, f"{quoted(text)} contains digits")
         elif not any(c.isalpha() for c in text):
-            self.fail(field, f"{text!r} has no letters")
+            self.fail(field, f"{quoted(text)} has no letters")
         else:
             return text
         return None
@@ -456,10 +456,10 @@ def _place(fields: _Fields, name: str, mode: str | None) -> str | None:
         return None
     upper = text.upper()
     if mode == "air" and not _AIRPORT.fullmatch(upper):
-        fields.fail(name, f"{text!r} is not an airport code (IATA, 3 letters, or ICAO, 4 letters)")
+        fields.fail(name, f"{quoted(text)} is not an airport code (IATA, 3 letters, or ICAO, 4 letters)")
         return None
     if len(upper) > 64 or not any(c.isalnum() for c in upper):
-        fields.fail(name, f"{text!r} is not a place (a code or a name of at most 64 characters)")
+        fields.fail(name, f"{quoted(text)} is not a place (a code or a name of at most 64 characters)")
         return None
     return upper
 
@@ -473,7 +473,7 @@ def _read_journey(record: _Record, problems: _Problems) -> _Journey | None:
     mode_text = fields.text("mode", required=True)
     mode = mode_text.lower() if mode_text else None
     if mode_text is not None and mode not in MODES:
-        fields.fail("mode", f"{mode_text!r} is not one of {', '.join(MODES)}")
+        fields.fail("mode", f"{quoted(mode_text)} is not one of {', '.join(MODES)}")
         mode = None
     departure_place = _place(fields, "departure_place", mode)
     departure = fields.moment("departure_time", required=True)
@@ -487,7 +487,7 @@ def _read_journey(record: _Record, problems: _Problems) -> _Journey | None:
         if early:
             fields.fail("arrival_time", f"{arrival.isoformat()} is before the departure {departure.isoformat()}")
     if departure_place is not None and departure_place == arrival_place:
-        fields.fail("arrival_place", f"{arrival_place!r} is also the departure place")
+        fields.fail("arrival_place", f"{quoted(arrival_place)} is also the departure place")
     if (
         fields.failed
         or carrier is None
@@ -530,7 +530,7 @@ def _phone(fields: _Fields) -> str | None:
         return None
     digits = _NON_DIGITS.sub("", text)
     if not _PHONE.fullmatch(text) or not 5 <= len(digits) <= 20:
-        fields.fail("phone", f"{text!r} is not a telephone number (digits, spaces, + ( ) - .)")
+        fields.fail("phone", f"{quoted(text)} is not a telephone number (digits, spaces, + ( ) - .)")
         return None
     return ("+" if text.startswith("+") else "") + digits
 
@@ -540,18 +540,18 @@ def _read_traveller(record: _Record, journey: _Journey | None, problems: _Proble
     role_text = fields.text("role")
     role = ROLES.get(role_text.lower().replace(" ", "_")) if role_text else TravellerRole.PASSENGER
     if role is None:
-        fields.fail("role", f"{role_text!r} is not one of {', '.join(ROLES)}")
+        fields.fail("role", f"{quoted(role_text)} is not one of {', '.join(ROLES)}")
     surname = fields.name("surname", required=True)
     given = fields.name("given_names")
     gender = fields.text("gender")
     if gender is not None and gender.upper() not in GENDERS:
-        fields.fail("gender", f"{gender!r} is not M, F, U or X")
+        fields.fail("gender", f"{quoted(gender)} is not M, F, U or X")
     birth = fields.day("birth_date")
     departure_day = journey.departure_day if journey else None
     if birth is not None and birth < EARLIEST_BIRTH:
-        fields.fail("birth_date", f"{birth.isoformat()!r} is before 1900")
+        fields.fail("birth_date", f"{quoted(birth.isoformat())} is before 1900")
     elif birth is not None and departure_day is not None and birth > departure_day:
-        fields.fail("birth_date", f"{birth.isoformat()!r} is after the departure ({departure_day.isoformat()})")
+        fields.fail("birth_date", f"{quoted(birth.isoformat())} is after the departure ({departure_day.isoformat()})")
     nationality = fields.country("nationality")
     kind = fields.pattern("document_type", _DOCUMENT_TYPE, "a document type code (P, I, V, AC ...)")
     number = fields.pattern("document_number", _DOCUMENT_NUMBER, "a document number (letters, digits, at most 25)")
@@ -566,7 +566,7 @@ def _read_traveller(record: _Record, journey: _Journey | None, problems: _Proble
     seat_text = fields.pattern("seat", _SEAT, "a seat, berth or cabin (letters, digits, at most 16)")
     email = fields.text("email")
     if email is not None and (len(email) > 254 or not _EMAIL.fullmatch(email)):
-        fields.fail("email", f"{email!r} is not an e-mail address")
+        fields.fail("email", f"{quoted(email)} is not an e-mail address")
         email = None
     phone = _phone(fields)
     if fields.failed or journey is None or surname is None or role is None:

@@ -14,6 +14,7 @@ from tekser.domain.travel import (
     TravellerRole,
     TravelMessage,
 )
+from tekser.errors import quoted
 from tekser.ingest.messages.edifact import Segment, is_digits
 from tekser.ingest.messages.envelope import EdifactMessage, Interchange, resynchronise_parts
 from tekser.ingest.messages.paxlst_drafts import (
@@ -78,7 +79,7 @@ class _Reader:
         self.result.function = s.get(0) or None
         self.result.function_detail = s.get(1) or None
         if self.result.function and self.result.function not in ("745", "250", "266", "336", "655"):
-            self.ctx.note(s, f"unknown document code {self.result.function!r}", "1")
+            self.ctx.note(s, f"unknown document code {quoted(self.result.function)}", "1")
 
     def nad(self, s: Segment) -> None:
         qualifier = s.get(0).upper()
@@ -89,7 +90,7 @@ class _Reader:
             return
         role = ROLES.get(qualifier)
         if role is None:
-            self.ctx.note(s, f"unknown party qualifier {qualifier!r}: read as a passenger", "1")
+            self.ctx.note(s, f"unknown party qualifier {quoted(qualifier)}: read as a passenger", "1")
             role = TravellerRole.PASSENGER
         self.document = None
         self.group = "sg4"
@@ -133,7 +134,7 @@ class _Reader:
         day, time = dtm_value(s.get(0, 1))
         when = at(near_date(day, self.ctx.reference), time)
         if when is None and s.get(0, 1):
-            self.ctx.note(s, f"unreadable date {s.get(0, 1)!r}", "1")
+            self.ctx.note(s, f"unreadable date {quoted(s.get(0, 1))}", "1")
         if self.stop is None:
             return
         if qualifier == "189":
@@ -169,7 +170,7 @@ class _Reader:
         if qualifier == "329":
             person.birth = dtm_value(value)[0]
             if person.birth is None and clean(value):
-                self.ctx.note(s, f"unreadable date of birth {value!r}", "1")
+                self.ctx.note(s, f"unreadable date of birth {quoted(value)}", "1")
         elif self.document is not None:
             self.document_date(s, self.document, qualifier, value)
 
@@ -232,7 +233,7 @@ class _Reader:
             number = float(value.replace(",", "."))
         except ValueError:
             if value:
-                self.ctx.note(s, f"unreadable measurement {value!r}", "3")
+                self.ctx.note(s, f"unreadable measurement {quoted(value)}", "3")
             return
         if qualifier == "CT":
             person.bags = int(number)
@@ -242,7 +243,7 @@ class _Reader:
     def document_date(self, s: Segment, document: DocumentDraft, qualifier: str, value: str) -> None:
         parts = dtm_value(value)[0]
         if parts is None and clean(value):
-            self.ctx.note(s, f"unreadable document date {value!r}", "1")
+            self.ctx.note(s, f"unreadable document date {quoted(value)}", "1")
         if qualifier == "36":
             document.expiry = parts
         elif qualifier == "182":
@@ -251,14 +252,14 @@ class _Reader:
     def country(self, s: Segment, value: str, element: str) -> str | None:
         code, known = country_checked(value)
         if code is not None and not known:
-            self.ctx.note(s, f"unknown country code {value.strip()!r} kept as given", element)
+            self.ctx.note(s, f"unknown country code {quoted(value.strip())} kept as given", element)
         return code
 
     def cnt(self, s: Segment) -> None:
         qualifier = s.get(0)
         value = s.get(0, 1) or s.get(1)
         if not is_digits(value):
-            self.ctx.note(s, f"unreadable control total {value!r}", "1")
+            self.ctx.note(s, f"unreadable control total {quoted(value)}", "1")
             return
         key = {"42": "passengers", "41": "crew"}.get(qualifier, qualifier)
         self.result.declared_counts[key] = max(int(value), self.result.declared_counts.get(key, 0))
@@ -290,7 +291,7 @@ class _Reader:
         elif tag == "RFF" and s.get(0).upper() == "TN":
             self.result.transaction_reference = clean(s.get(0, 1))
         elif tag not in KNOWN_TAGS:
-            self.ctx.note(s, f"unexpected segment {tag[:12]!r} ignored")
+            self.ctx.note(s, f"unexpected segment {quoted(tag[:12])} ignored")
 
     def run(self, segments: Sequence[Segment], part_starts: list[int]) -> TravelMessage:
         bounds = [*part_starts[1:], len(segments)]

@@ -24,6 +24,7 @@ from tekser.domain.travel import (
     Traveller,
     TravellerRole,
 )
+from tekser.errors import quoted
 from tekser.ingest.messages import pnr_values as pv
 from tekser.ingest.messages.edifact import Segment
 from tekser.ingest.messages.values import (
@@ -35,6 +36,7 @@ from tekser.ingest.messages.values import (
     new_leg,
     new_traveller,
     seat,
+    settle_titles,
     words,
 )
 
@@ -174,6 +176,7 @@ class PnrDraft:
     ssrs: list[tuple[Segment, PaxDraft | None]] = field(default_factory=list)
     empty_org: bool = False
     leg_locator: str | None = None
+    group_name: str | None = None
 
     def find(self, ref: str | None = None, surname: str | None = None, given: str | None = None) -> PaxDraft | None:
         """The traveller with this TIF reference, else with this name."""
@@ -211,6 +214,7 @@ class PnrDraft:
             cancelled=cancelled,
             origin=self.segment.where(),
             other_locators=_unique(self.other_locators),
+            group_name=self.group_name,
         )
 
 
@@ -221,7 +225,7 @@ def apply_ssrs(pnr: PnrDraft, ctx: Context, reference: date) -> None:
         refs = pv.ssr_references(segment)
         targets = [p for r in refs if (p := pnr.find(r)) is not None]
         if refs and not targets and len(pnr.travellers) == 1:
-            ctx.note(segment, f"traveller reference {refs[0]!r} unknown: given to the only traveller")
+            ctx.note(segment, f"traveller reference {quoted(refs[0])} unknown: given to the only traveller")
             targets = list(pnr.travellers)
         if not targets:
             targets = [owner] if owner is not None else pnr.travellers[:1] if len(pnr.travellers) == 1 else []
@@ -311,6 +315,8 @@ def _docs(pnr: PnrDraft, s: Segment, text: str, target: PaxDraft | None, ctx: Co
     target.nationality = target.nationality or found.nationality or (found.issuer if found.kind == "P" else None)
     if target.surname is None and found.surname:  # the booking's name stays; the passport's is on the document
         target.surname, target.given = found.surname, target.given or found.given
+    elif found.given and _key(target.surname) == _key(found.surname):
+        target.given = settle_titles(target.given, found.given)  # the passport tells NINAMS from WILLIAMS
 
 
 def _infant_of(

@@ -18,6 +18,7 @@ from tekser.domain.travel import (
     TravellerRole,
     TravelMessage,
 )
+from tekser.errors import quoted
 from tekser.ingest.messages import pnr_values as pv
 from tekser.ingest.messages.edifact import Segment, is_digits
 from tekser.ingest.messages.envelope import EdifactMessage, Interchange, resynchronise_parts
@@ -44,6 +45,7 @@ KNOWN_TAGS = words(
 # Most elements a segment may have; more means a lost terminator (edifact.resynchronise).
 LIMITS = {"RPI": 2, "ORG": 9, "EQN": 1, "SRC": 0, "APD": 2, "TRI": 2, "SSD": 6, "MSG": 2, "DAT": 5, "TKT": 2, "REF": 2}
 PUSHES = {"22": "full", "141": "update"}
+GROUP = "G"  # TIF surname qualifier of a group's name
 
 
 class _Reader:
@@ -89,7 +91,7 @@ class _Reader:
             self.seen_msg = True
             self.result.function = s.get(0, 1) or s.get(0) or None
             if self.result.function not in PUSHES:
-                self.ctx.note(s, f"unknown push type {self.result.function!r}", "1")
+                self.ctx.note(s, f"unknown push type {quoted(self.result.function)}", "1")
         elif tag == "TVL":
             built = self.leg(s).build()
             key = (built.flight, built.departure_airport, built.arrival_airport, built.departure)
@@ -100,7 +102,7 @@ class _Reader:
             if is_digits(count):
                 self.result.declared_counts["pnrs"] = max(int(count), self.result.declared_counts.get("pnrs", 0))
         elif tag not in ("ORG", "DAT"):
-            self.ctx.note(s, f"segment {tag[:12]!r} before the first SRC ignored")
+            self.ctx.note(s, f"segment {quoted(tag[:12])} before the first SRC ignored")
 
     # -- Gr.1 --------------------------------------------------------------------------------
     def rci(self, s: Segment) -> None:
@@ -216,6 +218,9 @@ class _Reader:
     def tif(self, s: Segment) -> None:
         pnr = self.pnr
         assert pnr is not None
+        if s.get(0, 1).upper() == GROUP:
+            self.group_tif(s, pnr)
+            return
         surname = clean(s.get(0).upper())
         name = s.components(1, 4)
         given_raw, kind, ref = name[0].upper(), name[1].upper(), clean(name[2])
@@ -235,6 +240,22 @@ class _Reader:
         self.pax = PaxDraft(s, ref, role, surname, given, with_infant=name[3] == "1")
         pnr.travellers.append(self.pax)
         self.group = 2
+
+    def group_tif(self, s: Segment, pnr: PnrDraft) -> None:
+        """``TIF+ACME TEAM PARTY:G``: a group booking's name. Not a person: never a traveller (so
+        never screened); kept as the booking's group name."""
+        name = clean(" ".join(s.get(0).upper().split()))
+        if self.group >= 10:
+            self.history.add(f"group name {name or ''}")
+            return
+        if self.group in (6, 7):
+            self.checkin, self.group = None, 7
+            return
+        if name is not None and pnr.group_name not in (None, name):
+            self.ctx.note(s, f"second group name {quoted(name)} ignored (the group is {quoted(pnr.group_name)})", "1")
+        elif name is not None:
+            pnr.group_name = name
+        self.pax, self.group = None, 2  # what follows in Gr.2 belongs to the booking
 
     def fti(self, s: Segment) -> None:
         if self.pax is not None and self.group == 2:
@@ -409,7 +430,7 @@ class _Reader:
             elif (handler := handlers.get(tag)) is not None:
                 handler(s)
             elif tag not in ignored:
-                self.ctx.note(s, f"unexpected segment {tag[:12]!r} ignored")
+                self.ctx.note(s, f"unexpected segment {quoted(tag[:12])} ignored")
         self.close_pnr()
         return self.finish()
 

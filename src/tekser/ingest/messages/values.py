@@ -52,9 +52,14 @@ _PHONE = re.compile(r"\+?\d[\d \-().]{4,}\d")
 _NON_DIGITS = re.compile(r"\D")
 _EMAIL_SUFFIX = re.compile(r"-\d+[A-Z' ]+(?:/[A-Z' ]*)*$")
 _SEAT = re.compile(r"0*(\d{1,3})([A-Z])")
-# Titles typed into given names: "JOHNMR", "NINA MS". Glued titles only where no name ends so.
-_TITLE_SPACED = re.compile(r"\s+(?:MR|MRS|MS|MISS|MSTR|DR|PROF|REV|SIR|CHD|INF)$")
-_TITLE_GLUED = re.compile(r"(?<=[A-Z]{2})(?:MRS|MR|MSTR)$")
+# Titles typed into given names (docs/travel.md, "Titles in given names"). A title standing as a
+# word of its own ("NINA MS", "MR JOHN") is always one. Glued to the end of a name ("JOHNMR",
+# "ANNAMRS"), as reservation systems write it: MR, MRS and MSTR end no given name, so they always
+# go; MS, MISS, DR and the rest end real names (WILLIAMS, ALEXANDR) and go only where the
+# passport's name (SSR DOCS) shows the name without them (settle_titles).
+TITLES = frozenset({"MR", "MRS", "MS", "MISS", "MSTR", "DR", "PROF", "REV", "SIR", "CHD", "INF"})
+_GLUED = re.compile(r"(\S*?[A-Z]{2})(MRS|MR|MSTR)")
+_GLUED_AMBIGUOUS = re.compile(r"(\S*?[A-Z]{2})(MISS|MS|DR|PROF|REV|SIR|CHD|INF)")
 
 
 def clean(value: str | None) -> str | None:
@@ -98,12 +103,38 @@ def country_checked(value: str | None) -> tuple[str | None, bool]:
 
 @lru_cache(maxsize=8192)
 def without_title(given: str | None) -> str | None:
-    """Given names without a trailing title (JOHNMR → JOHN, "NINA MS" → NINA)."""
+    """Given names without titles that are certainly titles: a title word ("NINA MS" → NINA,
+    "MR JOHN" → JOHN) and MR, MRS or MSTR glued to a name ("JOHNMR" → JOHN, "AARONMR DANIEL" →
+    AARON DANIEL). "WILLIAMS" and "ALEXANDR" stay: see :func:`settle_titles`."""
     if not given:
         return given
-    stripped = _TITLE_SPACED.sub("", given.strip())
-    stripped = _TITLE_GLUED.sub("", stripped)
-    return stripped.strip() or None
+    words = given.split()
+    if len(words) > 1:
+        words = [w for w in words if w.upper() not in TITLES] or words[:1]
+    words = [_unglued(w) for w in words]
+    return " ".join(words) or None
+
+
+def _unglued(word: str) -> str:
+    match = _GLUED.fullmatch(word)
+    return match.group(1) if match else word
+
+
+def settle_titles(given: str | None, passport: str | None) -> str | None:
+    """``given`` with MS, MISS, DR and the like removed from the end of a name where the passport's
+    given names (SSR DOCS) hold that name without them (NINAMS + NINA → NINA; WILLIAMS + WILLIAMS
+    stays)."""
+    if not given or not passport:
+        return given
+    known = set(passport.upper().split())
+    words = given.split()
+    settled = [_settled(word, known) for word in words]
+    return given if settled == words else " ".join(settled)
+
+
+def _settled(word: str, known: set[str]) -> str:
+    match = _GLUED_AMBIGUOUS.fullmatch(word.upper())
+    return match.group(1) if match and word.upper() not in known and match.group(1) in known else word
 
 
 @lru_cache(maxsize=4096)
@@ -295,7 +326,8 @@ class Context:
             self.omitted += 1
             return
         position = segment.position if segment is not None else None
-        self.findings.append(Finding(position, segment.tag if segment is not None else None, element, message))
+        tag = segment.tag[:12] if segment is not None else None  # a garbled "tag" can be long: never quoted whole
+        self.findings.append(Finding(position, tag, element, message))
 
     def drop(self, key: str) -> None:
         self.dropped[key] = self.dropped.get(key, 0) + 1
