@@ -173,5 +173,5 @@ class World:
             (block,) = [b for b in re.findall(r"<INDIVIDUAL>.*?</INDIVIDUAL>", text, flags=re.S) if "QDi.903" in b]
             text = text.replace(block, "")
         self.un.write_text(text, encoding="utf-8")
-        (outcome,) = self.lists.import_path(self.un, actor="alice", min_entries=3, accept_shrink_reason="test")
+        (outcome,) = self.lists.import_path(self.un, actor="alice", min_entries=3, force_reason="test")
         assert outcome.status == "imported", outcome.reason
