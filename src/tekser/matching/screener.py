@@ -37,7 +37,7 @@ from tekser.matching.memory import Recent
 from tekser.matching.names import NameScore, compare_prepared, looks_truncated, prepare
 from tekser.matching.weights import population_version
 from tekser.names.packed import name_variants
-from tekser.names.parts import analyze, given_name_forms_version, vocabulary_version
+from tekser.names.parts import Role, Token, analyze, given_name_forms_version, vocabulary_version
 from tekser.names.translit import TABLES_VERSION
 
 REPORT_FLOOR = 0.7  # candidates below this name score are not reported even with --top
@@ -79,10 +79,12 @@ class ScreeningResult:
     matches: tuple[Match, ...]
     error: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # what of the subject was left out or cut (an unknown country, a name too long): screened without it
+    warnings: tuple[str, ...] = field(default_factory=tuple)
 
     def __reduce__(self) -> tuple[type[ScreeningResult], tuple[object, ...]]:
         # sent back from worker processes, mostly without a match: a plain tuple pickles faster
-        return (ScreeningResult, (self.subject_id, self.matches, self.error, self.notes))
+        return (ScreeningResult, (self.subject_id, self.matches, self.error, self.notes, self.warnings))
 
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.subject_id, "matches": [m.as_dict() for m in self.matches]}
@@ -90,6 +92,8 @@ class ScreeningResult:
             data["error"] = self.error
         if self.notes:
             data["notes"] = list(self.notes)
+        if self.warnings:
+            data["warnings"] = list(self.warnings)
         return data
 
 
@@ -109,6 +113,7 @@ class _Assessment(NamedTuple):
     information: Information | None  # persons: what the name says, in bits (None: not asked)
     support: float  # bits the date of birth and document add
     informative: bool  # the name, with that support, says enough to alert
+    letters: int  # letters of the agreeing parts (too few: the name cannot alert, see min_alert_letters)
 
 
 class _NameHits(NamedTuple):
@@ -187,10 +192,14 @@ class Screener:
         if self._screened % SETTLE_EVERY == 0:
             _settle_heap()
         threshold = self.config.threshold if threshold is None else threshold
-        variants = _packed_names(subject.name)
+        compared, cut = _within_limits(subject, self.config)
+        variants = _packed_names(compared.name)
         if variants:  # one field holding several names ("A; B", "AHMAD (AHMED) SANTOS"): each is screened
-            return self._screen_each(subject, variants, threshold, top, explain)
-        return self._screen_name(subject, threshold, top, explain)
+            result = self._screen_each(compared, variants, threshold, top, explain)
+        else:
+            result = self._screen_name(compared, threshold, top, explain)
+        warnings = subject.warnings + cut
+        return replace(result, warnings=warnings) if warnings else result
 
     def _screen_name(self, subject: Subject, threshold: float, top: int | None, explain: bool) -> ScreeningResult:
         config = self.config
@@ -372,6 +381,13 @@ class Screener:
         support = 0.0
         informative = True
         score = max(0.0, min(1.0, name_score + sum(e.score_delta for e in evidence)))
+        letters = agreeing_letters(scored)
+        if letters < config.min_alert_letters and not any(
+            e.feature == "document" and e.relation in ("exact", "near") for e in evidence
+        ):  # "A" against "A", of any kind: too little to tell anyone apart (a document number would)
+            informative = False
+            name_score = min(name_score, config.uninformative_cap)
+            score = min(score, config.uninformative_cap)
         if person and max(score, name_score) > config.uninformative_cap:
             # a common name alone does not alert, however well it matches: it needs its date of birth
             # (asked only of a score above the ceiling of what says too little: below, it decides nothing)
@@ -405,6 +421,7 @@ class Screener:
             information,
             support,
             informative,
+            letters,
         )
 
     def _explain(self, subject: Subject, found: _Assessment, threshold: float, full: bool = True) -> Match:
@@ -412,8 +429,11 @@ class Screener:
         (``full``), or only the name's relation and score (a candidate that does not alert)."""
         config = self.config
         scored, name, entry = found.scored, found.record.name, found.entry
+        short = found.letters < config.min_alert_letters
         relation = (
-            "uninformative"
+            "too short"
+            if short and not found.informative
+            else "uninformative"
             if not found.informative
             else "corroborated"
             if found.lifted and found.information is None
@@ -476,6 +496,8 @@ class Screener:
         }
         if scored.reversed:
             detail["reversed_parts"] = True
+        if short:
+            detail["letters"] = {"agreeing": found.letters, "needed": config.min_alert_letters}
         if found.lifted and found.information is None:
             detail["ceiling_lifted_by"] = "date of birth or document"
         if found.information is not None:
@@ -589,6 +611,27 @@ def _in_order(pool: Any, function: Any, tasks: Iterable[Any], ahead: int) -> Ite
         yield pending.popleft().get()
 
 
+def agreeing_letters(scored: NameScore) -> int:
+    """Letters (folded) of the name parts that agree, the fewer of either side's: what the match
+    rests on. Optional parts (titles, particles, legal forms) and initials' other side count too little
+    to tell: an initial is one letter."""
+    query, candidate = scored.query_tokens, scored.candidate_tokens
+    total = 0
+    for q_idx, c_idx, kind, _, _ in scored.alignment:
+        if not q_idx or not c_idx or kind in ("particle", "unmatched"):
+            continue
+        q_letters = sum(_letters(query[i]) for i in q_idx)
+        c_letters = sum(_letters(candidate[j]) for j in c_idx)
+        total += min(q_letters, c_letters)
+    return total
+
+
+def _letters(token: Token) -> int:
+    if token.optional or not token.forms:
+        return 0
+    return 1 if token.role is Role.INITIAL else sum(c.isalnum() for c in token.forms[0])
+
+
 def _support_bits(evidence: tuple[Evidence, ...], config: MatchConfig) -> float:
     """What an agreeing date of birth or document adds to a name's information, in bits."""
     bits = config.support_bits
@@ -604,6 +647,53 @@ def _support_bits(evidence: tuple[Evidence, ...], config: MatchConfig) -> float:
         elif item.feature == "document" and item.relation in ("exact", "near"):
             total += bits.get(f"document_{item.relation}", 0.0)
     return total
+
+
+def _within_limits(subject: Subject, config: MatchConfig) -> tuple[Subject, tuple[str, ...]]:
+    """The subject with its name (and family name) cut to the parts and characters compared, and
+    a warning for each cut: a name of ten thousand words costs seconds to align, yet says no more
+    than its first parts (no list name has more than a few dozen)."""
+    warnings = []
+    name = _cut(subject.name, config.max_name_parts, config.max_name_chars)
+    if name != subject.name:
+        warnings.append(_cut_warning("name", subject.name, name, config))
+    family = subject.family_name
+    if family is not None:
+        family = _cut(family, config.max_name_parts, config.max_name_chars)
+        if family != subject.family_name:
+            warnings.append(_cut_warning("family_name", subject.family_name or "", family, config))
+    if not warnings:
+        return subject, ()
+    return replace(subject, name=name, family_name=family), tuple(warnings)
+
+
+def _cut(text: str, max_parts: int, max_chars: int) -> str:
+    """The first ``max_parts`` words of ``text``, within ``max_chars`` characters (at a word's end
+    when one ends there); the text itself when within both."""
+    head = text[: max_chars + 1]
+    if len(head) <= max_chars and len(head.split(maxsplit=max_parts)) <= max_parts:
+        return text
+    words = text.split(maxsplit=max_parts)  # (never splits more than needed: a huge name costs little)
+    kept = " ".join(words[:max_parts])
+    if len(kept) > max_chars:
+        at = kept.rfind(" ", 0, max_chars + 1)
+        kept = kept[:at] if at > 0 else kept[:max_chars]
+    return kept
+
+
+def _cut_warning(field_name: str, written: str, kept: str, config: MatchConfig) -> str:
+    parts = len(written.split(maxsplit=config.max_name_parts))
+    counted = f"more than {config.max_name_parts} parts" if parts > config.max_name_parts else _parts(parts)
+    shown = repr(kept[:60]) + ("..." if len(kept) > 60 else "")
+    return (
+        f"field {field_name}: cut ({counted}, {len(written):,} characters): only its first "
+        f"{_parts(len(kept.split()))} ({len(kept)} characters) compared, {shown} "
+        f"(limits: {config.max_name_parts} parts, {config.max_name_chars} characters)"
+    )
+
+
+def _parts(count: int) -> str:
+    return f"{count} part" if count == 1 else f"{count} parts"
 
 
 def _packed_names(name: str) -> list[str]:
@@ -640,7 +730,7 @@ def _screen_range(bounds: tuple[int, int]) -> list[ScreeningResult | None]:
     found: list[ScreeningResult | None] = []
     for position in range(*bounds):
         result = screener.screen(subjects[position], threshold=threshold, top=top, explain=explain)
-        found.append(result if result.matches or result.error or result.notes else None)
+        found.append(result if result.matches or result.error or result.notes or result.warnings else None)
     return found
 
 
