@@ -35,6 +35,10 @@ def screener() -> Screener:
         _entry("a-vessel", "A", EntityKind.VESSEL),
         _entry("wu", "Wu", EntityKind.ORGANIZATION),
         _entry("lra", "LRA", EntityKind.ORGANIZATION),
+        _entry("pkk", "PKK", EntityKind.ORGANIZATION),
+        _entry("p-532", "P-532", EntityKind.AIRCRAFT),
+        _entry("p-533", "P-533", EntityKind.AIRCRAFT),
+        _entry("ms-13", "MS-13", EntityKind.ORGANIZATION),
     ]
     return Screener.from_entries(entries)
 
@@ -99,3 +103,18 @@ def test_a_short_name_alerts_when_its_document_agrees(screener: Screener) -> Non
 def test_three_letters_are_enough_for_an_acronym(screener: Screener) -> None:
     result = screener.screen(Subject("s", "LRA", kind=EntityKind.ORGANIZATION))
     assert [m.key for m in result.matches if m.alert] == ["t:lra"]
+
+
+@pytest.mark.parametrize(
+    ("name", "key"), [("PKK", "t:pkk"), ("pkk", "t:pkk"), ("MS 13", "t:ms-13"), ("P-533", "t:p-533")]
+)
+def test_a_short_name_written_alike_alerts(screener: Screener, name: str, key: str) -> None:
+    """Three letters or digits written alike are enough; name parts keep no digits (P-532 and P-533
+    both compare as "P"), so the digits count only when the whole name is written alike."""
+    result = screener.screen(Subject("s", name), top=10)
+    assert [m.key for m in result.matches if m.alert] == [key]
+
+
+def test_a_letter_left_of_a_registration_mark_does_not_alert(screener: Screener) -> None:
+    for name in ("P", "P-999", "MS"):
+        assert not any(m.alert for m in screener.screen(Subject("s", name)).matches), name

@@ -381,7 +381,7 @@ class Screener:
         support = 0.0
         informative = True
         score = max(0.0, min(1.0, name_score + sum(e.score_delta for e in evidence)))
-        letters = agreeing_letters(scored)
+        letters = max(agreeing_letters(scored), _written_alike(subject.name, record.name.full))
         if letters < config.min_alert_letters and not any(
             e.feature == "document" and e.relation in ("exact", "near") for e in evidence
         ):  # "A" against "A", of any kind: too little to tell anyone apart (a document number would)
@@ -612,9 +612,8 @@ def _in_order(pool: Any, function: Any, tasks: Iterable[Any], ahead: int) -> Ite
 
 
 def agreeing_letters(scored: NameScore) -> int:
-    """Letters (folded) of the name parts that agree, the fewer of either side's: what the match
-    rests on. Optional parts (titles, particles, legal forms) and initials' other side count too little
-    to tell: an initial is one letter."""
+    """Letters of the name parts that agree, the fewer of either side's: what the match rests on.
+    Optional parts (titles, particles, legal forms) count none, an initial one."""
     query, candidate = scored.query_tokens, scored.candidate_tokens
     total = 0
     for q_idx, c_idx, kind, _, _ in scored.alignment:
@@ -626,10 +625,20 @@ def agreeing_letters(scored: NameScore) -> int:
     return total
 
 
+def _written_alike(query: str, candidate: str) -> int:
+    """Letters and digits of two names written alike, character for character (MS-13 and ms 13);
+    0 otherwise. Name parts keep no digits: P-532 and P-533 compare as "P", yet P-532 is an aircraft."""
+    written = [c for c in query.casefold() if c.isalnum()]
+    return len(written) if written == [c for c in candidate.casefold() if c.isalnum()] else 0
+
+
 def _letters(token: Token) -> int:
     if token.optional or not token.forms:
         return 0
-    return 1 if token.role is Role.INITIAL else sum(c.isalnum() for c in token.forms[0])
+    if token.role is Role.INITIAL:
+        return 1
+    # as written (PKK folds to "pk") or as transliterated (王伟 is "vangvei"), whichever is longer
+    return max(sum(c.isalnum() for c in token.text), len(token.forms[0]))
 
 
 def _support_bits(evidence: tuple[Evidence, ...], config: MatchConfig) -> float:
