@@ -7,7 +7,8 @@ import pytest
 
 from tekser import MatchConfig, Screener, Subject
 from tekser.domain.watchlists import Document, EntityKind, ListEntry, Name, NameKind
-from tekser.matching.screener import _cut
+from tekser.matching.limits import cut
+from tekser.matching.reverse import subject_keys
 
 LIMITS = MatchConfig()
 LONG = "Alpha Bravo Charlie Delta Echo Foxtrot Golf Hotel India Juliett Kilo Lima Mike November Oscar Papa"
@@ -67,11 +68,16 @@ def test_a_name_within_the_limits_is_compared_whole(screener: Screener) -> None:
 
 
 def test_the_cut_keeps_whole_words_within_the_characters() -> None:
-    assert _cut("Ana Lima", 16, 200) == "Ana Lima"
-    assert _cut(" ".join(["abcdefghi"] * 30), 16, 50) == " ".join(["abcdefghi"] * 5)  # 49 characters
-    assert _cut("x" * 500, 16, 200) == "x" * 200  # one word longer than the limit: cut in it
-    assert _cut("a\nb\tc d e", 3, 200) == "a b c"
-    assert len(_cut("-".join(["ab"] * 10_000), 16, 200)) == 200  # parts joined otherwise: the characters bound them
+    assert cut("Ana Lima", 16, 200) == "Ana Lima"
+    assert cut(" ".join(["abcdefghi"] * 30), 16, 50) == " ".join(["abcdefghi"] * 5)  # 49 characters
+    assert cut("x" * 500, 16, 200) == "x" * 200  # one word longer than the limit: cut in it
+    assert cut("a\nb\tc d e", 3, 200) == "a b c"
+    assert len(cut("-".join(["ab"] * 10_000), 16, 200)) == 200  # parts joined otherwise: the characters bound them
+
+
+def test_a_stored_subject_is_found_again_under_the_name_compared() -> None:
+    huge = Subject("s", LONG + " " + " ".join(f"Word{i}" for i in range(10_000)))
+    assert subject_keys(huge) == subject_keys(Subject("s", LONG))
 
 
 def test_warnings_come_back_from_worker_processes(screener: Screener) -> None:

@@ -33,6 +33,7 @@ from tekser.matching.evidence import (
 )
 from tekser.matching.index import ListIndex, NameRecord, kind_filter
 from tekser.matching.information import Information, name_information
+from tekser.matching.limits import within_limits
 from tekser.matching.memory import Recent
 from tekser.matching.names import NameScore, compare_prepared, looks_truncated, prepare
 from tekser.matching.weights import population_version
@@ -192,7 +193,7 @@ class Screener:
         if self._screened % SETTLE_EVERY == 0:
             _settle_heap()
         threshold = self.config.threshold if threshold is None else threshold
-        compared, cut = _within_limits(subject, self.config)
+        compared, cut = within_limits(subject, self.config.max_name_parts, self.config.max_name_chars)
         variants = _packed_names(compared.name)
         if variants:  # one field holding several names ("A; B", "AHMAD (AHMED) SANTOS"): each is screened
             result = self._screen_each(compared, variants, threshold, top, explain)
@@ -656,53 +657,6 @@ def _support_bits(evidence: tuple[Evidence, ...], config: MatchConfig) -> float:
         elif item.feature == "document" and item.relation in ("exact", "near"):
             total += bits.get(f"document_{item.relation}", 0.0)
     return total
-
-
-def _within_limits(subject: Subject, config: MatchConfig) -> tuple[Subject, tuple[str, ...]]:
-    """The subject with its name (and family name) cut to the parts and characters compared, and
-    a warning for each cut: a name of ten thousand words costs seconds to align, yet says no more
-    than its first parts (no list name has more than a few dozen)."""
-    warnings = []
-    name = _cut(subject.name, config.max_name_parts, config.max_name_chars)
-    if name != subject.name:
-        warnings.append(_cut_warning("name", subject.name, name, config))
-    family = subject.family_name
-    if family is not None:
-        family = _cut(family, config.max_name_parts, config.max_name_chars)
-        if family != subject.family_name:
-            warnings.append(_cut_warning("family_name", subject.family_name or "", family, config))
-    if not warnings:
-        return subject, ()
-    return replace(subject, name=name, family_name=family), tuple(warnings)
-
-
-def _cut(text: str, max_parts: int, max_chars: int) -> str:
-    """The first ``max_parts`` words of ``text``, within ``max_chars`` characters (at a word's end
-    when one ends there); the text itself when within both."""
-    head = text[: max_chars + 1]
-    if len(head) <= max_chars and len(head.split(maxsplit=max_parts)) <= max_parts:
-        return text
-    words = text.split(maxsplit=max_parts)  # (never splits more than needed: a huge name costs little)
-    kept = " ".join(words[:max_parts])
-    if len(kept) > max_chars:
-        at = kept.rfind(" ", 0, max_chars + 1)
-        kept = kept[:at] if at > 0 else kept[:max_chars]
-    return kept
-
-
-def _cut_warning(field_name: str, written: str, kept: str, config: MatchConfig) -> str:
-    parts = len(written.split(maxsplit=config.max_name_parts))
-    counted = f"more than {config.max_name_parts} parts" if parts > config.max_name_parts else _parts(parts)
-    shown = repr(kept[:60]) + ("..." if len(kept) > 60 else "")
-    return (
-        f"field {field_name}: cut ({counted}, {len(written):,} characters): only its first "
-        f"{_parts(len(kept.split()))} ({len(kept)} characters) compared, {shown} "
-        f"(limits: {config.max_name_parts} parts, {config.max_name_chars} characters)"
-    )
-
-
-def _parts(count: int) -> str:
-    return f"{count} part" if count == 1 else f"{count} parts"
 
 
 def _packed_names(name: str) -> list[str]:
