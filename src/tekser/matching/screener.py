@@ -382,7 +382,9 @@ class Screener:
         support = 0.0
         informative = True
         score = max(0.0, min(1.0, name_score + sum(e.score_delta for e in evidence)))
-        letters = max(agreeing_letters(scored), _written_alike(subject.name, record.name.full))
+        letters = agreeing_letters(scored)
+        if letters < config.min_alert_letters:  # (digits count when the two are written alike: MS-13)
+            letters = max(letters, _written_alike(subject.name, record.name.full))
         if letters < config.min_alert_letters and not any(
             e.feature == "document" and e.relation in ("exact", "near") for e in evidence
         ):  # "A" against "A", of any kind: too little to tell anyone apart (a document number would)
