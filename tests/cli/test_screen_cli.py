@@ -19,6 +19,7 @@ def subjects(tmp_path: Path) -> Path:
         {"id": "p4", "name": "Abu Yusuf"},
         {"id": "p5", "name": "FNU"},
         {"id": "p6", "name": "Dana", "birth_date": "1990-02-30"},
+        {"id": "p7", "birth_date": "1975"},
     ]
     path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
     return path
@@ -31,7 +32,7 @@ def _results(stdout: str) -> dict[str, dict[str, object]]:
 
 def test_screen_list_files_directly(cli: Cli, fixtures_dir: Path, subjects: Path) -> None:
     result = cli("screen", "--lists", str(fixtures_dir / "lists" / "un"), "--input", str(subjects), "--workers", "1")
-    assert result.exit_code == 2, result.output  # one invalid record
+    assert result.exit_code == 2, result.output  # one record without a name
     out = _results(result.stdout)
     first = out["p1"]["matches"]
     assert isinstance(first, list)
@@ -48,10 +49,15 @@ def test_screen_list_files_directly(cli: Cli, fixtures_dir: Path, subjects: Path
     # "Abu Yusuf" is a weak (UN Low) alias: reported, never alerts alone
     assert all(not m["alert"] for m in out["p4"]["matches"])
     assert "placeholder" in out["p5"]["error"]
+    # an impossible date is left out: the subject is screened on its name, with a warning
+    assert out["p6"]["warnings"] == [
+        "line 6 (id p6), field birth_date: must be YYYY, YYYY-MM or YYYY-MM-DD: not used (got '1990-02-30')"
+    ]
     errors = [line for key, line in out.items() if key.startswith("error")]
-    assert len(errors) == 1
-    assert "field birth_date" in errors[0]["error"]
-    assert "screened 5 subjects" in result.stderr
+    assert len(errors) == 1  # only the record without a name is rejected, named by its line and field
+    assert "line 7 (id p7), field name: is required" in errors[0]["error"]
+    assert "screened 6 subjects" in result.stderr
+    assert "1 with warnings" in result.stderr
     assert "1 rejected" in result.stderr
 
 
@@ -90,3 +96,58 @@ def test_screen_without_lists_is_a_clear_error(cli: Cli, subjects: Path) -> None
     result = cli("screen", "-i", str(subjects))
     assert result.exit_code == 4
     assert "no active list version to screen against" in result.stderr
+
+
+def test_unusable_fields_are_warnings_and_namibia_is_a_country(cli: Cli, tmp_path: Path) -> None:
+    """Issue 15: NA is Namibia's ISO code; an unusable field never drops a subject (exit 0)."""
+    lists = tmp_path / "lists"
+    lists.mkdir()
+    (lists / "namibia.ftm.jsonl").write_text(
+        json.dumps(
+            {
+                "id": "nam-1",
+                "schema": "Person",
+                "properties": {"name": ["Hendrik Witbooi Kaunda"], "nationality": ["na"], "birthDate": ["1961-04-02"]},
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    rows = [
+        {"id": "n1", "name": "Hendrik Witbooi Kaunda", "nationality": "NA"},
+        {"id": "n2", "name": "Hendrik Witbooi Kaunda", "nationality": "Atlantis"},
+        {"id": "n3", "name": "Hendrik Witbooi Kaunda", "birth_date": "1990-02-31"},
+        {"id": "n4", "name": "Hendrik Witbooi Kaunda", "gender": "x"},
+    ]
+    subjects = tmp_path / "subjects.jsonl"
+    subjects.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    result = cli("screen", "--lists", str(lists), "-i", str(subjects), "--workers", "1")
+    assert result.exit_code == 0, result.output
+    out = _results(result.stdout)
+    assert set(out) == {"n1", "n2", "n3", "n4"}
+    nationality = next(e for e in out["n1"]["matches"][0]["explanation"] if e["feature"] == "nationality")
+    assert (nationality["relation"], nationality["query"]) == ("match", "NA")
+    assert "warnings" not in out["n1"]
+    for key, field, value in (
+        ("n2", "nationality", "Atlantis"),
+        ("n3", "birth_date", "1990-02-31"),
+        ("n4", "gender", "x"),
+    ):
+        assert out[key]["matches"][0]["alert"] is True  # screened on everything else
+        (warning,) = out[key]["warnings"]
+        assert f"field {field}:" in warning and repr(value) in warning
+    assert "3 with warnings, 0 rejected" in result.stderr
+
+
+def test_a_csv_nationality_na_is_namibia(cli: Cli, fixtures_dir: Path, tmp_path: Path) -> None:
+    query = tmp_path / "q.csv"
+    query.write_text("id,name,nationality,gender\nq1,Askar Nurlanov,NA,\nq2,,KZ,male\n", encoding="utf-8")
+    result = cli("screen", "--lists", str(fixtures_dir / "lists" / "un"), "-i", str(query), "--workers", "1")
+    assert result.exit_code == 2, result.output  # q2 has no name: rejected, q1 screened all the same
+    out = _results(result.stdout)
+    nationality = next(e for e in out["q1"]["matches"][0]["explanation"] if e["feature"] == "nationality")
+    assert nationality["query"] == "NA" and nationality["relation"] == "conflict"  # Namibia, not "unknown"
+    errors = [line["error"] for key, line in out.items() if key.startswith("error")]
+    assert errors == [
+        "row 3 (id q2): invalid subject: row 3 (id q2), field name: is required (or given_name / family_name)"
+    ]

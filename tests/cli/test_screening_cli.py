@@ -123,14 +123,16 @@ def test_customers_from_a_file_are_kept_and_screened_as_a_resumable_batch(
     customers = tmp_path / "customers.jsonl"
     rows = [
         {"id": "C-1", "name": "Askar Serikovich Nurlanov", "birth_date": "1975-03-12", "nationality": "KZ"},
-        {"id": "C-2", "name": "Aigerim Bekova", "birth_date": "1990-01-01"},
+        {"id": "C-2", "name": "Aigerim Bekova", "birth_date": "1990-01-01", "nationality": "Atlantis"},
         {"id": "C-3", "name": "Steppe Relief Foundation", "schema": "Organization"},
         {"id": "C-4"},
     ]
     customers.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
     result = cli("screen", "--store", "--input", str(customers))
     assert result.exit_code == 2, result.output  # one rejected record, named in the error output
-    assert "C-4" in result.output or "line 4" in result.output
+    assert "line 4 (id C-4), field name: is required" in result.output
+    # an unknown country is left out with a warning: the customer is kept and screened
+    assert "warning: line 2 (id C-2), field nationality: unknown country: not used (got 'Atlantis')" in result.output
     summary = _json(result.output[result.output.index("{") :])
     assert isinstance(summary, dict)
     assert (summary["subjects_selected"], summary["screened"], summary["rejected"]) == (3, 3, 1)

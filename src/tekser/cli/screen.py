@@ -60,6 +60,10 @@ def screen(
     Input fields: id, name (or given_name/family_name), and optional birth_date (YYYY, YYYY-MM or
     YYYY-MM-DD), nationality (ISO code or country name), gender (male/female), document,
     document_country, document_type, birth_place, schema (Person or Organization).
+
+    A field that cannot be used (unknown country, impossible date ...) is left out with a warning
+    on the subject's result; a record without a name is rejected (an error line) and the exit
+    status is 2, the other subjects screened all the same.
     """
     with handled(debug):
         if stored or store or flights:
@@ -80,7 +84,7 @@ def screen(
 
             engine = open_database(settings(db).db_url)
             screener = screener_from_store(SqlWatchlistStore(engine), config, only or None)
-        rejected = screened = alerts = 0
+        rejected = screened = alerts = warned = 0
         with ExitStack() as stack:
             source: TextIO = (
                 sys.stdin if input_path == "-" else stack.enter_context(Path(input_path).open(encoding="utf-8"))
@@ -113,12 +117,13 @@ def screen(
                     sink.write(json.dumps({"error": str(bad.pop(0))}, ensure_ascii=False) + "\n")
                 screened += 1
                 alerts += any(m.alert for m in result.matches)
+                warned += bool(result.warnings)
                 sink.write(json.dumps(result.as_dict(), ensure_ascii=False) + "\n")
             for error in bad:
                 sink.write(json.dumps({"error": str(error)}, ensure_ascii=False) + "\n")
         policy = screener.policy.describe_all() if screener.policy else []
         errors.print(
-            f"screened {screened} subjects, {alerts} with alerts, {rejected} rejected (invalid); "
+            f"screened {screened} subjects, {alerts} with alerts, {warned} with warnings, {rejected} rejected; "
             f"index: {len(screener.index.entries)} entries, {len(screener.index.records)} names"
             + (f", {screener.index.excluded} left out by policy" if screener.index.excluded else ""),
             highlight=False,
@@ -163,6 +168,8 @@ def _batch(db: str | None, customers: str | None, flights: str | None, fresh: bo
                 rejected += 1
                 errors.print(f"rejected: {item}", highlight=False)
                 continue
+            for warning in item.warnings:
+                errors.print(f"warning: {warning}", highlight=False)
             fingerprint = subject_fingerprint(
                 item.name, item.birth_date.text if item.birth_date else None, item.document
             )

@@ -2,8 +2,8 @@
 
 A subject is what tekser compares with list entries: a name (whole, or with its family part
 marked), and optional date of birth, nationality, gender, document and place of birth.
-:func:`subject_from_record` validates a JSON/CSV record field by field and reports every
-problem at once.
+:func:`subject_from_record` validates a JSON/CSV record field by field: a record without a
+name is refused; any other unusable field is left out with a warning, and the subject screened.
 """
 
 from __future__ import annotations
@@ -61,6 +61,8 @@ class Subject:
     document_country: str | None = None
     document_type: str | None = None
     birth_place: str | None = None
+    # fields of the input left out (unknown country, impossible date ...): shown with the result
+    warnings: tuple[str, ...] = ()
 
     def __reduce__(self) -> tuple[type[Subject], tuple[object, ...]]:
         # a batch sends subjects to worker processes: a plain tuple pickles several times faster
@@ -93,62 +95,63 @@ def _text(record: Mapping[str, Any], field: str) -> str | None:
     value = record.get(field)
     if value is None:
         return None
-    if not isinstance(value, str | int | float):
+    if not isinstance(value, str | int | float) or isinstance(value, bool):
         raise TypeError(field)
     text = " ".join(str(value).split())
     return text or None
 
 
+_GENDERS = {"m": "male", "male": "male", "f": "female", "female": "female"}
+
+
 def subject_from_record(record: Mapping[str, Any], label: str) -> Subject:
-    """Validate one input record (``label`` names it in errors, e.g. "line 7")."""
-    errors: list[FieldError] = []
+    """Validate one input record (``label`` names it in errors and warnings, e.g. "line 7").
+
+    Only a record without any name is refused (:class:`InvalidInput`, naming the record and
+    field): a subject is screened on its name. Any other unusable field (an unknown country, an
+    impossible date, an unknown gender, an unknown field) is left out, and the subject is
+    screened on everything else with a warning naming the field and value (``Subject.warnings``).
+    """
+    warnings: list[FieldError] = []
     values: dict[str, str | None] = {}
-    for field in KNOWN_FIELDS:
+    for field in sorted(KNOWN_FIELDS):
         try:
             values[field] = _text(record, field)
         except TypeError:
-            errors.append(FieldError(label, field, "must be a string", repr(record.get(field))))
+            warnings.append(FieldError(label, field, "must be a string: not used", repr(record.get(field))[:80]))
             values[field] = None
-    unknown = sorted(set(record) - KNOWN_FIELDS)
-    if unknown:
-        errors.append(FieldError(label, unknown[0], f"unknown field (known: {', '.join(sorted(KNOWN_FIELDS))})"))
+    for unknown in sorted(set(record) - KNOWN_FIELDS):
+        warnings.append(FieldError(label, str(unknown), "unknown field: not used"))
+    name = values["name"] or " ".join(v for v in (values["given_name"], values["family_name"]) if v) or None
+    if not name:
+        raise InvalidInput(
+            f"{label}: invalid subject",
+            [FieldError(label, "name", "is required (or given_name / family_name)"), *warnings],
+        )
     subject_id = values["id"]
-    if not subject_id:
-        errors.append(FieldError(label, "id", "is required"))
-    name = values["name"]
-    if not name:
-        given, family = values["given_name"], values["family_name"]
-        name = " ".join(v for v in (given, family) if v) or None
-    if not name:
-        errors.append(FieldError(label, "name", "is required (or given_name / family_name)"))
+    if not subject_id:  # the result is still tied to its record: by its place in the input
+        subject_id = label
+        warnings.append(FieldError(label, "id", f"missing: the record's place ({label}) stands for it"))
     kind = None
     if values["schema"]:
         kind = _SCHEMAS.get(values["schema"].casefold().replace(" ", ""))
         if kind is None:
-            errors.append(FieldError(label, "schema", "must be Person or Organization", values["schema"]))
+            problem = "must be Person or Organization: compared with every kind"
+            warnings.append(FieldError(label, "schema", problem, values["schema"]))
     birth = None
     if values["birth_date"]:
         birth = parse_birth_date(values["birth_date"])
         if birth is None:
-            errors.append(FieldError(label, "birth_date", "must be YYYY, YYYY-MM or YYYY-MM-DD", values["birth_date"]))
-    nationality = None
-    if values["nationality"]:
-        nationality = country_code(values["nationality"])
-        if nationality is None:
-            errors.append(FieldError(label, "nationality", "unknown country", values["nationality"]))
+            warnings.append(
+                FieldError(label, "birth_date", "must be YYYY, YYYY-MM or YYYY-MM-DD: not used", values["birth_date"])
+            )
+    nationality = _country(values, "nationality", label, warnings)
     gender = None
     if values["gender"]:
-        gender = {"m": "male", "male": "male", "f": "female", "female": "female"}.get(values["gender"].casefold())
+        gender = _GENDERS.get(values["gender"].casefold())
         if gender is None:
-            errors.append(FieldError(label, "gender", "must be male or female", values["gender"]))
-    document_country = None
-    if values["document_country"]:
-        document_country = country_code(values["document_country"])
-        if document_country is None:
-            errors.append(FieldError(label, "document_country", "unknown country", values["document_country"]))
-    if errors:
-        raise InvalidInput(f"{label}: invalid subject", errors)
-    assert subject_id is not None and name is not None
+            warnings.append(FieldError(label, "gender", "must be male or female: not used", values["gender"]))
+    document_country = _country(values, "document_country", label, warnings)
     return Subject(
         id=subject_id,
         name=name,
@@ -162,4 +165,15 @@ def subject_from_record(record: Mapping[str, Any], label: str) -> Subject:
         document_country=document_country,
         document_type=values["document_type"],
         birth_place=values["birth_place"],
+        warnings=tuple(str(w) for w in warnings),
     )
+
+
+def _country(values: Mapping[str, str | None], field: str, label: str, warnings: list[FieldError]) -> str | None:
+    text = values[field]
+    if not text:
+        return None
+    code = country_code(text)
+    if code is None:
+        warnings.append(FieldError(label, field, "unknown country: not used", text))
+    return code

@@ -103,6 +103,19 @@ class MatchConfig(BaseModel):
         description="Bits that agreeing facts add to a name's information: a date of birth to the day is one "
         "in about 22,000 (sixty years of days), to the month one in 720; a document number is nearly unique.",
     )
+    max_name_parts: int = Field(
+        16,
+        description="Most words of a subject's name compared (the first ones; a warning says the name was cut): "
+        "a name of thousands of words costs seconds to align, and no list name has more than a few dozen.",
+    )
+    max_name_chars: int = Field(
+        200, description="Most characters of a subject's name compared (cut at a word's end, with a warning)."
+    )
+    min_alert_letters: int = Field(
+        3,
+        description="Letters (or digits, once folded and transliterated) the agreeing name parts must hold for a "
+        "match to alert, unless a document number agrees: 'A' is no one's name however exactly it matches.",
+    )
     max_candidates: int = Field(
         60,
         description="Most list names scored per subject, highest score bound first (names found exactly come first).",

@@ -25,6 +25,7 @@ from itertools import pairwise
 from tekser.domain.subjects import Subject
 from tekser.domain.watchlists import EntityKind
 from tekser.matching.index import ListIndex, concatenated_key, token_keys
+from tekser.matching.limits import MAX_CHARS, MAX_PARTS, within_limits
 from tekser.names.fold import canonical
 from tekser.names.parts import Token, analyze
 
@@ -54,7 +55,9 @@ def joined_pair_keys(tokens: Sequence[Token]) -> set[str]:
 
 
 def subject_keys(subject: Subject) -> set[str]:
-    """The blocking keys under which a stored subject is found again when a list changes."""
+    """The blocking keys under which a stored subject is found again when a list changes (of its
+    name as compared: cut to the default limits, see tekser.matching.limits)."""
+    subject, _ = within_limits(subject, MAX_PARTS, MAX_CHARS)
     organization = subject.kind is not None and subject.kind is not EntityKind.PERSON
     family = (subject.family_name,) if subject.family_name else ()
     analyzed = analyze(subject.name, organization=organization, family_parts=family)

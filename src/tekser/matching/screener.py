@@ -33,11 +33,12 @@ from tekser.matching.evidence import (
 )
 from tekser.matching.index import ListIndex, NameRecord, kind_filter
 from tekser.matching.information import Information, name_information
+from tekser.matching.limits import within_limits
 from tekser.matching.memory import Recent
 from tekser.matching.names import NameScore, compare_prepared, looks_truncated, prepare
 from tekser.matching.weights import population_version
 from tekser.names.packed import name_variants
-from tekser.names.parts import analyze, given_name_forms_version, vocabulary_version
+from tekser.names.parts import Role, Token, analyze, given_name_forms_version, vocabulary_version
 from tekser.names.translit import TABLES_VERSION
 
 REPORT_FLOOR = 0.7  # candidates below this name score are not reported even with --top
@@ -79,10 +80,12 @@ class ScreeningResult:
     matches: tuple[Match, ...]
     error: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # what of the subject was left out or cut (an unknown country, a name too long): screened without it
+    warnings: tuple[str, ...] = field(default_factory=tuple)
 
     def __reduce__(self) -> tuple[type[ScreeningResult], tuple[object, ...]]:
         # sent back from worker processes, mostly without a match: a plain tuple pickles faster
-        return (ScreeningResult, (self.subject_id, self.matches, self.error, self.notes))
+        return (ScreeningResult, (self.subject_id, self.matches, self.error, self.notes, self.warnings))
 
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.subject_id, "matches": [m.as_dict() for m in self.matches]}
@@ -90,6 +93,8 @@ class ScreeningResult:
             data["error"] = self.error
         if self.notes:
             data["notes"] = list(self.notes)
+        if self.warnings:
+            data["warnings"] = list(self.warnings)
         return data
 
 
@@ -109,6 +114,7 @@ class _Assessment(NamedTuple):
     information: Information | None  # persons: what the name says, in bits (None: not asked)
     support: float  # bits the date of birth and document add
     informative: bool  # the name, with that support, says enough to alert
+    letters: int  # letters of the agreeing parts (too few: the name cannot alert, see min_alert_letters)
 
 
 class _NameHits(NamedTuple):
@@ -187,10 +193,14 @@ class Screener:
         if self._screened % SETTLE_EVERY == 0:
             _settle_heap()
         threshold = self.config.threshold if threshold is None else threshold
-        variants = _packed_names(subject.name)
+        compared, cut = within_limits(subject, self.config.max_name_parts, self.config.max_name_chars)
+        variants = _packed_names(compared.name)
         if variants:  # one field holding several names ("A; B", "AHMAD (AHMED) SANTOS"): each is screened
-            return self._screen_each(subject, variants, threshold, top, explain)
-        return self._screen_name(subject, threshold, top, explain)
+            result = self._screen_each(compared, variants, threshold, top, explain)
+        else:
+            result = self._screen_name(compared, threshold, top, explain)
+        warnings = subject.warnings + cut
+        return replace(result, warnings=warnings) if warnings else result
 
     def _screen_name(self, subject: Subject, threshold: float, top: int | None, explain: bool) -> ScreeningResult:
         config = self.config
@@ -372,6 +382,15 @@ class Screener:
         support = 0.0
         informative = True
         score = max(0.0, min(1.0, name_score + sum(e.score_delta for e in evidence)))
+        letters = agreeing_letters(scored)
+        if letters < config.min_alert_letters:  # (digits count when the two are written alike: MS-13)
+            letters = max(letters, _written_alike(subject.name, record.name.full))
+        if letters < config.min_alert_letters and not any(
+            e.feature == "document" and e.relation in ("exact", "near") for e in evidence
+        ):  # "A" against "A", of any kind: too little to tell anyone apart (a document number would)
+            informative = False
+            name_score = min(name_score, config.uninformative_cap)
+            score = min(score, config.uninformative_cap)
         if person and max(score, name_score) > config.uninformative_cap:
             # a common name alone does not alert, however well it matches: it needs its date of birth
             # (asked only of a score above the ceiling of what says too little: below, it decides nothing)
@@ -405,6 +424,7 @@ class Screener:
             information,
             support,
             informative,
+            letters,
         )
 
     def _explain(self, subject: Subject, found: _Assessment, threshold: float, full: bool = True) -> Match:
@@ -412,8 +432,11 @@ class Screener:
         (``full``), or only the name's relation and score (a candidate that does not alert)."""
         config = self.config
         scored, name, entry = found.scored, found.record.name, found.entry
+        short = found.letters < config.min_alert_letters
         relation = (
-            "uninformative"
+            "too short"
+            if short and not found.informative
+            else "uninformative"
             if not found.informative
             else "corroborated"
             if found.lifted and found.information is None
@@ -476,6 +499,8 @@ class Screener:
         }
         if scored.reversed:
             detail["reversed_parts"] = True
+        if short:
+            detail["letters"] = {"agreeing": found.letters, "needed": config.min_alert_letters}
         if found.lifted and found.information is None:
             detail["ceiling_lifted_by"] = "date of birth or document"
         if found.information is not None:
@@ -589,6 +614,36 @@ def _in_order(pool: Any, function: Any, tasks: Iterable[Any], ahead: int) -> Ite
         yield pending.popleft().get()
 
 
+def agreeing_letters(scored: NameScore) -> int:
+    """Letters of the name parts that agree, the fewer of either side's: what the match rests on.
+    Optional parts (titles, particles, legal forms) count none, an initial one."""
+    query, candidate = scored.query_tokens, scored.candidate_tokens
+    total = 0
+    for q_idx, c_idx, kind, _, _ in scored.alignment:
+        if not q_idx or not c_idx or kind in ("particle", "unmatched"):
+            continue
+        q_letters = sum(_letters(query[i]) for i in q_idx)
+        c_letters = sum(_letters(candidate[j]) for j in c_idx)
+        total += min(q_letters, c_letters)
+    return total
+
+
+def _written_alike(query: str, candidate: str) -> int:
+    """Letters and digits of two names written alike, character for character (MS-13 and ms 13);
+    0 otherwise. Name parts keep no digits: P-532 and P-533 compare as "P", yet P-532 is an aircraft."""
+    written = [c for c in query.casefold() if c.isalnum()]
+    return len(written) if written == [c for c in candidate.casefold() if c.isalnum()] else 0
+
+
+def _letters(token: Token) -> int:
+    if token.optional or not token.forms:
+        return 0
+    if token.role is Role.INITIAL:
+        return 1
+    # as written (PKK folds to "pk") or as transliterated (王伟 is "vangvei"), whichever is longer
+    return max(sum(c.isalnum() for c in token.text), len(token.forms[0]))
+
+
 def _support_bits(evidence: tuple[Evidence, ...], config: MatchConfig) -> float:
     """What an agreeing date of birth or document adds to a name's information, in bits."""
     bits = config.support_bits
@@ -640,7 +695,7 @@ def _screen_range(bounds: tuple[int, int]) -> list[ScreeningResult | None]:
     found: list[ScreeningResult | None] = []
     for position in range(*bounds):
         result = screener.screen(subjects[position], threshold=threshold, top=top, explain=explain)
-        found.append(result if result.matches or result.error or result.notes else None)
+        found.append(result if result.matches or result.error or result.notes or result.warnings else None)
     return found
 
 

@@ -245,3 +245,13 @@ def test_a_name_with_an_entity_inside_is_never_read_in_part(
     path.write_text(text, encoding="utf-8")
     with pytest.raises(SourceError):
         un.read(path)
+
+
+def test_the_un_na_nationality_is_no_country_not_namibia(fixtures_dir: Path, tmp_path: Path) -> None:
+    """The UN writes "na" (not available) where it knows no nationality; NA elsewhere is Namibia."""
+    data = (fixtures_dir / "lists" / "un" / "consolidated-small.xml").read_text(encoding="utf-8")
+    path = tmp_path / "consolidated.xml"
+    path.write_text(data.replace("<VALUE>Syrian Arab Republic</VALUE>", "<VALUE>na</VALUE>", 1), "utf-8")
+    changed = [e for e in un.read(path).entries if any(c.name == "na" for c in e.nationalities)]
+    assert len(changed) == 1
+    assert [(c.name, c.code) for c in changed[0].nationalities] == [("na", None)]

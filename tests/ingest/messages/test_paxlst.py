@@ -199,3 +199,11 @@ def test_several_messages_in_one_interchange(messages: Path) -> None:
 def test_every_fixture_is_a_travel_message(messages: Path) -> None:
     for path in sorted(messages.glob("paxlst-*")):
         assert isinstance(parse_file(path), TravelMessage)
+
+
+@pytest.mark.parametrize(("written", "expected"), [("NA", "NA"), ("NAM", "NA"), ("UNK", None)])
+def test_a_namibian_keeps_the_nationality(messages: Path, written: str, expected: str | None) -> None:
+    """NA is Namibia's ISO code in a country field, not "not available" (issue 15)."""
+    text = (messages / "paxlst-backslash-release.edi").read_text(encoding="utf-8")
+    (traveller,) = parse_message(text.replace("NAT+2+IRL'", f"NAT+2+{written}'")).travellers
+    assert traveller.nationality == expected

@@ -19,6 +19,7 @@ from tekser.domain.countries import country
 from tekser.domain.watchlists import (
     Address,
     Attribute,
+    Country,
     Designation,
     Document,
     EntityKind,
@@ -82,6 +83,11 @@ def _text(element: _Element, tag: str) -> str | None:
     return None
 
 
+def _nationality(text: str) -> Country | None:
+    # the UN writes "na" (not available) where it knows no nationality: kept as text, not Namibia
+    return Country(name=text, code=None) if text.casefold() == "na" else country(text)
+
+
 def _values(element: _Element, tag: str) -> list[str]:
     values = []
     for value in element.findall(f"{tag}/VALUE"):
@@ -140,7 +146,7 @@ class _EntryBuilder:
             gender=gender.lower() if gender else None,
             birth_dates=tuple(self.birth_dates),
             birth_places=tuple(self.birth_places),
-            nationalities=tuple(c for v in _values(record, "NATIONALITY") if (c := country(v))),
+            nationalities=tuple(c for v in _values(record, "NATIONALITY") if (c := _nationality(v))),
             documents=tuple(self.documents),
             addresses=tuple(self._addresses()),
             designations=(

@@ -80,7 +80,7 @@ def is_placeholder(value: str) -> bool:
 @lru_cache(maxsize=4096)
 def country(value: str | None) -> str | None:
     """ISO alpha-2 for a code (alpha-2 or alpha-3) when known; otherwise the value as given."""
-    text = clean(value)
+    text = _country_text(value)
     if text is None:
         return None
     text = text.upper()
@@ -89,9 +89,16 @@ def country(value: str | None) -> str | None:
     return text
 
 
+def _country_text(value: str | None) -> str | None:
+    # in a country field NA is Namibia's ISO code, not "not available" (the other placeholders hold)
+    if value is not None and value.strip().upper() == "NA":
+        return value.strip()
+    return clean(value)
+
+
 @lru_cache(maxsize=4096)
 def is_known_country(value: str | None) -> bool:
-    text = clean(value)
+    text = _country_text(value)
     return bool(text) and len(text or "") in (2, 3) and country_code(text or "") is not None
 
 
