@@ -19,7 +19,7 @@ from pathlib import Path
 
 from tekser.simulate.traffic import Passenger, make_flights, paxlst
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).absolute().parents[1]  # as run (a linked checkout stays itself)
 FIXTURES = REPO / "tests" / "fixtures" / "lists"
 DEMO = REPO / ".demo"
 TEKSER = str(Path(sys.executable).with_name("tekser"))

@@ -21,7 +21,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 DOCUMENTS = [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md"))]
-FENCE = re.compile(r"^```(\S*)\s*$")
+FENCE = re.compile(r"^\s*```(\S*)\s*$")  # indented too (inside a list item)
 EXIT = re.compile(r"#.*\bexit (\d+)\b")
 
 
@@ -47,16 +47,17 @@ class Command:
 
 
 def blocks(document: Path) -> list[Block]:
-    found, language, start, body = [], None, 0, []
+    found, language, start, body, indent = [], None, 0, [], ""
     for number, line in enumerate(document.read_text(encoding="utf-8").splitlines(), start=1):
         fence = FENCE.match(line)
         if fence and language is None:
             language, start, body = fence.group(1), number, []
-        elif line.startswith("```") and language is not None:
+            indent = line[: len(line) - len(line.lstrip())]
+        elif line.strip().startswith("```") and language is not None:
             found.append(Block(document, start, language, tuple(body)))
             language = None
         elif language is not None:
-            body.append(line)
+            body.append(line.removeprefix(indent))
     return found
 
 
