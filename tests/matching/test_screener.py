@@ -52,7 +52,7 @@ def test_a_match_explains_itself(fixtures_dir: Path) -> None:
     assert features["gender"]["relation"] == "match"
     summary = features["summary"]
     assert summary["list_version"] == "un@1"
-    assert summary["algorithm"]["version"] == "4"
+    assert summary["algorithm"]["version"] == "5"
     assert len(summary["algorithm"]["config_sha256"]) == 64
     # what the name says, in bits, and what the date of birth adds: enough to alert, and shown
     information = features["name"]["information"]

@@ -12,7 +12,7 @@ import json
 from pydantic import BaseModel, ConfigDict, Field
 
 ALGORITHM = "tekser-match"
-VERSION = "4"  # 4: a match alerts when its name says enough (information in bits); see docs/matching.md
+VERSION = "5"  # 5: names cut to what is compared, 3 agreeing letters to alert; 4: information in bits
 
 DEFAULT_LOG_ODDS = {
     "prior": -3.0,
