@@ -6,7 +6,6 @@ alert for an unconfirmed hit, 4Z for insufficient data, and never 0Z on an error
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -20,18 +19,10 @@ from tekser.services.iapi import IapiService
 from tekser.services.screening_service import ScreeningService
 from tekser.services.watchlists import WatchlistService
 from tekser.simulate.traffic import Flight, Planted, make_flights, paxlst, pnrgov
-from tekser.storage.database import open_database
 from tekser.storage.screening import SqlScreeningStore
 from tekser.storage.watchlists import SqlWatchlistStore
 
 ASKAR = Planted("un:QDi.901", "NURLANOV", "ASKAR", date(1975, 3, 12), "KAZ", "N01234567")
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    engine = open_database(db_url)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ rescreening on list changes (the time-travel case), resumable batches, outcomes.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -17,7 +16,6 @@ from tekser.services.screening_service import ScreeningService
 from tekser.services.travel_ingest import TravelIngestService
 from tekser.services.watchlists import WatchlistService
 from tekser.simulate.traffic import Planted, make_flights, paxlst
-from tekser.storage.database import open_database
 from tekser.storage.screening import SqlScreeningStore
 from tekser.storage.travel import SqlTravelStore
 from tekser.storage.watchlists import SqlWatchlistStore
@@ -25,13 +23,6 @@ from tekser.storage.watchlists import SqlWatchlistStore
 SMALL = 3
 ASKAR = Planted("un:QDi.901", "NURLANOV", "ASKAR", date(1975, 3, 12), "KAZ", "N01234567")
 GULNARA = Planted("un:QDi.903", "TOLEGENOVA", "GULNARA", date(1984, 5, 1), "KAZ", "N07654321")
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    engine = open_database(db_url)
-    yield engine
-    engine.dispose()
 
 
 class World:

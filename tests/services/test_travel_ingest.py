@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -13,15 +12,7 @@ from tekser.errors import MessageError
 from tekser.services import travel_ingest
 from tekser.services.travel_ingest import TravelIngestService, redact
 from tekser.simulate.traffic import Planted, make_flights, paxlst, pnrgov
-from tekser.storage.database import open_database
 from tekser.storage.travel import SqlTravelStore
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    engine = open_database(db_url)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture

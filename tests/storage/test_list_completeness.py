@@ -5,7 +5,6 @@ what may be a real publication, with a reason."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,18 +17,6 @@ from tekser.storage.database import open_database
 from tekser.storage.watchlists import SqlWatchlistStore
 
 SMALL = 3  # the synthetic fixtures are far below the real lists' minimum sizes
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    engine = open_database(db_url)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def service(engine: Engine) -> WatchlistService:
-    return WatchlistService(SqlWatchlistStore(engine), load_sources())
 
 
 @pytest.fixture

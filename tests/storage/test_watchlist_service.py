@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,23 +16,10 @@ from tekser.ingest.lists.sources import load_sources
 from tekser.services.ports import NewVersion
 from tekser.services.watchlists import WatchlistService
 from tekser.storage.audit import SqlAuditStore
-from tekser.storage.database import open_database
 from tekser.storage.tables import metadata
 from tekser.storage.watchlists import SqlWatchlistStore
 
 SMALL = 3  # the synthetic fixtures are far below the real lists' minimum sizes
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    engine = open_database(db_url)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def service(engine: Engine) -> WatchlistService:
-    return WatchlistService(SqlWatchlistStore(engine), load_sources())
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -26,7 +25,6 @@ from tekser.services.watchlists import WatchlistService
 from tekser.services.workflow import WorkflowService
 from tekser.simulate.traffic import Planted, make_flights, paxlst
 from tekser.storage.audit import SqlAuditStore
-from tekser.storage.database import open_database
 from tekser.storage.screening import SqlScreeningStore
 from tekser.storage.tables import alerts
 from tekser.storage.watchlists import SqlWatchlistStore
@@ -88,13 +86,6 @@ class World:
             key = connection.execute(insert(alerts).values(**row)).inserted_primary_key
         assert key is not None
         return int(key[0])
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    engine = open_database(db_url)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture
