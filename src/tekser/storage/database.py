@@ -29,7 +29,7 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError, OperationalError
 
-from tekser.errors import Conflict, ConfigError
+from tekser.errors import ConfigError, Conflict
 
 T = TypeVar("T")
 
@@ -105,7 +105,7 @@ def write_transaction(engine: Engine, work: Callable[[Connection], T], attempts:
                     f"the database stayed busy ({describe_error(error)}) after {attempts} attempts: "
                     "nothing was half-written, run the command again"
                 ) from None
-            time.sleep(random.uniform(0.02, 0.1) * attempt)  # noqa: S311 - jitter, not security
+            time.sleep(random.uniform(0.02, 0.1) * attempt)
     raise AssertionError("unreachable")  # pragma: no cover
 
 
