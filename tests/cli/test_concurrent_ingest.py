@@ -5,7 +5,6 @@ is not a conflict prints one line without the statement or its parameters."""
 
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 import sys
 from datetime import date
@@ -129,18 +128,29 @@ def test_two_ingests_at_once_store_what_one_stores_and_alert_once(
         assert "ingested" in output or "duplicate" in output
 
 
-def test_a_database_error_prints_one_line_without_the_statement_or_the_message(
-    tmp_path: Path, fixtures_dir: Path
-) -> None:
-    path = tmp_path / "broken.sqlite"
-    url = f"sqlite:///{path}"
-    open_database(url).dispose()
-    with sqlite3.connect(path) as connection:  # a database that refuses every new traveller
-        connection.execute(
-            "CREATE TRIGGER refuse BEFORE INSERT ON travellers BEGIN SELECT RAISE(ABORT, 'refused'); END"
-        )
+def _refuse_travellers(url: str) -> None:
+    """A database that refuses every new traveller, with an error of its own."""
+    engine = open_database(url)
+    with engine.begin() as connection:
+        if engine.dialect.name == "sqlite":
+            connection.exec_driver_sql(
+                "CREATE TRIGGER refuse BEFORE INSERT ON travellers BEGIN SELECT RAISE(ABORT, 'refused'); END"
+            )
+        else:
+            connection.exec_driver_sql(
+                "CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$ "
+                "LANGUAGE plpgsql"
+            )
+            connection.exec_driver_sql(
+                "CREATE TRIGGER refuse BEFORE INSERT ON travellers FOR EACH ROW EXECUTE FUNCTION refuse()"
+            )
+    engine.dispose()
+
+
+def test_a_database_error_prints_one_line_without_the_statement_or_the_message(db_url: str, fixtures_dir: Path) -> None:
+    _refuse_travellers(db_url)
     message = fixtures_dir / "messages" / "paxlst-mig-5-1.edi"
-    process = _ingest(url, message)
+    process = _ingest(db_url, message)
     out, err = process.communicate(timeout=120)
     assert process.returncode == 70, out + err
     assert out == ""
