@@ -33,8 +33,9 @@ from tekser.errors import ConfigError, Conflict
 
 T = TypeVar("T")
 
-# PostgreSQL advisory lock keys ("tekser" in ASCII, then one per purpose)
-_WRITE_LOCK = 0x74656B736572
+# PostgreSQL advisory locks, one per purpose ("teks" in ASCII, then +1), each held per schema:
+# tekser databases in two schemas of one PostgreSQL database do not wait for each other
+_WRITE_LOCK = 0x7465_6B73
 _MIGRATION_LOCK = _WRITE_LOCK + 1
 # serialisation failure, deadlock, unique violation: another transaction got there first
 _RETRY_SQLSTATES = frozenset({"40001", "40P01", "23505"})
@@ -75,7 +76,7 @@ def _lock(connection: Connection, key: int) -> None:
         # reads: begun IMMEDIATE, the write lock is taken first (waiting up to busy_timeout)
         connection.exec_driver_sql("BEGIN IMMEDIATE")
     elif connection.dialect.name == "postgresql":
-        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({int(key)})")
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({int(key)}, hashtext(coalesce(current_schema(), '')))")
 
 
 def _conflict(error: DBAPIError) -> bool:
