@@ -76,7 +76,8 @@ def _lock(connection: Connection, key: int) -> None:
         # reads: begun IMMEDIATE, the write lock is taken first (waiting up to busy_timeout)
         connection.exec_driver_sql("BEGIN IMMEDIATE")
     elif connection.dialect.name == "postgresql":
-        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({int(key)}, hashtext(coalesce(current_schema(), '')))")
+        schema = "hashtext(coalesce(current_schema(), ''))"
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({int(key)}, {schema})")
 
 
 def _conflict(error: DBAPIError) -> bool:
