@@ -91,6 +91,51 @@ def test_a_failed_message_is_kept_and_can_be_parsed_again(
     assert service.failed() == []
 
 
+class _LateStore(SqlTravelStore):
+    """A store seen by a second process that looked the message up before the first saved it."""
+
+    def find(self, sha256: str) -> object:
+        if not getattr(self, "looked", False):
+            self.looked = True
+            return None
+        return super().find(sha256)
+
+
+@pytest.mark.parametrize("kind", ["parsed", "failed"])
+def test_a_message_saved_by_another_process_meanwhile_is_a_duplicate_stored_once(
+    service: TravelIngestService, engine: Engine, kind: str
+) -> None:
+    data = paxlst(_flight(), 6).encode() if kind == "parsed" else b"hello, this is not EDIFACT"
+    first = service.ingest(data, "first.edi")
+    assert first.status == ("ingested" if kind == "parsed" else "failed")
+    before = service.store.counts()  # type: ignore[attr-defined]
+    late = TravelIngestService(_LateStore(engine)).ingest(data, "second.edi")
+    assert (late.status, late.message_id) == ("duplicate", first.message_id)
+    assert service.store.counts() == before  # type: ignore[attr-defined]
+
+
+def test_a_failed_message_parsed_again_by_two_processes_is_stored_once(
+    service: TravelIngestService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    flight = _flight()
+
+    def broken(text: str, **_: object) -> None:
+        raise MessageError("parser bug")
+
+    monkeypatch.setattr(travel_ingest, "parse_message", broken)
+    failed = service.ingest(paxlst(flight, 7).encode(), "api.edi")
+    assert failed.message_id is not None
+    monkeypatch.undo()
+    store = service.store
+    assert isinstance(store, SqlTravelStore)
+    message = travel_ingest.parse_message(store.content(failed.message_id).decode(), name="api.edi")
+    summary = travel_ingest.summary_of(message)
+    at = service.clock()
+    assert store.mark_parsed(failed.message_id, message, at, summary) is True
+    assert store.mark_parsed(failed.message_id, message, at, summary) is False  # the second process
+    assert store.counts()["travellers"] == len(flight.passengers)
+
+
 def test_garbage_is_kept_with_a_clear_error(service: TravelIngestService) -> None:
     outcome = service.ingest(b"hello, this is not EDIFACT", "note.txt")
     assert outcome.status == "failed"

@@ -140,12 +140,20 @@ def handled(debug: bool) -> Iterator[None]:
         if debug or Settings().debug:
             raise
         errors.print(
-            styled(
-                "[red]internal error:[/red] {}: {} (run again with --debug for details)", type(error).__name__, error
-            ),
+            styled("[red]internal error:[/red] {} (run again with --debug for details)", _one_line(error)),
             soft_wrap=True,
         )
         raise typer.Exit(70) from None
+
+
+def _one_line(error: Exception) -> str:
+    """An unexpected error in one line; a database error without its SQL or parameters (message data)."""
+    if type(error).__module__.startswith("sqlalchemy"):
+        from tekser.storage.database import describe_error
+
+        return describe_error(error)
+    lines = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {lines[0] if lines else ''}"
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

@@ -30,17 +30,18 @@ _FREE_TEXT_TAGS = frozenset({"SSR", "IFT", "LTS", "FTX", "OSI", "REM"})
 class TravelStore(Protocol):
     def find(self, sha256: str) -> Any: ...
 
-    def save_failed(self, sha256: str, name: str, content: bytes, error: str, at: datetime) -> int: ...
+    # (message id, whether saved now): False when another process saved the same message first
+    def save_failed(self, sha256: str, name: str, content: bytes, error: str, at: datetime) -> tuple[int, bool]: ...
 
     def save_parsed(
         self, sha256: str, name: str, content: bytes, message: TravelMessage, at: datetime, summary: dict[str, Any]
-    ) -> int: ...
+    ) -> tuple[int, bool]: ...
 
     def messages(self, status: str | None = None, limit: int = 100) -> list[Any]: ...
 
     def content(self, message_id: int) -> bytes: ...
 
-    def mark_parsed(self, message_id: int, message: TravelMessage, at: datetime, summary: dict[str, Any]) -> None: ...
+    def mark_parsed(self, message_id: int, message: TravelMessage, at: datetime, summary: dict[str, Any]) -> bool: ...
 
     def mark_failed_again(self, message_id: int, error: str) -> None: ...
 
@@ -181,13 +182,7 @@ class TravelIngestService:
         sha256 = hashlib.sha256(data).hexdigest()
         existing = self.store.find(sha256)
         if existing is not None:
-            return IngestOutcome(
-                name,
-                "duplicate",
-                existing.id,
-                existing.kind,
-                error=existing.error if existing.status == "failed" else None,
-            )
+            return self._duplicate(name, existing)
         text = _decode(data)
         at = self.clock()
         try:
@@ -195,13 +190,22 @@ class TravelIngestService:
         except MessageError as error:
             # kept close to what was received (for a retry after a fix), blanked conservatively
             content = redact_unreadable(text, self.sensitive)[0].encode("utf-8")
-            message_id = self.store.save_failed(sha256, name, content, str(error), at)
+            message_id, saved = self.store.save_failed(sha256, name, content, str(error), at)
+            if not saved:
+                return self._duplicate(name, self.store.find(sha256))
             return IngestOutcome(name, "failed", message_id, error=str(error))
         content = redact(text, self.sensitive)[0].encode("utf-8")
         message.sensitive_dropped = self._by_category(message.sensitive_dropped)
         summary = summary_of(message)
-        message_id = self.store.save_parsed(sha256, name, content, message, at, summary)
+        message_id, saved = self.store.save_parsed(sha256, name, content, message, at, summary)
+        if not saved:  # another process (a concurrent ingest) stored the same bytes first
+            return self._duplicate(name, self.store.find(sha256))
         return self._outcome(name, "ingested", message_id, message, summary)
+
+    @staticmethod
+    def _duplicate(name: str, existing: Any) -> IngestOutcome:
+        error = existing.error if existing.status == "failed" else None
+        return IngestOutcome(name, "duplicate", existing.id, existing.kind, error=error)
 
     def _by_category(self, dropped: dict[str, int]) -> dict[str, int]:
         """Drops counted by category: an SSR code itself would tell what the passenger eats or needs."""
@@ -251,7 +255,10 @@ class TravelIngestService:
                 continue
             message.sensitive_dropped = self._by_category(message.sensitive_dropped)
             summary = summary_of(message)
-            self.store.mark_parsed(stored.id, message, self.clock(), summary)
+            if not self.store.mark_parsed(stored.id, message, self.clock(), summary):
+                # another process parsed it again first: its data is stored once
+                outcomes.append(IngestOutcome(stored.name, "duplicate", stored.id, str(message.kind)))
+                continue
             outcomes.append(self._outcome(stored.name, "reparsed", stored.id, message, summary))
         return outcomes
 

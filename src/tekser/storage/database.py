@@ -1,31 +1,54 @@
-"""Engines and schema migrations.
+"""Engines, schema migrations and write transactions.
 
 SQLite is the embedded default: WAL journal, ``synchronous=FULL`` (an acknowledged import
 survives a power cut) and foreign keys on. PostgreSQL is reached by URL
 (``postgresql+psycopg://...``). The schema is brought to the newest Alembic revision on open.
+
+Several processes may write at once (two ``tekser ingest`` on one database): the writes that
+read before they insert run through :func:`write_transaction`, which serialises them (SQLite
+``BEGIN IMMEDIATE``, a PostgreSQL transaction-level advisory lock) and runs a transaction again
+when the database reports a conflict anyway (busy, deadlock, serialisation failure, unique key).
+Migrations take a lock of their own, so two first-time processes do not both create the schema.
+Statement parameters are never put in error messages (``hide_parameters``): they hold message data.
 """
 
 from __future__ import annotations
 
+import random
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError, OperationalError
 
-from tekser.errors import ConfigError
+from tekser.errors import ConfigError, Conflict
+
+T = TypeVar("T")
+
+# PostgreSQL advisory locks, one per purpose ("teks" in ASCII, then +1), each held per schema:
+# tekser databases in two schemas of one PostgreSQL database do not wait for each other
+_WRITE_LOCK = 0x7465_6B73
+_MIGRATION_LOCK = _WRITE_LOCK + 1
+# serialisation failure, deadlock, unique violation: another transaction got there first
+_RETRY_SQLSTATES = frozenset({"40001", "40P01", "23505"})
+ATTEMPTS = 6
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
+    # first: the journal-mode switch of a fresh file waits for a second process instead of failing
+    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
 
 
@@ -38,12 +61,63 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
         Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     try:
-        engine = create_engine(parsed, pool_pre_ping=True)
+        engine = create_engine(parsed, pool_pre_ping=True, hide_parameters=True)
     except (NoSuchModuleError, ImportError) as error:
         raise ConfigError(f"no driver for {parsed.drivername}: {error} (pip install 'tekser[postgres]')") from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def _lock(connection: Connection, key: int) -> None:
+    """Hold the database's write lock until the transaction ends (waiting for it if need be)."""
+    if connection.dialect.name == "sqlite":
+        # the sqlite3 driver would begin a deferred transaction at the first write, after the
+        # reads: begun IMMEDIATE, the write lock is taken first (waiting up to busy_timeout)
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    elif connection.dialect.name == "postgresql":
+        schema = "hashtext(coalesce(current_schema(), ''))"
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({int(key)}, {schema})")
+
+
+def _conflict(error: DBAPIError) -> bool:
+    """Whether another transaction caused the error, so that running this one again can succeed."""
+    sqlstate = getattr(error.orig, "sqlstate", None)
+    if sqlstate is not None:
+        return sqlstate in _RETRY_SQLSTATES
+    text = str(error.orig).lower()
+    if isinstance(error, OperationalError):
+        return "locked" in text or "busy" in text
+    return isinstance(error, IntegrityError) and "unique constraint failed" in text
+
+
+def write_transaction(engine: Engine, work: Callable[[Connection], T], attempts: int = ATTEMPTS) -> T:
+    """``work(connection)`` in one write transaction, serialised with the other processes' and run
+    again (from the start: ``work`` must keep its state inside) when another transaction conflicts."""
+    for attempt in range(1, attempts + 1):
+        try:
+            with engine.begin() as connection:
+                _lock(connection, _WRITE_LOCK)
+                return work(connection)
+        except DBAPIError as error:
+            if not _conflict(error):
+                raise
+            if attempt == attempts:
+                raise Conflict(
+                    f"the database stayed busy ({describe_error(error)}) after {attempts} attempts: "
+                    "nothing was half-written, run the command again"
+                ) from None
+            time.sleep(random.uniform(0.02, 0.1) * attempt)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def describe_error(error: BaseException) -> str:
+    """A database error in one line, without the statement or its parameters (they hold message data)."""
+    orig = getattr(error, "orig", None)
+    source = orig if orig is not None else error
+    text = str(source.args[0]) if source.args and isinstance(source.args[0], str) else str(source)
+    lines = text.strip().splitlines()
+    return f"database error: {type(source).__name__}: {lines[0] if lines else ''}"
 
 
 def _alembic_config() -> Config:
@@ -52,11 +126,20 @@ def _alembic_config() -> Config:
     return config
 
 
+@contextmanager
+def _migrating(engine: Engine) -> Iterator[Connection]:
+    with engine.begin() as connection:
+        _lock(connection, _MIGRATION_LOCK)  # a second first-time process waits, then finds the schema made
+        yield connection
+
+
 def upgrade(engine: Engine) -> None:
-    """Bring the schema to the newest revision (idempotent)."""
+    """Bring the schema to the newest revision (idempotent; one process at a time)."""
     config = _alembic_config()
     try:
-        with engine.begin() as connection:
+        if schema_revision(engine) == ScriptDirectory.from_config(config).get_current_head():
+            return  # the usual case: no lock taken, nothing to wait for
+        with _migrating(engine) as connection:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
     except OperationalError as error:

@@ -17,6 +17,7 @@ from tekser.domain.audit import AuditEvent
 from tekser.domain.workflow import subject_hash
 from tekser.errors import NotFound
 from tekser.storage.audit import append as audit
+from tekser.storage.database import write_transaction
 from tekser.storage.tables import (
     alert_decisions,
     alert_outcomes,
@@ -91,15 +92,16 @@ class SqlScreeningStore:
     ) -> list[int]:
         """Register subjects with their blocking keys: (origin, origin id, fingerprint, name, data,
         created, expires, keys). An already registered (origin, origin id) returns its existing id."""
-        ids: list[int] = []
-        with self.engine.begin() as connection:
+
+        def work(connection: Connection) -> list[int]:
+            ids: list[int] = []
             for origin, origin_id, fingerprint, name, data, created, expires, keys in rows:
                 found = connection.execute(
                     select(screen_subjects.c.id).where(
                         screen_subjects.c.origin == origin, screen_subjects.c.origin_id == origin_id
                     )
                 ).scalar_one_or_none()
-                if found is not None:
+                if found is not None:  # registered before, or by a concurrent process
                     ids.append(int(found))
                     continue
                 subject_id = int(
@@ -120,7 +122,10 @@ class SqlScreeningStore:
                 if keys:
                     connection.execute(insert(subject_keys), [{"key": k, "subject_id": subject_id} for k in keys])
                 ids.append(subject_id)
-        return ids
+            return ids
+
+        # serialised with other writers: the check before each insert holds (no second registration)
+        return write_transaction(self.engine, work)
 
     def subjects(self, ids: Iterable[int], alive_at: datetime | None = None) -> list[StoredSubject]:
         """Stored subjects by id, in that order (with ``alive_at``: only those within retention)."""
@@ -392,8 +397,9 @@ class SqlScreeningStore:
     ) -> int:
         """Several subjects' results in one transaction: all of them are recorded, or none (a batch
         killed mid-way redoes the whole chunk and, thanks to the alert identity, adds nothing twice)."""
-        created = 0
-        with self.engine.begin() as connection:
+
+        def work(connection: Connection) -> int:
+            created = 0
             for subject_id, new in results:
                 created += self._insert_alerts(connection, subject_id, new, at)
             ids = [subject_id for subject_id, _ in results]
@@ -412,7 +418,10 @@ class SqlScreeningStore:
                     .where(batch_runs.c.id == batch_run)
                     .values(screened=batch_runs.c.screened + len(ids), alerts=batch_runs.c.alerts + created)
                 )
-        return created
+            return created
+
+        # serialised with other writers: two processes screening the same arrivals alert once
+        return write_transaction(self.engine, work)
 
     def advance_screenings(self, list_id: str, from_version: int, to_version: int, at: datetime) -> int:
         """After a delta rescreen: subjects screened against the previous version now stand screened

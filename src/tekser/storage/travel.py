@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 from tekser.domain.serialization import canonical_json
 from tekser.domain.travel import Booking, Leg, Traveller, TravelMessage
 from tekser.errors import NotFound
+from tekser.storage.database import write_transaction
 from tekser.storage.tables import booking_versions, bookings, flights, travel_messages, travellers
 
 _TRAVELLER = TypeAdapter(Traveller)
@@ -108,8 +109,19 @@ class SqlTravelStore:
 
     # --- writes -------------------------------------------------------------------------------
 
-    def save_failed(self, sha256: str, name: str, content: bytes, error: str, at: datetime) -> int:
-        with self.engine.begin() as connection:
+    def _stored_id(self, connection: Connection, sha256: str) -> int | None:
+        found = connection.execute(
+            select(travel_messages.c.id).where(travel_messages.c.sha256 == sha256)
+        ).scalar_one_or_none()
+        return None if found is None else int(found)
+
+    def save_failed(self, sha256: str, name: str, content: bytes, error: str, at: datetime) -> tuple[int, bool]:
+        """(message id, whether it was saved now): a message another process saved first is kept once."""
+
+        def work(connection: Connection) -> tuple[int, bool]:
+            existing = self._stored_id(connection, sha256)
+            if existing is not None:
+                return existing, False
             return int(
                 connection.execute(
                     insert(travel_messages)
@@ -127,12 +139,20 @@ class SqlTravelStore:
                     )
                     .returning(travel_messages.c.id)
                 ).scalar_one()
-            )
+            ), True
+
+        return write_transaction(self.engine, work)
 
     def save_parsed(
         self, sha256: str, name: str, content: bytes, message: TravelMessage, at: datetime, summary: dict[str, Any]
-    ) -> int:
-        with self.engine.begin() as connection:
+    ) -> tuple[int, bool]:
+        """(message id, whether it was saved now), its flights, travellers and booking versions
+        with it; a message another process saved first is kept once, with its data once."""
+
+        def work(connection: Connection) -> tuple[int, bool]:
+            existing = self._stored_id(connection, sha256)
+            if existing is not None:
+                return existing, False
             message_id = int(
                 connection.execute(
                     insert(travel_messages)
@@ -153,14 +173,18 @@ class SqlTravelStore:
                 ).scalar_one()
             )
             self._store_contents(connection, message_id, message, at)
-        return message_id
+            return message_id, True
 
-    def mark_parsed(self, message_id: int, message: TravelMessage, at: datetime, summary: dict[str, Any]) -> None:
-        """A failed message parsed again after a fix: its data is stored, its error cleared."""
-        with self.engine.begin() as connection:
-            connection.execute(
+        return write_transaction(self.engine, work)
+
+    def mark_parsed(self, message_id: int, message: TravelMessage, at: datetime, summary: dict[str, Any]) -> bool:
+        """A failed message parsed again after a fix: its data is stored, its error cleared. False
+        when it is no longer failed (another process parsed it again first): nothing is stored twice."""
+
+        def work(connection: Connection) -> bool:
+            result = connection.execute(
                 update(travel_messages)
-                .where(travel_messages.c.id == message_id)
+                .where(travel_messages.c.id == message_id, travel_messages.c.status == "failed")
                 .values(
                     status="parsed",
                     error=None,
@@ -171,7 +195,12 @@ class SqlTravelStore:
                     summary=summary,
                 )
             )
+            if not result.rowcount:
+                return False
             self._store_contents(connection, message_id, message, at)
+            return True
+
+        return write_transaction(self.engine, work)
 
     def mark_failed_again(self, message_id: int, error: str) -> None:
         with self.engine.begin() as connection:
