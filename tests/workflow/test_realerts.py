@@ -138,3 +138,18 @@ def test_alerts_stored_before_the_comparison_hash_get_it_from_their_frozen_evide
     same = NewAlert(alert.entry_key, alert.list_id, alert.version_id, alert.entry_hash, "9" * 64,
                     alert.score, alert.priority, "rerun", alert.evidence)  # fmt: skip
     assert world.screening.record_screening(alert.subject_id, {}, [same], world.clock()) == 0
+
+
+def test_a_lifted_suppression_alerts_again_on_the_same_evidence(world: World) -> None:
+    alert = world.screening.alert(world.first_alert)
+    world.workflow.review(world.who["ana"], alert.id)
+    world.workflow.decide(world.who["ana"], alert.id, "false_positive", "another person", suppress=True)
+    (suppression,) = world.store.suppressions()
+    world.workflow.lift_suppression(world.who["sue"], suppression["id"], "the decision was wrong")
+    created, _ = _screen_again(world)  # the same subject, entry and evidence as the first alert
+    assert created == 1
+    (realert,) = [a for a in world.screening.alerts() if a.id != alert.id]
+    earlier = realert.evidence["earlier"]
+    assert earlier["decision"]["value"] == "false_positive"
+    assert earlier["why_new"] == ["the false-positive suppression was lifted"]
+    assert _screen_again(world)[0] == 0  # and once only

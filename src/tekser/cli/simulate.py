@@ -80,7 +80,8 @@ def checkin(
     debug: DebugOption = False,
 ) -> None:
     """Write an interactive check-in request (PAXLST D05B, one RFF+ABO per passenger) for `tekser iapi`:
-    the planted people travel on the first flight that `simulate traffic` makes with the same seed."""
+    the planted people and a few other passengers checking in for one flight. A check-in is matched
+    to earlier alerts by the person (name, date of birth, document), not by the flight."""
     with handled(debug):
         from tekser.simulate.traffic import make_flights, paxlst
 

@@ -114,6 +114,13 @@ def what_changed(before: dict[str, Any], after: dict[str, Any], prefix: str) -> 
     return changes
 
 
+def realert_hash(evidence_sha256: str, earlier: dict[str, Any]) -> str:
+    """The evidence digest of a re-alert: its evidence names the earlier alert and why it is new, so
+    a re-alert on unchanged features (a lifted suppression) is still a record of its own."""
+    payload = canonical_json({"evidence": evidence_sha256, "earlier": earlier})
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
 def evidence_hash(subject: dict[str, Any], entry_hash: str, features: list[dict[str, Any]]) -> str:
     """A digest of the full evidence (the subject's data, the entry's content and every feature
     with its weight), shown as the alert's evidence SHA-256. Not its identity: weights and policy

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, and_, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from tekser.domain.alerts import RESCORE_MARGIN, Alert, NewAlert, comparison_hash, what_changed
+from tekser.domain.alerts import RESCORE_MARGIN, Alert, NewAlert, comparison_hash, realert_hash, what_changed
 from tekser.domain.audit import AuditEvent
 from tekser.domain.workflow import subject_hash
 from tekser.errors import NotFound
@@ -258,9 +258,10 @@ class SqlScreeningStore:
             reasons = self._realert_reasons(connection, fingerprint, alert, compared, earlier)
             if reasons is None:
                 continue  # nothing compared changed: the earlier alert and its decision stand
-            evidence = alert.evidence
+            evidence, digest = alert.evidence, alert.evidence_hash
             if earlier:
-                evidence = evidence | {"earlier": self._earlier(connection, earlier, alert, reasons)}
+                before = self._earlier(connection, earlier, alert, reasons)
+                evidence, digest = evidence | {"earlier": before}, realert_hash(digest, before)
             connection.execute(
                 insert(alerts).values(
                     subject_id=subject_id,
@@ -268,7 +269,7 @@ class SqlScreeningStore:
                     list_id=alert.list_id,
                     version_id=alert.version_id,
                     entry_hash=alert.entry_hash,
-                    evidence_hash=alert.evidence_hash,
+                    evidence_hash=digest,
                     compared_hash=compared,
                     score=alert.score,
                     priority=alert.priority,
