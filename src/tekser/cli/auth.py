@@ -52,6 +52,19 @@ def signed_in(d: Desk, action: Action | None = None) -> Principal:
     return principal
 
 
+def run_as(db: str | None, action: Action, target: tuple[str, str], by: str | None = None, **details: Any) -> str:
+    """Who runs an ingest, a screening or a list view: the API key's holder, checked against the
+    matrix (without a key, once users exist, nobody: exit 7), or before any user exists the
+    operator (``--by`` or the login name). Each run is an audit event."""
+    d = desk(db)
+    if not d.api_key and not d.store.user_count():
+        return d.operations.begin(actor(by), action, target, details, origin())
+    principal = signed_in(d)
+    if by and by != principal.username:
+        raise InvalidInput(f"--by {by}: the API key belongs to {principal.username}; leave --by out")
+    return d.operations.begin(principal, action, target, details, origin())
+
+
 def acting_as(db: str | None, by: str | None, action: Action) -> str:
     """Who a list or screening command runs as: the API key's holder (checked against the
     matrix) or, before any user exists, the ``--by`` name."""

@@ -65,6 +65,9 @@ def export(
     with handled(debug):
         if format_name != "ftm":
             fail(f"unknown export format {format_name!r} (known: ftm)", 2)
+        from tekser.cli.lists import audited_view
+
+        audited_view(db, "export", format_name)
         from tekser.exports.ftm import write_ftm
 
         service = services(db).watchlists
