@@ -14,7 +14,6 @@ from tekser.domain.redaction import Redactor
 from tekser.errors import SourceError
 from tekser.services.ports import FetchResult, FetchState
 
-
 # httpx logs every request's full address (INFO "HTTP Request: GET ...?token=..."), httpcore its steps
 _LOGGERS = ("httpx", "httpcore.connection", "httpcore.http11", "httpcore.http2", "httpcore.proxy")
 
@@ -62,6 +61,7 @@ class HttpDownloader:
             if previous.last_modified:
                 request_headers["If-Modified-Since"] = previous.last_modified
         digest = hashlib.sha256()
+        shown = self.redact(url)  # how errors name the address
         try:
             with self.client.stream("GET", url, headers=request_headers) as response:
                 if response.status_code == 304:
@@ -74,7 +74,7 @@ class HttpDownloader:
                         previous.sha256 if previous else None,
                     )
                 if response.status_code != 200:
-                    raise SourceError(self.redact(url), f"download failed: HTTP {response.status_code} {response.reason_phrase}")
+                    raise SourceError(shown, f"download failed: HTTP {response.status_code} {response.reason_phrase}")
                 destination.parent.mkdir(parents=True, exist_ok=True)
                 with destination.open("wb") as handle:
                     for block in response.iter_bytes(1 << 16):
@@ -83,7 +83,7 @@ class HttpDownloader:
                 expected = response.headers.get("Content-Length")
                 if expected is not None and expected.isdigit() and int(expected) != destination.stat().st_size:
                     raise SourceError(
-                        self.redact(url), f"download truncated: {destination.stat().st_size} of {expected} bytes received"
+                        shown, f"download truncated: {destination.stat().st_size} of {expected} bytes received"
                     )
                 return FetchResult(
                     url=url,
@@ -95,7 +95,7 @@ class HttpDownloader:
                 )
         except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as error:
             message = self.redact(f"download failed: {type(error).__name__}: {error}")
-            raise SourceError(self.redact(url), message) from None
+            raise SourceError(shown, message) from None
 
     def close(self) -> None:
         self.client.close()

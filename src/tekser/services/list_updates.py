@@ -110,7 +110,9 @@ class ListUpdater:
             # the downloader names the address it fetched: the one with the token filled in
             source, reason = self.redact(error.source), self.redact(str(error))
             failure = self.store.record_failure(config.list_id, source, reason, actor, [], self.clock())
-            return ImportOutcome(source=source, status="refused", list_id=config.list_id, reason=reason, failure=failure)
+            return ImportOutcome(
+                source=source, status="refused", list_id=config.list_id, reason=reason, failure=failure
+            )
         path = folder if len(config.downloads) > 1 else folder / config.downloads[0].file
         reader = registry.reader_for(path, config.format)
         outcome = self.watchlists.import_source(
