@@ -8,7 +8,8 @@ Who is calling:
 - a **program** sends ``Authorization: Bearer tk_...`` (an API key).
 
 No secret ever travels in a URL: a request whose query string carries something that looks like
-a key, token or password is refused (400) before anything else. State-changing requests from a
+a key, token or password, percent-encoded or not, is refused (400) before anything else. A
+refused request body (422) is not echoed back: it may carry a password. State-changing requests from a
 foreign ``Origin`` are refused (403). tekser errors become HTTP statuses here, and only here.
 Responses carrying personal data are marked ``Cache-Control: no-store``.
 """
@@ -16,17 +17,19 @@ Responses carrying personal data are marked ``Cache-Control: no-store``.
 from __future__ import annotations
 
 import base64
-import re
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
+from urllib.parse import parse_qsl
 
 from fastapi import Depends, FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from tekser import __version__
 from tekser.domain.access import Principal, Role
 from tekser.domain.policy import PolicyScope
+from tekser.domain.redaction import decoded, redact, secret_name, secret_value
 from tekser.errors import (
     ConfigError,
     Conflict,
@@ -52,7 +55,6 @@ STATUS: dict[type[TekserError], int] = {
     Forbidden: 403,
     ConfigError: 500,
 }
-_SECRET_IN_URL = re.compile(r"(?:^|[?&])(?:[^=&]*(?:key|token|password|secret|session)[^=&]*=|[^&]*=tk_)", re.I)
 _SAFE = {"GET", "HEAD", "OPTIONS"}
 
 
@@ -197,10 +199,16 @@ def create_app(settings: Settings | None = None, desk: Desk | None = None) -> Fa
             body["fields"] = [{"record": e.record, "field": e.field, "message": e.message} for e in error.errors]
         return JSONResponse(body, status_code=status, headers=_HEADERS)
 
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:
+        # where and what, never the submitted value: a refused sign-in body carries a password
+        detail = [{"type": e.get("type"), "loc": e.get("loc"), "msg": e.get("msg")} for e in error.errors()]
+        return JSONResponse({"detail": detail}, status_code=422, headers=_HEADERS)
+
     @app.middleware("http")
     async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         query = request.url.query
-        if query and _SECRET_IN_URL.search(query):
+        if query and _secret_in_query(query):
             return JSONResponse(
                 {"error": "InvalidInput", "message": "no secrets in URLs: send keys in the Authorization header"},
                 status_code=400,
@@ -543,6 +551,16 @@ _HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
 }
+
+
+def _secret_in_query(query: str) -> bool:
+    """Whether a query string carries something secret, however it is percent-encoded: a
+    secret-named parameter (even empty), a value that is an API key, anything :func:`redact` hides."""
+    pairs = parse_qsl(query, keep_blank_values=True)
+    if any(secret_name(name) or secret_value(name) or secret_value(value) for name, value in pairs):
+        return True
+    plain = decoded(query)
+    return redact(plain) != plain
 
 
 def _same_origin(origin: str, request: Request, allowed: list[str]) -> bool:

@@ -32,8 +32,8 @@ def update(
         from tekser.services.list_updates import ListUpdater
 
         found = services(db)
-        downloader = HttpDownloader(timeout=found.settings.http_timeout)
         secrets = {"eu_token": found.settings.eu_token, "kz_api_key": found.settings.kz_api_key}
+        downloader = HttpDownloader(timeout=found.settings.http_timeout, secrets=secrets.values())
         updater = ListUpdater(found.watchlists, downloader, secrets)
         try:
             with progress_bar() as report:

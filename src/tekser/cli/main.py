@@ -65,9 +65,12 @@ def serve(
     with handled(debug):
         import uvicorn
 
+        from tekser.api.access_log import log_config
         from tekser.api.app import create_app
 
-        uvicorn.run(create_app(settings(db)), host=host, port=port, log_level="info", proxy_headers=True)
+        # the access log writes paths without their query strings (a refused key stays out of it)
+        api = create_app(settings(db))
+        uvicorn.run(api, host=host, port=port, log_level="info", proxy_headers=True, log_config=log_config())
 
 
 @db_app.command("upgrade")

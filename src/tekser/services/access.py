@@ -28,6 +28,7 @@ from tekser.domain.audit import AuditEvent
 from tekser.errors import Conflict, InvalidInput, NotFound, Unauthenticated
 
 KEY_PREFIX = "tk_"
+UNKNOWN_USER = "unknown user"  # how a failed sign-in with a name no user has is audited
 MAX_KEY_DAYS = 90
 SESSION_IDLE = timedelta(minutes=15)
 SESSION_ABSOLUTE = timedelta(hours=8)
@@ -208,7 +209,9 @@ class AccessService:
                 raise Unauthenticated("wrong user name or password")
             self._verify(user, password)
         except (Unauthenticated, VerificationError):
-            self.store.audit(AuditEvent(username[:64] or "?", "auth.failure", "user", username[:64], at, origin=origin))
+            # an unknown name is often a password typed into the wrong field: not written down
+            name = user.username if user is not None else UNKNOWN_USER
+            self.store.audit(AuditEvent(name, "auth.failure", "user", name, at, origin=origin))
             raise Unauthenticated("wrong user name or password") from None
         token = secrets.token_urlsafe(32)
         with self.store.transaction() as tx:
