@@ -111,3 +111,11 @@ def test_a_key_is_made_only_from_a_session(api: TestClient, world: World) -> Non
     _sign_in(api, "ana")
     made = api.post("/api/keys", json={"label": "script", "days": 7})
     assert made.status_code == 200 and made.json()["key"].startswith("tk_")
+
+
+def test_the_last_administrator_cannot_demote_themselves_over_http(api: TestClient) -> None:
+    _sign_in(api, "admin")
+    response = api.post("/api/users/admin/role", json={"role": "analyst", "reason": "oops"})
+    assert response.status_code == 409 and "last active administrator" in response.json()["message"]
+    assert api.post("/api/users/admin/disable", json={"reason": "oops"}).status_code == 409
+    assert {u["username"]: u["role"] for u in api.get("/api/users").json()}["admin"] == "administrator"

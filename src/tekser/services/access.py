@@ -99,6 +99,15 @@ def check_username(username: str) -> str:
     return cleaned
 
 
+def _keep_an_administrator(tx: Any, user: Any, change: str) -> None:
+    """Refuse a change that would leave no active administrator (nobody could manage users, and
+    ``create-admin`` refuses once users exist)."""
+    if user.id in (remaining := tx.active_administrators()) and len(remaining) == 1:
+        raise Conflict(
+            f"cannot {change} {user.username}: the last active administrator (make another administrator first)"
+        )
+
+
 class AccessService:
     def __init__(
         self,
@@ -150,6 +159,8 @@ class AccessService:
             raise Conflict("an administrator cannot disable themselves")
         at = self.clock()
         with self.store.transaction() as tx:
+            if not active:
+                _keep_an_administrator(tx, user, "disable")
             tx.update_user(user.id, active=active)
             if not active:
                 tx.end_sessions(at, user_id=user.id)
@@ -161,6 +172,8 @@ class AccessService:
         user = self._user(username)
         at = self.clock()
         with self.store.transaction() as tx:
+            if role is not Role.ADMINISTRATOR:
+                _keep_an_administrator(tx, user, "demote")
             tx.update_user(user.id, role=role.value)
             tx.end_sessions(at, user_id=user.id)
             details = {"from": user.role, "to": role.value}

@@ -158,6 +158,16 @@ class WorkflowTransaction:
     def update_user(self, user_id: int, **values: Any) -> None:
         self.connection.execute(update(users).where(users.c.id == user_id).values(**values))
 
+    def active_administrators(self) -> list[int]:
+        """The active administrators' ids, locked until the transaction ends: two administrators
+        demoting each other at the same moment must not leave none."""
+        query = select(users.c.id).where(users.c.role == "administrator", users.c.active.is_(True))
+        if self.connection.dialect.name == "postgresql":
+            query = query.with_for_update()
+        else:  # SQLite: take the write lock first (a no-op update), so that the read is not stale
+            self.connection.execute(update(users).where(users.c.role == "administrator").values(role=users.c.role))
+        return sorted(int(i) for i in self.connection.execute(query).scalars())
+
     def add_key(self, user_id: int, prefix: str, key_hash: str, label: str, at: datetime, expires_at: datetime) -> int:
         result = self.connection.execute(
             insert(api_keys).values(
