@@ -22,3 +22,13 @@ def test_the_last_administrator_cannot_demote_or_disable_themselves(cli: Cli) ->
     assert cli("users", "role", "adm2", "auditor", "--reason", "oops", key=adm2).exit_code == 5
     roles = {u["username"]: u["role"] for u in json.loads(cli("users", "list", "--json", key=adm2).output)}
     assert roles == {"admin": "analyst", "adm2": "administrator", "ana": "analyst"}
+
+
+def test_keys_create_is_refused_while_the_name_is_locked(cli: Cli) -> None:
+    cli.users()
+    for _ in range(5):
+        result = cli("keys", "create", "--user", "admin", "--password-stdin", stdin="wrong password!!\n")
+        assert result.exit_code == 7 and "wrong user name or password" in result.output
+    result = cli("keys", "create", "--user", "admin", "--password-stdin", stdin=PASSWORD + "\n")
+    assert result.exit_code == 7 and "too many failed sign-ins" in result.output, result.output
+    assert "try again after" in result.output and "tk_" not in result.output

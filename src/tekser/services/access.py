@@ -310,7 +310,9 @@ class AccessService:
             recent = tx.add_client_failure(origin, at, at - limit.window)
             if len(recent) == limit.client_failures:
                 details = {"failures": len(recent), "until": (recent[0] + limit.window).isoformat()}
-                events.append(AuditEvent(key or "?", "auth.lockout", "client", origin, at, origin=origin, details=details))
+                events.append(
+                    AuditEvent(key or "?", "auth.lockout", "client", origin, at, origin=origin, details=details)
+                )
             for event in events:
                 tx.audit(event)
 
