@@ -94,7 +94,8 @@ class Throttle:
 
     def lock_for(self, lockouts: int) -> timedelta:
         """The lock after ``lockouts`` earlier ones (capped: also keeps 2**n small)."""
-        return min(self.lock * 2 ** min(lockouts, 16), self.max_lock)
+        doubled: timedelta = self.lock * 2 ** min(lockouts, 16)
+        return min(doubled, self.max_lock)
 
 
 def _too_many(message: str, until: datetime, at: datetime) -> TooManyAttempts:
