@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -10,7 +11,7 @@ from argon2 import PasswordHasher
 from tests.workflow.conftest import FAST_HASHER, PASSWORD, World
 
 from tekser.errors import TooManyAttempts, Unauthenticated
-from tekser.services.access import AccessService
+from tekser.services.access import AccessService, Throttle
 from tekser.storage.workflow import SqlWorkflowStore
 
 WRONG = "not the password at all"
@@ -143,3 +144,17 @@ def test_one_argon2_verification_for_unknown_disabled_and_active_users(world: Wo
             assert type(refused.value) is Unauthenticated
         runs[name, password] = (hasher.verified, hasher.hashed)
     assert set(runs.values()) == {(1, 0)}, runs
+
+
+def test_a_day_without_a_failure_starts_the_count_again(world: World) -> None:
+    _fail(world, "aud", 4)
+    world.clock.advance(days=1, seconds=1)
+    _fail(world, "aud", 4)  # would have been the 5th to 8th in a row
+    world.access.login("aud", PASSWORD)
+
+
+def test_the_lock_doubles_up_to_a_day() -> None:
+    throttle = Throttle()
+    expected = [timedelta(minutes=15 * 2**n) for n in range(7)] + [timedelta(hours=24)]  # 15 min ... 16 h, 24 h
+    assert [throttle.lock_for(n) for n in range(8)] == expected
+    assert throttle.lock_for(10**6) == timedelta(hours=24)  # no overflow however many lockouts

@@ -90,7 +90,7 @@ class Throttle:
     max_lock: timedelta = timedelta(hours=24)
     client_failures: int = 20  # failures from one client address ...
     window: timedelta = timedelta(minutes=10)  # ... within this sliding window
-    quiet: timedelta = timedelta(days=1)  # without a failure this long, a name's count starts again
+    quiet: timedelta = timedelta(days=1)  # this long without a failure or lock: a name starts again
 
     def lock_for(self, lockouts: int) -> timedelta:
         """The lock after ``lockouts`` earlier ones (capped: also keeps 2**n small)."""
@@ -293,7 +293,7 @@ class AccessService:
         """Count a failure for the name and the client, lock either when over its limit, audit."""
         limit = self.throttle
         with self.store.transaction() as tx:  # on its own: it deletes rows other sign-ins may lock
-            tx.forget_sign_in_failures(at - limit.window, at - limit.quiet, at)
+            tx.forget_sign_in_failures(at - limit.window, at - limit.quiet)
         events = [AuditEvent(key or "?", "auth.failure", "user", key, at, origin=origin)]
         with self.store.transaction() as tx:
             # rows first, the audit log (its writers' lock) last: no two sign-ins wait on each other

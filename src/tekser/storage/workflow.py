@@ -256,14 +256,14 @@ class WorkflowTransaction:
         )
         return [_utc(moment) or moment for moment in self.connection.execute(query).scalars()]
 
-    def forget_sign_in_failures(self, window_start: datetime, quiet_since: datetime, at: datetime) -> None:
-        """Drop client failures older than the window, and the records of names that have been
-        quiet (and unlocked) since ``quiet_since``: their count and lock doubling start again."""
-        self.connection.execute(delete(sign_in_failures).where(sign_in_failures.c.at < window_start))
+    def forget_sign_in_failures(self, window_start: datetime, quiet_since: datetime) -> None:
+        """Drop client failures older than the window, and the records of names quiet since
+        ``quiet_since`` (no failure, no lock): their count and lock doubling start again."""
+        self.connection.execute(delete(sign_in_failures).where(sign_in_failures.c.at <= window_start))
         self.connection.execute(
             delete(sign_in_accounts).where(
                 sign_in_accounts.c.last_failure < quiet_since,
-                or_(sign_in_accounts.c.locked_until.is_(None), sign_in_accounts.c.locked_until < at),
+                or_(sign_in_accounts.c.locked_until.is_(None), sign_in_accounts.c.locked_until < quiet_since),
             )
         )
 
