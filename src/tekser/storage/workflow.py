@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, and_, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from tekser.domain.audit import AuditEvent
 from tekser.domain.serialization import canonical_json
@@ -256,17 +256,6 @@ class WorkflowTransaction:
         )
         return [_utc(moment) or moment for moment in self.connection.execute(query).scalars()]
 
-    def forget_sign_in_failures(self, window_start: datetime, quiet_since: datetime) -> None:
-        """Drop client failures older than the window, and the records of names quiet since
-        ``quiet_since`` (no failure, no lock): their count and lock doubling start again."""
-        self.connection.execute(delete(sign_in_failures).where(sign_in_failures.c.at <= window_start))
-        self.connection.execute(
-            delete(sign_in_accounts).where(
-                sign_in_accounts.c.last_failure < quiet_since,
-                or_(sign_in_accounts.c.locked_until.is_(None), sign_in_accounts.c.locked_until < quiet_since),
-            )
-        )
-
     # alert decisions
     def lock_alert(self, alert_id: int) -> None:
         """Serialise the writers of one alert (row lock on PostgreSQL, the write lock on SQLite)."""
@@ -437,6 +426,22 @@ class SqlWorkflowStore:
         with self.engine.connect() as connection:
             row = connection.execute(select(sign_in_accounts).where(sign_in_accounts.c.username == username)).first()
         return _sign_in(row) if row is not None else None
+
+    def forget_sign_in_failures(self, window_start: datetime, quiet_since: datetime) -> None:
+        """Housekeeping, in its own transaction: drop client failures older than the window, and the
+        records of names quiet since ``quiet_since`` (no failure, no lock): their count and lock
+        doubling start again. Should it collide with another sign-in's, the rows go next time."""
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(delete(sign_in_failures).where(sign_in_failures.c.at <= window_start))
+                connection.execute(
+                    delete(sign_in_accounts).where(
+                        sign_in_accounts.c.last_failure < quiet_since,
+                        or_(sign_in_accounts.c.locked_until.is_(None), sign_in_accounts.c.locked_until < quiet_since),
+                    )
+                )
+        except OperationalError:  # a deadlock (PostgreSQL) or a busy database (SQLite)
+            pass
 
     def client_failures(self, client: str, since: datetime) -> list[datetime]:
         """When this client's sign-ins failed after ``since``, oldest first."""
