@@ -158,3 +158,22 @@ def test_the_lock_doubles_up_to_a_day() -> None:
     expected = [timedelta(minutes=15 * 2**n) for n in range(7)] + [timedelta(hours=24)]  # 15 min ... 16 h, 24 h
     assert [throttle.lock_for(n) for n in range(8)] == expected
     assert throttle.lock_for(10**6) == timedelta(hours=24)  # no overflow however many lockouts
+
+
+def test_concurrent_failures_all_count_and_nothing_deadlocks(world: World) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def attempt(i: int) -> str:
+        try:
+            world.access.login(("ana", "sue", "nobody")[i % 3], WRONG, f"10.0.1.{i % 4}")
+        except Unauthenticated as refused:
+            return type(refused).__name__
+        return "signed in"
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(attempt, range(24)))
+    assert set(answers) <= {"Unauthenticated", "TooManyAttempts"}
+    for name in ("ana", "sue", "nobody"):  # 8 failures each (or refusals once locked): all locked
+        with pytest.raises(TooManyAttempts):
+            world.access.login(name, PASSWORD, "10.0.2.1")
+    assert world.audit.verify(world.who["aud"]).ok
