@@ -38,6 +38,7 @@ from tekser.errors import (
     NotFound,
     SourceError,
     TekserError,
+    TooManyAttempts,
     Unauthenticated,
 )
 from tekser.services.access import SESSION_ABSOLUTE
@@ -235,7 +236,12 @@ def create_app(settings: Settings | None = None, desk: Desk | None = None) -> Fa
 
     @app.post("/api/session")
     def login(body: Login, request: Request, response: Response) -> dict[str, Any]:
-        token, who = d.access.login(body.username, body.password, where(request))
+        try:
+            token, who = d.access.login(body.username, body.password, where(request))
+        except TooManyAttempts as refused:  # 429 and when to come back (RFC 6585, RFC 9110)
+            response.status_code = 429
+            response.headers["Retry-After"] = str(refused.retry_after)
+            return {"error": type(refused).__name__, "message": str(refused)}
         response.set_cookie(
             COOKIE,
             token,

@@ -198,7 +198,7 @@ def change_password(
     with handled(debug):
         d = desk(db)
         current = str(typer.prompt("Current password", hide_input=True))
-        principal = d.access.cli_principal(username, current)
+        principal = d.access.cli_principal(username, current, origin())
         new = str(typer.prompt("New password", hide_input=True, confirmation_prompt=True))
         d.access.change_password(principal, current, new, origin())
         console.print("password changed; your sessions were ended")
@@ -216,7 +216,7 @@ def create_key(
     """Create an API key for yourself. It is shown once: keep it in TEKSER_API_KEY."""
     with handled(debug):
         d = desk(db)
-        principal = d.access.cli_principal(username, read_password(password_stdin, False))
+        principal = d.access.cli_principal(username, read_password(password_stdin, False), origin())
         new = d.access.create_key(principal, label, days, origin())
         console.print(f"key #{new.key_id} ({new.prefix}…) expires {new.expires_at:%Y-%m-%d %H:%M} UTC; shown once:")
         console.out(new.key, highlight=False)
