@@ -17,7 +17,7 @@ from tekser.wiring import Desk
 @pytest.fixture
 def desk(world: World) -> Desk:
     return Desk(world.engine, world.store, world.screening, world.access, world.workflow, world.cases,
-                world.internal, world.audit, world.administration, None)  # fmt: skip
+                world.internal, world.audit, world.administration, world.operations, None)  # fmt: skip
 
 
 @pytest.fixture
