@@ -67,7 +67,7 @@ def serve(
 
         from tekser.api.app import create_app
 
-        uvicorn.run(create_app(settings(db)), host=host, port=port, log_level="info", proxy_headers=True)
+        uvicorn.run(create_app(settings(db)), host=host, port=port, log_level="info", proxy_headers=False)
 
 
 @db_app.command("upgrade")
