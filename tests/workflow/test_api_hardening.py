@@ -156,6 +156,14 @@ def test_tekser_serve_does_not_let_the_server_trust_forwarded_headers(
     assert _viewed_from(world) == {"127.0.0.1"}
 
 
+def test_a_trusted_proxy_that_is_no_address_is_a_clear_configuration_error() -> None:
+    from tekser.cli.main import app as cli
+
+    result = CliRunner().invoke(cli, ["serve", "--db", "sqlite://"], env={"TEKSER_TRUSTED_PROXIES": "10.0.0.0/8,proxy"})
+    assert result.exit_code != 0 and "TEKSER_TRUSTED_PROXIES" in result.output and "proxy" in result.output
+    assert Settings(trusted_proxies="10.0.0.0/8, ::1").trusted_proxies == ["10.0.0.0/8", "::1"]  # type: ignore[arg-type]
+
+
 def test_a_forged_host_does_not_let_a_foreign_origin_through(desk: Desk, world: World) -> None:
     api = _client(desk, public_url="https://tekser.example/")
     ana = _bearer(world, "ana")
