@@ -42,7 +42,7 @@ $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,bench]'
 	@touch $@
 
-bench: $(BENCH_STAMP) ## benchmarks on the real lists and real names (names-dataset): import, matching, parsing, rescreening, iAPI latency (slow)
+bench: $(BENCH_STAMP) ## benchmarks on the real lists and real names (names-dataset): import, matching, parsing, rescreening, iAPI latency, HTTP load on loopback (slow)
 	$(BIN)/python -m benchmarks
 
 # -m hypothesis: every @given test under tests/ingest, whatever its name (Hypothesis's pytest plugin marks them)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks import lists_import, matching, messages, screening
+from benchmarks import api_load, lists_import, matching, messages, screening
 
 BENCHMARKS = {
     "lists": lists_import.main,
     "matching": matching.main,
     "messages": messages.main,
     "screening": screening.main,
+    "load": api_load.main,
 }
 
 

@@ -65,7 +65,7 @@ def run(*args: str, check: bool = True, user: str | None = None) -> int:
 def make_users() -> None:
     """The first administrator from the command line, then one user per role; a key each."""
     people = [("aigerim", "analyst"), ("dana", "analyst"), ("yerlan", "supervisor"), ("asel", "supervisor"),
-              ("marat", "auditor"), ("saule", "dpo")]  # fmt: skip
+              ("marat", "auditor"), ("saule", "dpo"), ("gateway", "service")]  # fmt: skip
     print("\033[36m$ tekser users create-admin admin --password-stdin\033[0m")
     print(capture("users", "create-admin", "admin", "--password-stdin", stdin=PASSWORD + "\n").strip())
     KEYS["admin"] = _key("admin")
@@ -195,7 +195,7 @@ def main() -> None:
     ]  # fmt: skip
     request = DEMO / "checkin.edi"
     request.write_text(paxlst(flight, 1, iapi=True), encoding="utf-8")
-    run("iapi", str(request))
+    run("iapi", str(request), user="gateway")  # the check-in gateway: a program with the service role
     found = json.loads(capture("alerts", "list", "--json", "--limit", "1000", user="aigerim"))
     # the same person, entry and evidence as on arrival: no second alert; the analyst decides that one
     listed = f"{planted[0]}:{planted[1]}"
@@ -210,7 +210,7 @@ def main() -> None:
     run("alerts", "approve", request_id, "--reason", "my own request", user="aigerim", check=False)  # refused
     run("alerts", "pending", user="yerlan")
     run("alerts", "approve", request_id, "--reason", "identity and listing checked", user="yerlan")
-    run("iapi", str(request), "--json")
+    run("iapi", str(request), "--json", user="gateway")
 
     step("11. Decisions on the other alerts; what happened at the border, for measuring precision later")
     weakest = str(found[-1]["id"])  # lowest priority: typically a common name with nothing else in common

@@ -12,6 +12,7 @@ about either.
     ├── NotFound          a version, entry or object that does not exist
     ├── Conflict          a request that contradicts the current state
     ├── Unauthenticated   no valid credentials (unknown user, wrong password, expired key or session)
+    │   └── TooManyAttempts  sign-in refused for a while after repeated failures (says when to retry)
     └── Forbidden         the role does not allow the action, or a second person must do it (four eyes)
 """
 
@@ -127,6 +128,15 @@ class Conflict(TekserError):
 
 class Unauthenticated(TekserError):
     """No valid credentials: the same message whatever was wrong (never says which part)."""
+
+
+class TooManyAttempts(Unauthenticated):
+    """Sign-in refused until a time (the account's lockout or the client's limit), whatever the
+    password: ``retry_after`` is in seconds."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class Forbidden(TekserError):

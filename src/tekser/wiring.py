@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from tekser.services.audit import AuditService
     from tekser.services.cases import CaseService
     from tekser.services.internal_lists import InternalListService
+    from tekser.services.operations import Operations
     from tekser.services.workflow import WorkflowService
     from tekser.storage.screening import SqlScreeningStore
     from tekser.storage.workflow import SqlWorkflowStore
@@ -36,6 +37,7 @@ class Desk:
     internal: InternalListService
     audit: AuditService
     administration: ListAdministration
+    operations: Operations
     api_key: str | None
 
 
@@ -48,6 +50,7 @@ def open_desk(current: Settings) -> Desk:
     from tekser.services.cases import CaseService
     from tekser.services.iapi import IapiService
     from tekser.services.internal_lists import InternalListService, ListPublisher
+    from tekser.services.operations import Operations
     from tekser.services.screening_service import ScreeningService
     from tekser.services.watchlists import WatchlistService
     from tekser.services.workflow import WorkflowService
@@ -73,5 +76,6 @@ def open_desk(current: Settings) -> Desk:
         internal=InternalListService(store, ListPublisher(lists)),
         audit=AuditService(SqlAuditStore(engine)),
         administration=ListAdministration(lists),
+        operations=Operations(SqlAuditStore(engine)),
         api_key=current.api_key,
     )

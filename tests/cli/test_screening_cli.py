@@ -63,7 +63,7 @@ def test_arrivals_alerts_outcomes_and_a_four_eyes_no_board(cli: Cli, fixtures_di
     result = cli("iapi", str(request))
     assert result.exit_code == 0, result.output
     assert "ERC+2Z'" in result.output
-    keys = cli.users(ana="analyst", sue="supervisor", sam="supervisor")
+    keys = cli.users(ana="analyst", sue="supervisor", sam="supervisor", gateway="service")
     result = cli("alerts", "review", alert_id)  # who? nobody signed in
     assert result.exit_code == 7 and "TEKSER_API_KEY" in result.output
     assert cli("alerts", "review", alert_id, key=keys["ana"]).exit_code == 0
@@ -78,12 +78,12 @@ def test_arrivals_alerts_outcomes_and_a_four_eyes_no_board(cli: Cli, fixtures_di
     assert result.exit_code == 8 and "second person" in result.output  # four eyes
     result = cli("alerts", "approve", request_id, "--reason", "checked", key=keys["ana"])
     assert result.exit_code == 8  # analysts do not approve
-    assert "ERC+2Z'" in cli("iapi", str(request)).output  # not yet
+    assert "ERC+2Z'" in cli("iapi", str(request), key=keys["gateway"]).output  # not yet
     result = cli("alerts", "approve", request_id, "--reason", "identity and listing checked", key=keys["sam"])
     assert result.exit_code == 0, result.output
     assert "BGM+132'" in result.output
     assert "ERC+1Z'" in result.output
-    directives = _json(cli("iapi", str(request), "--json").output)
+    directives = _json(cli("iapi", str(request), "--json", key=keys["gateway"]).output)
     assert isinstance(directives, list)
     assert [d["directive"] for d in directives] == ["1Z"]
 

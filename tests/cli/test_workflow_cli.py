@@ -120,7 +120,7 @@ def test_an_internal_list_entry_from_proposal_to_screening(cli: Cli, fixtures_di
     result = cli("internal", "approve", entry, "--reason", "basis and source checked", key=keys["sue"])
     assert result.exit_code == 0 and "kz-watch@1" in result.output
     subject = '{"id": "t1", "name": "Serik ABENOV", "birth_date": "1984-11-02"}\n'
-    screened = cli("screen", "--workers", "1", stdin=subject)
+    screened = cli("screen", "--workers", "1", stdin=subject, key=keys["ana"])
     assert f"kz-watch:E{entry}" in screened.output, screened.output
     result = cli("internal", "delist", entry, "--reason", "court ruling lifted the measure", key=keys["sue"])
     assert result.exit_code == 0, result.output

@@ -20,6 +20,7 @@ from tekser.services.audit import AuditService
 from tekser.services.cases import CaseService
 from tekser.services.iapi import IapiService
 from tekser.services.internal_lists import InternalListService, ListPublisher
+from tekser.services.operations import Operations
 from tekser.services.screening_service import ScreeningService
 from tekser.services.watchlists import WatchlistService
 from tekser.services.workflow import WorkflowService
@@ -41,6 +42,7 @@ USERS = {
     "sam": Role.SUPERVISOR,
     "aud": Role.AUDITOR,
     "dpo": Role.DPO,
+    "svc": Role.SERVICE,
 }
 
 
@@ -72,6 +74,7 @@ class World:
     internal: InternalListService
     audit: AuditService
     administration: ListAdministration
+    operations: Operations
     fixtures: Path
     who: dict[str, Principal]
     first_alert: int
@@ -125,6 +128,7 @@ def world(engine: Engine, fixtures_dir: Path, tmp_path: Path) -> World:
         internal=InternalListService(store, ListPublisher(lists), clock),
         audit=AuditService(audit_store, clock),
         administration=ListAdministration(lists),
+        operations=Operations(audit_store, clock),
         fixtures=fixtures_dir,
         who=who,
         first_alert=alert.id,

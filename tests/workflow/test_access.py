@@ -34,7 +34,7 @@ def test_a_wrong_password_and_an_unknown_user_get_the_same_answer(world: World) 
         world.access.login("nobody", PASSWORD)
     assert str(wrong.value) == str(unknown.value)
     failures = [e for e in world.audit.events(world.who["aud"]) if e["action"] == "auth.failure"]
-    assert [e["actor"] for e in failures] == ["ana", "nobody"]
+    assert [e["actor"] for e in failures] == ["ana", "unknown user"]
 
 
 def test_sessions_end_after_idle_and_absolute_timeouts(world: World) -> None:
@@ -106,3 +106,22 @@ def test_the_deployment_hashes_passwords_with_argon2id_above_the_asvs_floor() ->
     parameters = hasher._parameters
     assert parameters.type.name == "ID"
     assert parameters.memory_cost >= 46 * 1024 and parameters.time_cost >= 1  # KiB: ASVS 5.0 Appendix C
+
+
+def test_the_last_active_administrator_cannot_be_demoted_or_disabled(world: World) -> None:
+    admin = world.who["admin"]
+    with pytest.raises(Conflict, match="last active administrator"):
+        world.access.set_role(admin, "admin", Role.ANALYST, "oops")
+    world.access.add_user(admin, "adm2", PASSWORD, Role.ADMINISTRATOR)
+    adm2 = world.access.cli_principal("adm2", PASSWORD)
+    world.access.set_role(adm2, "admin", Role.AUDITOR, "moved to audit")  # two administrators: allowed
+    # the stale principal still says administrator: it must not leave the deployment without one
+    with pytest.raises(Conflict, match="last active administrator"):
+        world.access.set_active(admin, "adm2", False, "left")
+    with pytest.raises(Conflict, match="last active administrator"):
+        world.access.set_role(adm2, "adm2", Role.SUPERVISOR, "demoting myself")
+    assert {u["username"]: (u["role"], u["active"]) for u in world.access.users(adm2)}["adm2"] == (
+        "administrator",
+        True,
+    )
+    world.access.set_role(adm2, "adm2", Role.ADMINISTRATOR, "no change")  # keeping the role is no demotion

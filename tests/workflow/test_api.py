@@ -17,7 +17,7 @@ from tekser.wiring import Desk
 @pytest.fixture
 def desk(world: World) -> Desk:
     return Desk(world.engine, world.store, world.screening, world.access, world.workflow, world.cases,
-                world.internal, world.audit, world.administration, None)  # fmt: skip
+                world.internal, world.audit, world.administration, world.operations, None)  # fmt: skip
 
 
 @pytest.fixture
@@ -111,3 +111,28 @@ def test_a_key_is_made_only_from_a_session(api: TestClient, world: World) -> Non
     _sign_in(api, "ana")
     made = api.post("/api/keys", json={"label": "script", "days": 7})
     assert made.status_code == 200 and made.json()["key"].startswith("tk_")
+
+
+def test_the_last_administrator_cannot_demote_themselves_over_http(api: TestClient) -> None:
+    _sign_in(api, "admin")
+    response = api.post("/api/users/admin/role", json={"role": "analyst", "reason": "oops"})
+    assert response.status_code == 409 and "last active administrator" in response.json()["message"]
+    assert api.post("/api/users/admin/disable", json={"reason": "oops"}).status_code == 409
+    assert {u["username"]: u["role"] for u in api.get("/api/users").json()}["admin"] == "administrator"
+
+
+def test_a_locked_name_and_a_client_over_its_limit_get_429_with_retry_after(api: TestClient, world: World) -> None:
+    for _ in range(5):
+        assert api.post("/api/session", json={"username": "ana", "password": "nope nope nope"}).status_code == 401
+    response = api.post("/api/session", json={"username": "ana", "password": PASSWORD})
+    assert response.status_code == 429 and response.headers["retry-after"] == "900"
+    assert "try again after" in response.json()["message"] and COOKIE not in response.headers.get("set-cookie", "")
+    world.clock.advance(minutes=15)
+    _sign_in(api, "ana")
+    # the client address: 20 failures in 10 minutes (4 per name, so that no name locks)
+    for name in ("ali", "sue", "sam", "aud", "dpo"):  # the failures above are out of the window
+        for _ in range(4):
+            assert api.post("/api/session", json={"username": name, "password": "nope nope nope"}).status_code == 401
+    response = api.post("/api/session", json={"username": "admin", "password": PASSWORD})
+    assert response.status_code == 429 and response.headers["retry-after"] == "600"
+    assert "testclient" in response.json()["message"]  # the test client's address

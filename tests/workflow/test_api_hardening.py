@@ -27,7 +27,7 @@ SECURITY_HEADERS = ("cache-control", "x-content-type-options", "referrer-policy"
 @pytest.fixture
 def desk(world: World) -> Desk:
     return Desk(world.engine, world.store, world.screening, world.access, world.workflow, world.cases,
-                world.internal, world.audit, world.administration, None)  # fmt: skip
+                world.internal, world.audit, world.administration, world.operations, None)  # fmt: skip
 
 
 def _client(desk: Desk, client: tuple[str, int] = ("testclient", 50000), **configured: Any) -> TestClient:

@@ -17,44 +17,47 @@ from tests.workflow.conftest import PASSWORD, World
 from tekser.domain.access import MATRIX, Action, Principal, Role, allowed
 from tekser.errors import Forbidden
 
-# A = analyst, S = supervisor, U = auditor, M = administrator, D = data-protection officer
+# A = analyst, S = supervisor, U = auditor, M = administrator, D = data-protection officer, V = service
 EXPECTED = """
-action              A S U M D
-alert.list          y y y . y
-alert.view          y y y . y
-alert.review        y y . . .
-alert.decide        y y . . .
-alert.reopen        y y . . .
-outcome.record      y y . . .
-suppression.lift    . y . . .
-action.request      y y . . .
-action.approve      . y . . .
-action.reject       . y . . .
-internal.view       y y y . y
-internal.propose    y y . . .
-internal.approve    . y . . .
-internal.delist     . y . . .
-case.view           y y y . y
-case.edit           y y . . .
-case.close          y y . . .
-case.export         y y y . .
-audit.view          . . y . y
-audit.verify        . . y y y
-audit.export_head   . . y y .
-user.manage         . . . y .
-key.own             y y y y y
-key.manage          . . . y .
-policy.change       . . . y y
-list.import         . . . y .
+action              A S U M D V
+alert.list          y y y . y .
+alert.view          y y y . y .
+alert.review        y y . . . .
+alert.decide        y y . . . .
+alert.reopen        y y . . . .
+outcome.record      y y . . . .
+suppression.lift    . y . . . .
+action.request      y y . . . V
+action.approve      . y . . . V
+action.reject       . y . . . V
+internal.view       y y y . y .
+internal.propose    y y . . . .
+internal.approve    . y . . . .
+internal.delist     . y . . . .
+case.view           y y y . y .
+case.edit           y y . . . .
+case.close          y y . . . .
+case.export         y y y . . .
+audit.view          . . y . y .
+audit.verify        . . y y y .
+audit.export_head   . . y y . .
+user.manage         . . . y . .
+key.own             y y y y y y
+key.manage          . . . y . .
+policy.change       . . . y y .
+list.import         . . . y . .
+list.view           y y y y y y
+travel.ingest       y y . . . y
+screening.run       y y . . . y
 """
-ROLE_OF_COLUMN = [Role.ANALYST, Role.SUPERVISOR, Role.AUDITOR, Role.ADMINISTRATOR, Role.DPO]
+ROLE_OF_COLUMN = [Role.ANALYST, Role.SUPERVISOR, Role.AUDITOR, Role.ADMINISTRATOR, Role.DPO, Role.SERVICE]
 TABLE = {
     (Action(line.split()[0]), role): flag == "y"
     for line in EXPECTED.strip().splitlines()[1:]
     for role, flag in zip(ROLE_OF_COLUMN, line.split()[1:], strict=True)
 }
 ACTOR_OF_ROLE = {Role.ANALYST: "ali", Role.SUPERVISOR: "sam", Role.AUDITOR: "aud", Role.ADMINISTRATOR: "admin",
-                 Role.DPO: "dpo"}  # fmt: skip
+                 Role.DPO: "dpo", Role.SERVICE: "svc"}  # fmt: skip
 REASON = "checked against the listing and the documents"
 PERSON = {"family_name": "TESTOV", "given_name": "Marat", "birth_date": "1980-02-03", "nationality": "KZ"}
 
@@ -137,6 +140,10 @@ PROBES: dict[Action, Callable[[World, Principal], object]] = {
     Action.LIST_IMPORT: lambda w, p: w.administration.import_path(
         p, w.fixtures / "lists" / "un" / "consolidated-small.xml", list_id="un", min_entries=3
     ),
+    # the command line's door to ingest, screening and list views (tests/cli/test_cli_access.py runs them)
+    Action.LIST_VIEW: lambda w, p: w.operations.begin(p, Action.LIST_VIEW, ("lists.active", "*")),
+    Action.TRAVEL_INGEST: lambda w, p: w.operations.begin(p, Action.TRAVEL_INGEST, ("messages", "api-1.edi")),
+    Action.SCREENING_RUN: lambda w, p: w.operations.begin(p, Action.SCREENING_RUN, ("subjects", "stored")),
 }
 
 

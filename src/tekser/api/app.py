@@ -8,7 +8,8 @@ Who is calling:
 - a **program** sends ``Authorization: Bearer tk_...`` (an API key).
 
 No secret ever travels in a URL: a request whose query string carries something that looks like
-a key, token or password is refused (400) before anything else. State-changing requests from a
+a key, token or password, percent-encoded or not, is refused (400) before anything else. A
+refused request body (422) is not echoed back: it may carry a password. State-changing requests from a
 foreign ``Origin`` are refused (403). tekser errors become HTTP statuses here, and only here.
 Responses carrying personal data are marked ``Cache-Control: no-store``.
 """
@@ -16,9 +17,9 @@ Responses carrying personal data are marked ``Cache-Control: no-store``.
 from __future__ import annotations
 
 import base64
-import re
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
+from urllib.parse import parse_qsl
 
 from fastapi import Depends, FastAPI, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
@@ -38,6 +39,7 @@ from tekser.api.guards import (
 from tekser.domain.access import Principal, Role
 from tekser.domain.limits import MAX_SHORT, MAX_TEXT
 from tekser.domain.policy import PolicyScope
+from tekser.domain.redaction import decoded, redact, secret_name, secret_value
 from tekser.errors import (
     ConfigError,
     Conflict,
@@ -46,6 +48,7 @@ from tekser.errors import (
     NotFound,
     SourceError,
     TekserError,
+    TooManyAttempts,
     Unauthenticated,
 )
 from tekser.services.access import SESSION_ABSOLUTE
@@ -63,7 +66,6 @@ STATUS: dict[type[TekserError], int] = {
     Forbidden: 403,
     ConfigError: 500,
 }
-_SECRET_IN_URL = re.compile(r"(?:^|[?&])(?:[^=&]*(?:key|token|password|secret|session)[^=&]*=|[^&]*=tk_)", re.I)
 _SAFE = {"GET", "HEAD", "OPTIONS"}
 
 
@@ -224,7 +226,7 @@ def create_app(settings: Settings | None = None, desk: Desk | None = None) -> Fa
     @app.middleware("http")
     async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         query = request.url.query
-        if query and _SECRET_IN_URL.search(query):
+        if query and _secret_in_query(query):
             return JSONResponse(
                 {"error": "InvalidInput", "message": "no secrets in URLs: send keys in the Authorization header"},
                 status_code=400,
@@ -251,7 +253,12 @@ def create_app(settings: Settings | None = None, desk: Desk | None = None) -> Fa
 
     @app.post("/api/session")
     def login(body: Login, request: Request, response: Response) -> dict[str, Any]:
-        token, who = d.access.login(body.username, body.password, where(request))
+        try:
+            token, who = d.access.login(body.username, body.password, where(request))
+        except TooManyAttempts as refused:  # 429 and when to come back (RFC 6585, RFC 9110)
+            response.status_code = 429
+            response.headers["Retry-After"] = str(refused.retry_after)
+            return {"error": type(refused).__name__, "message": str(refused)}
         response.set_cookie(
             COOKIE,
             token,
@@ -564,3 +571,13 @@ def create_app(settings: Settings | None = None, desk: Desk | None = None) -> Fa
 
 
 _HEADERS = SECURITY_HEADERS
+
+
+def _secret_in_query(query: str) -> bool:
+    """Whether a query string carries something secret, however it is percent-encoded: a
+    secret-named parameter (even empty), a value that is an API key, anything :func:`redact` hides."""
+    pairs = parse_qsl(query, keep_blank_values=True)
+    if any(secret_name(name) or secret_value(name) or secret_value(value) for name, value in pairs):
+        return True
+    plain = decoded(query)
+    return redact(plain) != plain

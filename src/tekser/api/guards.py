@@ -201,12 +201,9 @@ def install_problems(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, error: RequestValidationError) -> JSONResponse:
         # the offending input is not echoed: it may be a password, and it may not be encodable
-        fields = [
-            {"field": ".".join(str(part) for part in e.get("loc", ())), "message": str(e.get("msg", ""))}
-            for e in error.errors()
-        ]
-        shown = "; ".join(f"{f['field']}: {f['message']}" for f in fields[:5])
-        return problem(422, f"the request does not fit: {shown}", "invalid-request", fields=fields)
+        errors = [{"type": e.get("type"), "loc": e.get("loc"), "msg": e.get("msg")} for e in error.errors()]
+        shown = "; ".join(f"{'.'.join(str(part) for part in e['loc'] or ())}: {e['msg']}" for e in errors[:5])
+        return problem(422, f"the request does not fit: {shown}", "invalid-request", errors=errors)
 
     @app.exception_handler(HTTPException)
     async def http_error(_: Request, error: HTTPException) -> JSONResponse:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from tekser.cli.auth import desk, origin, signed_in
+from tekser.cli.auth import desk, origin, run_as, signed_in
 from tekser.cli.common import ByOption, DbOption, DebugOption, actor, console, handled, settings
 from tekser.wiring import Desk
 
@@ -261,10 +261,16 @@ def rescreen(
 ) -> None:
     """Screen the added and changed entries of a list's active version against every stored subject."""
     with handled(debug):
+        from tekser.domain.access import Action
+
+        run_as(db, Action.SCREENING_RUN, ("list", list_id))
         console.print_json(json.dumps(screening_service(db).rescreen(list_id)))
 
 
 def screening_status(db: DbOption = None, debug: DebugOption = False) -> None:
     """Stored subjects and how many are not yet screened against each list's active version."""
     with handled(debug):
+        from tekser.domain.access import Action
+
+        run_as(db, Action.LIST_VIEW, ("screening", "status"))
         console.print_json(json.dumps(screening_service(db).status()))

@@ -52,6 +52,19 @@ def signed_in(d: Desk, action: Action | None = None) -> Principal:
     return principal
 
 
+def run_as(db: str | None, action: Action, target: tuple[str, str], by: str | None = None, **details: Any) -> str:
+    """Who runs an ingest, a screening or a list view: the API key's holder, checked against the
+    matrix (without a key, once users exist, nobody: exit 7), or before any user exists the
+    operator (``--by`` or the login name). Each run is an audit event."""
+    d = desk(db)
+    if not d.api_key and not d.store.user_count():
+        return d.operations.begin(actor(by), action, target, details, origin())
+    principal = signed_in(d)
+    if by and by != principal.username:
+        raise InvalidInput(f"--by {by}: the API key belongs to {principal.username}; leave --by out")
+    return d.operations.begin(principal, action, target, details, origin())
+
+
 def acting_as(db: str | None, by: str | None, action: Action) -> str:
     """Who a list or screening command runs as: the API key's holder (checked against the
     matrix) or, before any user exists, the ``--by`` name."""
@@ -185,7 +198,7 @@ def change_password(
     with handled(debug):
         d = desk(db)
         current = str(typer.prompt("Current password", hide_input=True))
-        principal = d.access.cli_principal(username, current)
+        principal = d.access.cli_principal(username, current, origin())
         new = str(typer.prompt("New password", hide_input=True, confirmation_prompt=True))
         d.access.change_password(principal, current, new, origin())
         console.print("password changed; your sessions were ended")
@@ -203,7 +216,7 @@ def create_key(
     """Create an API key for yourself. It is shown once: keep it in TEKSER_API_KEY."""
     with handled(debug):
         d = desk(db)
-        principal = d.access.cli_principal(username, read_password(password_stdin, False))
+        principal = d.access.cli_principal(username, read_password(password_stdin, False), origin())
         new = d.access.create_key(principal, label, days, origin())
         console.print(f"key #{new.key_id} ({new.prefix}…) expires {new.expires_at:%Y-%m-%d %H:%M} UTC; shown once:")
         console.out(new.key, highlight=False)

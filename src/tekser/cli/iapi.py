@@ -28,7 +28,10 @@ def iapi(
     """
     with handled(debug):
         from tekser.cli.alerts import iapi_service
+        from tekser.cli.auth import run_as
+        from tekser.domain.access import Action
 
+        run_as(db, Action.TRAVEL_INGEST, ("iapi", path))
         if path == "-":
             data, name = sys.stdin.read(), "stdin"
         else:

@@ -35,7 +35,12 @@ def ingest(
     Exit code 3 when a message fails.
     """
     with handled(debug):
+        from tekser.cli.auth import run_as
+        from tekser.domain.access import Action
         from tekser.services.travel_ingest import TravelIngestService
+
+        what = "--failed" if failed else "--retry" if retry else ", ".join(paths or ["-"])
+        run_as(db, Action.TRAVEL_INGEST, ("messages", what), screen=screen)
         from tekser.storage.database import open_database
         from tekser.storage.travel import SqlTravelStore
 

@@ -205,6 +205,14 @@ def _version_dict(version: ListVersion, policy: Policy) -> dict[str, Any]:
     }
 
 
+def audited_view(db: str | None, what: str, which: str | None) -> None:
+    """Lists are seen by someone: once users exist, the key's holder (audited)."""
+    from tekser.cli.auth import run_as
+    from tekser.domain.access import Action
+
+    run_as(db, Action.LIST_VIEW, (f"lists.{what}", which or "*"))
+
+
 @app.command("show")
 def show(
     history: Annotated[bool, typer.Option("--versions", help="Show every version, not only the active ones.")] = False,
@@ -215,6 +223,7 @@ def show(
 ) -> None:
     """Active list versions with their counts by kind, and the policy that applies."""
     with handled(debug):
+        audited_view(db, "versions" if history else "active", list_id)
         service = services(db).watchlists
         versions = service.versions(list_id) if history else service.active_versions()
         if list_id and not history:
@@ -271,6 +280,7 @@ def diff(
 ) -> None:
     """Added, removed and changed entries between two versions, with the fields that changed."""
     with handled(debug):
+        audited_view(db, "diff", f"{first} {second or ''}".strip())
         service = services(db).watchlists
         if second is None:
             after = service.resolve(first)
@@ -317,6 +327,7 @@ def failures(
 ) -> None:
     """Refused imports, kept with their reason and their files."""
     with handled(debug):
+        audited_view(db, "failures", "*")
         service = services(db).watchlists
         found = service.failures(limit if extract is None else 10_000)
         if extract is not None:
@@ -426,6 +437,7 @@ def policy_show(
 ) -> None:
     """What is excluded now (or every change with --history)."""
     with handled(debug):
+        audited_view(db, "policy", "history" if history else "now")
         policy = services(db).watchlists.policy()
         events = policy.events if history else policy.exclusions
         rows = [

@@ -32,8 +32,8 @@ def update(
         from tekser.services.list_updates import ListUpdater
 
         found = services(db)
-        downloader = HttpDownloader(timeout=found.settings.http_timeout)
         secrets = {"eu_token": found.settings.eu_token, "kz_api_key": found.settings.kz_api_key}
+        downloader = HttpDownloader(timeout=found.settings.http_timeout, secrets=secrets.values())
         updater = ListUpdater(found.watchlists, downloader, secrets)
         try:
             with progress_bar() as report:
@@ -65,6 +65,9 @@ def export(
     with handled(debug):
         if format_name != "ftm":
             fail(f"unknown export format {format_name!r} (known: ftm)", 2)
+        from tekser.cli.lists import audited_view
+
+        audited_view(db, "export", format_name)
         from tekser.exports.ftm import write_ftm
 
         service = services(db).watchlists

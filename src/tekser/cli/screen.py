@@ -66,6 +66,12 @@ def screen(
     status is 2, the other subjects screened all the same.
     """
     with handled(debug):
+        if lists is None or stored or store or flights:  # the database: its users decide who may
+            from tekser.cli.auth import run_as
+            from tekser.domain.access import Action
+
+            selection = "stored" if stored or flights else input_path
+            run_as(db, Action.SCREENING_RUN, ("subjects", selection), store=store, flights=flights, fresh=fresh)
         if stored or store or flights:
             _batch(db, input_path if store else None, flights, fresh)
             return

@@ -25,6 +25,7 @@ class Role(StrEnum):
     AUDITOR = "auditor"
     ADMINISTRATOR = "administrator"
     DPO = "dpo"  # data-protection officer
+    SERVICE = "service"  # a program (ingest daemon, check-in gateway): ingests, screens; reads no alert
 
 
 class Action(StrEnum):
@@ -60,9 +61,13 @@ class Action(StrEnum):
     KEY_MANAGE = "key.manage"  # revoke anyone's
     POLICY_CHANGE = "policy.change"
     LIST_IMPORT = "list.import"
+    LIST_VIEW = "list.view"  # list versions, differences, refused imports, exports, screening status
+
+    TRAVEL_INGEST = "travel.ingest"  # store and screen travel messages; answer check-ins (iAPI)
+    SCREENING_RUN = "screening.run"  # screen files, customers and stored subjects; rescreen
 
 
-_A, _S, _U, _M, _D = Role.ANALYST, Role.SUPERVISOR, Role.AUDITOR, Role.ADMINISTRATOR, Role.DPO
+_A, _S, _U, _M, _D, _V = Role.ANALYST, Role.SUPERVISOR, Role.AUDITOR, Role.ADMINISTRATOR, Role.DPO, Role.SERVICE
 _READERS = frozenset({_A, _S, _U, _D})  # who may read personal data (and that reading is audited)
 _WORKERS = frozenset({_A, _S})
 
@@ -90,9 +95,12 @@ MATRIX: dict[Action, frozenset[Role]] = {
     Action.AUDIT_EXPORT_HEAD: frozenset({_U, _M}),
     Action.USER_MANAGE: frozenset({_M}),
     Action.KEY_OWN: frozenset(Role),
+    Action.LIST_VIEW: frozenset(Role),
     Action.KEY_MANAGE: frozenset({_M}),
     Action.POLICY_CHANGE: frozenset({_M, _D}),
     Action.LIST_IMPORT: frozenset({_M}),
+    Action.TRAVEL_INGEST: frozenset({_A, _S, _V}),
+    Action.SCREENING_RUN: frozenset({_A, _S, _V}),
 }
 
 

@@ -6,6 +6,14 @@
 - **API keys** are 256 random bits shown once; only their SHA-256 is stored (a key is not a
   password: nothing to stretch), with a prefix for listing, an expiry (at most 90 days) and a
   revocation time. Keys travel in the ``Authorization`` header, never in a URL.
+- **Sign-in is throttled** (:class:`Throttle`): after 5 failures in a row under one user name
+  (existing or not, so that a lockout does not tell which names exist) the name is locked for
+  15 minutes, doubling with each further lockout; a client address with 20 failures in 10 minutes
+  is refused until the oldest leaves the window. While refused, even the right password is (no
+  password is checked), with the time to retry. The counts are in the database: every process
+  shares them.
+- Every sign-in that checks a password runs **one** argon2 verification, against a dummy hash for
+  an unknown user name, so that the time taken does not tell which names exist or are disabled.
 - **Sessions** are random tokens kept as SHA-256 with an idle timeout (15 minutes) and an
   absolute one (8 hours); disabling a user ends their sessions.
 - The first administrator is created from the command line, when there is no user yet.
@@ -14,6 +22,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,9 +34,10 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from tekser.domain.access import Action, Principal, Role, authorize
 from tekser.domain.audit import AuditEvent
-from tekser.errors import Conflict, InvalidInput, NotFound, Unauthenticated
+from tekser.errors import Conflict, InvalidInput, NotFound, TooManyAttempts, Unauthenticated
 
 KEY_PREFIX = "tk_"
+UNKNOWN_USER = "unknown user"  # how a failed sign-in with a name no user has is audited
 MAX_KEY_DAYS = 90
 SESSION_IDLE = timedelta(minutes=15)
 SESSION_ABSOLUTE = timedelta(hours=8)
@@ -65,9 +75,34 @@ class AccessStore(Protocol):
     def user_by_name(self, username: str) -> Any: ...
     def users(self) -> list[Any]: ...
     def key_by_hash(self, key_hash: str) -> Any: ...
+    def sign_in_account(self, username: str) -> Any: ...
+    def client_failures(self, client: str, since: datetime) -> list[datetime]: ...
+    def forget_sign_in_failures(self, window_start: datetime, quiet_since: datetime) -> None: ...
     def api_keys(self, user_id: int | None = None) -> list[Any]: ...
     def session(self, token_hash: str) -> Any: ...
     def touch_session(self, token_hash: str, at: datetime) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Throttle:
+    """When sign-in stops checking passwords for a while."""
+
+    account_failures: int = 5  # failures in a row under one user name ...
+    lock: timedelta = timedelta(minutes=15)  # ... lock it this long, doubling with each lockout
+    max_lock: timedelta = timedelta(hours=24)
+    client_failures: int = 20  # failures from one client address ...
+    window: timedelta = timedelta(minutes=10)  # ... within this sliding window
+    quiet: timedelta = timedelta(days=1)  # this long without a failure or lock: a name starts again
+
+    def lock_for(self, lockouts: int) -> timedelta:
+        """The lock after ``lockouts`` earlier ones (capped: also keeps 2**n small)."""
+        doubled: timedelta = self.lock * 2 ** min(lockouts, 16)
+        return min(doubled, self.max_lock)
+
+
+def _too_many(message: str, until: datetime, at: datetime) -> TooManyAttempts:
+    wait = max(1, math.ceil((until - at).total_seconds()))
+    return TooManyAttempts(f"{message}: try again after {until:%Y-%m-%d %H:%M:%S} UTC", wait)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,16 +134,28 @@ def check_username(username: str) -> str:
     return cleaned
 
 
+def _keep_an_administrator(tx: Any, user: Any, change: str) -> None:
+    """Refuse a change that would leave no active administrator (nobody could manage users, and
+    ``create-admin`` refuses once users exist)."""
+    if user.id in (remaining := tx.active_administrators()) and len(remaining) == 1:
+        raise Conflict(
+            f"cannot {change} {user.username}: the last active administrator (make another administrator first)"
+        )
+
+
 class AccessService:
     def __init__(
         self,
         store: AccessStore,
         hasher: PasswordHasher | None = None,
         clock: Callable[[], datetime] = _utcnow,
+        throttle: Throttle | None = None,
     ) -> None:
         self.store = store
         self.hasher = hasher or PasswordHasher()  # argon2id, 64 MiB, t=3, p=4
         self.clock = clock
+        self.throttle = throttle or Throttle()
+        self._dummy: str | None = None
 
     # --- users ----------------------------------------------------------------------------
 
@@ -150,6 +197,8 @@ class AccessService:
             raise Conflict("an administrator cannot disable themselves")
         at = self.clock()
         with self.store.transaction() as tx:
+            if not active:
+                _keep_an_administrator(tx, user, "disable")
             tx.update_user(user.id, active=active)
             if not active:
                 tx.end_sessions(at, user_id=user.id)
@@ -161,6 +210,8 @@ class AccessService:
         user = self._user(username)
         at = self.clock()
         with self.store.transaction() as tx:
+            if role is not Role.ADMINISTRATOR:
+                _keep_an_administrator(tx, user, "demote")
             tx.update_user(user.id, role=role.value)
             tx.end_sessions(at, user_id=user.id)
             details = {"from": user.role, "to": role.value}
@@ -197,19 +248,82 @@ class AccessService:
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             raise Unauthenticated("wrong user name or password") from None
 
+    def _dummy_hash(self) -> str:
+        """A hash of a random password made with this hasher's cost: what an unknown user name is
+        verified against. Made at the first sign-in, whoever signs in."""
+        if self._dummy is None:
+            self._dummy = self.hasher.hash(secrets.token_urlsafe(16))
+        return self._dummy
+
+    def _authenticate(self, username: str, password: str, origin: str) -> Any:
+        """The active user with this name and password; throttled, and one argon2 verification
+        whether the name exists, is disabled or is active."""
+        name = username.strip()
+        key = name[:64]  # the throttle's key: the name as typed (column width)
+        dummy = self._dummy_hash()
+        at = self.clock()
+        record = self._refuse_if_throttled(key, origin, at)
+        user = self.store.user_by_name(name)
+        try:
+            self.hasher.verify(user.password_hash if user is not None else dummy, password)
+            verified = True
+        except (VerificationError, InvalidHashError):
+            verified = False
+        if user is None or not user.active or not verified:
+            self._failed(key, origin, at, known=user is not None)
+            raise Unauthenticated("wrong user name or password")
+        if record is not None:  # a success starts the count again
+            with self.store.transaction() as tx:
+                tx.clear_sign_in_account(key)
+        return user
+
+    def _refuse_if_throttled(self, key: str, origin: str, at: datetime) -> Any:
+        """Refuse (without checking the password) a client over its limit or a locked name;
+        otherwise the name's failure record, if any."""
+        limit = self.throttle
+        recent = self.store.client_failures(origin, at - limit.window)
+        if len(recent) >= limit.client_failures:
+            # the window slides: it opens again when the oldest failure keeping it full leaves it
+            reopens = recent[len(recent) - limit.client_failures] + limit.window
+            raise _too_many(f"too many failed sign-ins from {origin or 'this address'}", reopens, at)
+        record = self.store.sign_in_account(key)
+        if record is not None and record.locked_until is not None and record.locked_until > at:
+            raise _too_many(f"too many failed sign-ins as {key!r}", record.locked_until, at)
+        return record
+
+    def _failed(self, key: str, origin: str, at: datetime, known: bool) -> None:
+        """Count a failure for the name and the client, lock either when over its limit, audit (a
+        name no user has as ``unknown user``: it is often a password typed into the wrong field)."""
+        limit = self.throttle
+        self.store.forget_sign_in_failures(at - limit.window, at - limit.quiet)
+        name = key if known else UNKNOWN_USER
+        events = [AuditEvent(name or "?", "auth.failure", "user", name, at, origin=origin)]
+        with self.store.transaction() as tx:
+            # rows first, the audit log (its writers' lock) last: no two sign-ins wait on each other
+            record = tx.lock_sign_in_account(key, at)
+            failures = record.failures + 1
+            if failures < limit.account_failures:
+                tx.update_sign_in_account(key, failures=failures, last_failure=at)
+            else:
+                until = at + limit.lock_for(record.lockouts)
+                tx.update_sign_in_account(
+                    key, failures=0, lockouts=record.lockouts + 1, locked_until=until, last_failure=at
+                )
+                details = {"failures": failures, "until": until.isoformat(), "lockouts": record.lockouts + 1}
+                events.append(AuditEvent(name or "?", "auth.lockout", "user", name, at, origin=origin, details=details))
+            recent = tx.add_client_failure(origin, at, at - limit.window)
+            if len(recent) == limit.client_failures:
+                details = {"failures": len(recent), "until": (recent[0] + limit.window).isoformat()}
+                events.append(
+                    AuditEvent(name or "?", "auth.lockout", "client", origin, at, origin=origin, details=details)
+                )
+            for event in events:
+                tx.audit(event)
+
     def login(self, username: str, password: str, origin: str = "") -> tuple[str, Principal]:
         """A new session: its token (for the cookie) and who it is."""
+        user = self._authenticate(username, password, origin)
         at = self.clock()
-        user = self.store.user_by_name(username.strip())
-        try:
-            if user is None or not user.active:
-                # the same work as for a real user, so that timing does not tell which names exist
-                self.hasher.verify(self.hasher.hash("not a password"), password + "x")
-                raise Unauthenticated("wrong user name or password")
-            self._verify(user, password)
-        except (Unauthenticated, VerificationError):
-            self.store.audit(AuditEvent(username[:64] or "?", "auth.failure", "user", username[:64], at, origin=origin))
-            raise Unauthenticated("wrong user name or password") from None
         token = secrets.token_urlsafe(32)
         with self.store.transaction() as tx:
             tx.add_session(_sha256(token), user.id, at)
@@ -293,10 +407,7 @@ class AccessService:
             for k in self.store.api_keys(principal.user_id)
         ]
 
-    def cli_principal(self, username: str, password: str) -> Principal:
-        """The CLI's sign-in (user name and password, no session kept)."""
-        user = self.store.user_by_name(username.strip())
-        if user is None or not user.active:
-            raise Unauthenticated("wrong user name or password")
-        self._verify(user, password)
+    def cli_principal(self, username: str, password: str, origin: str = "cli") -> Principal:
+        """The CLI's sign-in (user name and password, no session kept; throttled as the API's)."""
+        user = self._authenticate(username, password, origin)
         return Principal(user.id, user.username, Role(user.role), "cli", self.store.audit)

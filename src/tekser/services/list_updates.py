@@ -2,7 +2,9 @@
 
 Downloads are conditional (ETag / Last-Modified of the last *successful* import), so an
 unchanged feed costs a 304 and a refused file is fetched again next time. A failed
-download or a refused file leaves the active version active and is recorded.
+download or a refused file leaves the active version active and is recorded. Secrets (the
+download tokens filled into addresses and headers) are redacted from every address and reason
+before it is stored, audited or shown.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tekser.domain.redaction import Redactor
 from tekser.errors import SourceError
 from tekser.ingest.lists import registry
 from tekser.ingest.lists.sources import Download, SourceConfig
@@ -44,6 +47,7 @@ class ListUpdater:
         self.store: WatchlistStore = watchlists.store
         self.downloader = downloader
         self.secrets = secrets
+        self.redact = Redactor(secrets.values())
         self.clock = clock
 
     def update(
@@ -103,13 +107,11 @@ class ListUpdater:
                 for d, (u, r) in zip(config.downloads, results, strict=True)
             ]
         except SourceError as error:
-            failure = self.store.record_failure(config.list_id, error.source, str(error), actor, [], self.clock())
+            # the downloader names the address it fetched: the one with the token filled in
+            source, reason = self.redact(error.source), self.redact(str(error))
+            failure = self.store.record_failure(config.list_id, source, reason, actor, [], self.clock())
             return ImportOutcome(
-                source=error.source,
-                status="refused",
-                list_id=config.list_id,
-                reason=str(error),
-                failure=failure,
+                source=source, status="refused", list_id=config.list_id, reason=reason, failure=failure
             )
         path = folder if len(config.downloads) > 1 else folder / config.downloads[0].file
         reader = registry.reader_for(path, config.format)

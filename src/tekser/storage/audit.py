@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Engine, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from tekser.domain.audit import AuditEvent, AuditRecord, seal
+from tekser.domain.redaction import redact
 from tekser.domain.serialization import canonical_json
 from tekser.errors import Conflict
 from tekser.storage.tables import audit_events
@@ -43,6 +44,18 @@ def _record(row: object) -> AuditRecord:
     return AuditRecord(int(r["seq"]), event, r["prev_hash"], r["row_hash"])
 
 
+def _redacted(value: object) -> object:
+    """Texts of audit details with secret-looking parameters and API keys redacted (the log is
+    append-only: a secret written to it could never be removed)."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {key: _redacted(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_redacted(item) for item in value]
+    return value
+
+
 def _head(connection: Connection) -> AuditRecord | None:
     row = connection.execute(select(audit_events).order_by(audit_events.c.seq.desc()).limit(1)).first()
     return _record(row) if row is not None else None
@@ -54,14 +67,14 @@ def append(connection: Connection, event: AuditEvent) -> AuditRecord:
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
     # microseconds are kept by both backends; what is hashed is what is stored
     event = AuditEvent(
-        event.actor,
+        redact(event.actor),
         event.action,
         event.object_type,
-        event.object_id,
+        redact(event.object_id),
         _utc(event.at),
-        event.purpose,
+        redact(event.purpose),
         event.origin,
-        event.details,
+        _redacted(event.details),  # type: ignore[arg-type]
     )
     for _attempt in range(20):
         record = seal(_head(connection), event)

@@ -395,6 +395,28 @@ web_sessions = Table(
     Column("ended_at", DateTime(timezone=True)),
 )
 
+# sign-in throttling: failures per typed user name (existing or not, so that a lockout does not
+# tell which names exist) and per client address (a sliding window)
+sign_in_accounts = Table(
+    "sign_in_accounts",
+    metadata,
+    Column("username", String(64), primary_key=True),  # as typed: not a foreign key
+    Column("failures", Integer, nullable=False),  # consecutive, since the last lockout or success
+    Column("lockouts", Integer, nullable=False),  # each one doubles the next lock
+    Column("locked_until", DateTime(timezone=True)),
+    Column("last_failure", DateTime(timezone=True), nullable=False),
+)
+
+sign_in_failures = Table(
+    "sign_in_failures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("client", String(255), nullable=False),  # an IP address, or cli@host
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_sign_in_failures_client_at", "client", "at"),
+    Index("ix_sign_in_failures_at", "at"),
+)
+
 alert_decisions = Table(
     "alert_decisions",
     metadata,

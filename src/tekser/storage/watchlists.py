@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection, Row
 
 from tekser.domain.audit import AuditEvent
 from tekser.domain.policy import PolicyEvent, PolicyScope
+from tekser.domain.redaction import redact
 from tekser.domain.serialization import entry_from_json
 from tekser.domain.watchlists import ImportFailure, ListEntry, ListVersion, SourceFile
 from tekser.errors import Conflict, NotFound
@@ -263,6 +264,8 @@ class SqlWatchlistStore:
     def record_failure(
         self, list_id: str | None, source: str, reason: str, actor: str, files: list[StoredFile], at: datetime
     ) -> ImportFailure:
+        # the caller redacts its configured secrets; this catches secret-named parameters and API keys
+        source, reason = redact(source), redact(reason)
         with self.engine.begin() as connection:
             self._store_files(connection, files)
             failure_id = connection.execute(

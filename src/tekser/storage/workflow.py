@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, Engine, and_, delete, func, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from tekser.domain.audit import AuditEvent
 from tekser.domain.serialization import canonical_json
@@ -33,6 +35,8 @@ from tekser.storage.tables import (
     internal_entries,
     internal_events,
     screen_subjects,
+    sign_in_accounts,
+    sign_in_failures,
     suppressions,
     users,
     web_sessions,
@@ -75,6 +79,27 @@ class SessionRow:
     created_at: datetime
     last_seen: datetime
     ended_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class SignInRow:
+    """Failed sign-ins under one typed user name (which may name nobody)."""
+
+    username: str
+    failures: int
+    lockouts: int
+    locked_until: datetime | None
+    last_failure: datetime
+
+
+def _sign_in(row: Any) -> SignInRow:
+    return SignInRow(
+        row.username,
+        int(row.failures),
+        int(row.lockouts),
+        _utc(row.locked_until),
+        _utc(row.last_failure) or row.last_failure,
+    )
 
 
 def _new_id(result: Any) -> int:
@@ -158,6 +183,16 @@ class WorkflowTransaction:
     def update_user(self, user_id: int, **values: Any) -> None:
         self.connection.execute(update(users).where(users.c.id == user_id).values(**values))
 
+    def active_administrators(self) -> list[int]:
+        """The active administrators' ids, locked until the transaction ends: two administrators
+        demoting each other at the same moment must not leave none."""
+        query = select(users.c.id).where(users.c.role == "administrator", users.c.active.is_(True))
+        if self.connection.dialect.name == "postgresql":
+            query = query.with_for_update()
+        else:  # SQLite: take the write lock first (a no-op update), so that the read is not stale
+            self.connection.execute(update(users).where(users.c.role == "administrator").values(role=users.c.role))
+        return sorted(int(i) for i in self.connection.execute(query).scalars())
+
     def add_key(self, user_id: int, prefix: str, key_hash: str, label: str, at: datetime, expires_at: datetime) -> int:
         result = self.connection.execute(
             insert(api_keys).values(
@@ -188,6 +223,38 @@ class WorkflowTransaction:
         if user_id is not None:
             query = query.where(web_sessions.c.user_id == user_id)
         self.connection.execute(query.values(ended_at=at))
+
+    # sign-in throttling
+    def lock_sign_in_account(self, username: str, at: datetime) -> SignInRow:
+        """The failures of a typed name (a new record if none), locked until the transaction ends:
+        concurrent failures all count."""
+        postgresql = self.connection.dialect.name == "postgresql"
+        make = postgresql_insert if postgresql else sqlite_insert  # SQLite: this takes the write lock
+        self.connection.execute(
+            make(sign_in_accounts)
+            .values(username=username, failures=0, lockouts=0, last_failure=at)
+            .on_conflict_do_nothing()
+        )
+        query = select(sign_in_accounts).where(sign_in_accounts.c.username == username)
+        return _sign_in(self.connection.execute(query.with_for_update() if postgresql else query).one())
+
+    def update_sign_in_account(self, username: str, **values: Any) -> None:
+        self.connection.execute(
+            update(sign_in_accounts).where(sign_in_accounts.c.username == username).values(**values)
+        )
+
+    def clear_sign_in_account(self, username: str) -> None:
+        self.connection.execute(delete(sign_in_accounts).where(sign_in_accounts.c.username == username))
+
+    def add_client_failure(self, client: str, at: datetime, since: datetime) -> list[datetime]:
+        """Record a failed sign-in from ``client``; its failures after ``since``, oldest first."""
+        self.connection.execute(insert(sign_in_failures).values(client=client, at=at))
+        query = (
+            select(sign_in_failures.c.at)
+            .where(sign_in_failures.c.client == client, sign_in_failures.c.at > since)
+            .order_by(sign_in_failures.c.at)
+        )
+        return [_utc(moment) or moment for moment in self.connection.execute(query).scalars()]
 
     # alert decisions
     def lock_alert(self, alert_id: int) -> None:
@@ -354,6 +421,37 @@ class SqlWorkflowStore:
     def users(self) -> list[UserRow]:
         with self.engine.connect() as connection:
             return [_user(r) for r in connection.execute(select(users).order_by(users.c.username))]
+
+    def sign_in_account(self, username: str) -> SignInRow | None:
+        with self.engine.connect() as connection:
+            row = connection.execute(select(sign_in_accounts).where(sign_in_accounts.c.username == username)).first()
+        return _sign_in(row) if row is not None else None
+
+    def forget_sign_in_failures(self, window_start: datetime, quiet_since: datetime) -> None:
+        """Housekeeping, in its own transaction: drop client failures older than the window, and the
+        records of names quiet since ``quiet_since`` (no failure, no lock): their count and lock
+        doubling start again. Should it collide with another sign-in's, the rows go next time."""
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(delete(sign_in_failures).where(sign_in_failures.c.at <= window_start))
+                connection.execute(
+                    delete(sign_in_accounts).where(
+                        sign_in_accounts.c.last_failure < quiet_since,
+                        or_(sign_in_accounts.c.locked_until.is_(None), sign_in_accounts.c.locked_until < quiet_since),
+                    )
+                )
+        except OperationalError:  # a deadlock (PostgreSQL) or a busy database (SQLite)
+            pass
+
+    def client_failures(self, client: str, since: datetime) -> list[datetime]:
+        """When this client's sign-ins failed after ``since``, oldest first."""
+        query = (
+            select(sign_in_failures.c.at)
+            .where(sign_in_failures.c.client == client, sign_in_failures.c.at > since)
+            .order_by(sign_in_failures.c.at)
+        )
+        with self.engine.connect() as connection:
+            return [_utc(at) or at for at in connection.execute(query).scalars()]
 
     def key_by_hash(self, key_hash: str) -> KeyRow | None:
         with self.engine.connect() as connection:
