@@ -6,11 +6,14 @@ Every field can be set by an environment variable with the ``TEKSER_`` prefix
 
 from __future__ import annotations
 
+import ipaddress
+import json
 from pathlib import Path
+from typing import Annotated, Any
 
 from platformdirs import user_data_dir
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 def default_db_url() -> str:
@@ -65,3 +68,23 @@ class Settings(BaseSettings):
         description="Origins (scheme://host:port) besides the API's own from which browsers may send "
         "state-changing requests.",
     )
+    public_url: str | None = Field(
+        default=None,
+        description="The address browsers reach the API at (scheme://host[:port], e.g. https://tekser.example): "
+        "the API's own origin. The request's Host header is not trusted for this.",
+    )
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated addresses or networks (CIDR) of reverse proxies whose X-Forwarded-For "
+        "header names the client; from anyone else the header is ignored (default: none).",
+    )
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _proxies(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            text = value.strip()
+            value = json.loads(text) if text.startswith("[") else [p.strip() for p in text.split(",") if p.strip()]
+        for network in value:
+            ipaddress.ip_network(network, strict=False)  # ValueError: not an address or network
+        return value

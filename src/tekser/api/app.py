@@ -21,13 +21,23 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
-from fastapi import Depends, FastAPI, Request, Response
-from fastapi.exceptions import RequestValidationError
+from fastapi import Depends, FastAPI, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from tekser import __version__
+from tekser.api.guards import (
+    MAX_ID,
+    SECURITY_HEADERS,
+    RequestLimits,
+    client_address,
+    install_problems,
+    networks,
+    own_origins,
+    problem,
+)
 from tekser.domain.access import Principal, Role
+from tekser.domain.limits import MAX_SHORT, MAX_TEXT
 from tekser.domain.policy import PolicyScope
 from tekser.domain.redaction import decoded, redact, secret_name, secret_value
 from tekser.errors import (
@@ -62,109 +72,118 @@ _SAFE = {"GET", "HEAD", "OPTIONS"}
 # --- request bodies -------------------------------------------------------------------------------
 
 
+Text = Annotated[str, Field(max_length=MAX_TEXT)]  # a reason, note, summary
+Short = Annotated[str, Field(max_length=MAX_SHORT)]  # a one-line value
+UserName = Annotated[str, Field(max_length=64)]
+Password = Annotated[str, Field(max_length=1024)]  # hashing a 50 MB password is a denial of service
+BodyId = Annotated[int, Field(ge=1, le=MAX_ID)]
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+Count = Annotated[int, Query(ge=0, le=MAX_ID)]
+
+
 class Login(BaseModel):
-    username: str
-    password: str
+    username: UserName
+    password: Password
 
 
 class Reasoned(BaseModel):
-    reason: str = ""
+    reason: Text = ""
 
 
 class Note(BaseModel):
-    note: str = ""
+    note: Text = ""
 
 
 class Decision(BaseModel):
-    verdict: str
-    reason: str = ""
+    verdict: Short
+    reason: Text = ""
     suppress: bool = False
 
 
 class ActionRequest(BaseModel):
-    action: str
-    reason: str = ""
+    action: Short
+    reason: Text = ""
 
 
 class OutcomeBody(BaseModel):
-    outcome: str
-    note: str = ""
+    outcome: Short
+    note: Text = ""
 
 
 class NewUser(BaseModel):
-    username: str
-    password: str
+    username: UserName
+    password: Password
     role: Role
-    display_name: str = ""
+    display_name: Short = ""
 
 
 class RoleChange(BaseModel):
     role: Role
-    reason: str = ""
+    reason: Text = ""
 
 
 class NewKey(BaseModel):
-    label: str = "api"
-    days: int = 30
+    label: Short = "api"
+    days: Annotated[int, Field(ge=1, le=MAX_ID)] = 30
 
 
 class NewCase(BaseModel):
-    title: str
+    title: Short
 
 
 class CaseAlert(BaseModel):
-    alert_id: int
-    note: str = ""
+    alert_id: BodyId
+    note: Text = ""
 
 
 class CaseSubject(BaseModel):
-    subject: str
-    note: str = ""
+    subject: Short
+    note: Text = ""
 
 
 class CaseText(BaseModel):
-    text: str
+    text: Text
 
 
 class Assignee(BaseModel):
-    assignee: str
+    assignee: Short
 
 
 class Summary(BaseModel):
-    summary: str
+    summary: Text
 
 
 class Transmission(BaseModel):
-    recipient: str
-    reason: str = ""
+    recipient: Short
+    reason: Text = ""
 
 
 class Proposal(BaseModel):
-    list_id: str
+    list_id: Short
     record: dict[str, Any]
-    legal_basis: str
-    source: str
-    review_date: str
-    expires_on: str | None = None
-    reason: str = ""
+    legal_basis: Text
+    source: Text
+    review_date: Short
+    expires_on: Short | None = None
+    reason: Text = ""
 
 
 class ReviewBody(BaseModel):
-    next_review: str
-    reason: str = ""
+    next_review: Short
+    reason: Text = ""
 
 
 class Anchor(BaseModel):
-    seq: int | None = None
-    row_hash: str | None = None
+    seq: BodyId | None = None
+    row_hash: Short | None = None
 
 
 class PolicyBody(BaseModel):
-    list_id: str
+    list_id: Short
     scope: PolicyScope = PolicyScope.LIST
-    value: str = ""
+    value: Short = ""
     enabled: bool
-    reason: str = Field(default="")
+    reason: Text = Field(default="")
 
 
 # --- the application ------------------------------------------------------------------------------
@@ -191,6 +210,10 @@ def create_app(settings: Settings | None = None, desk: Desk | None = None) -> Fa
     the_desk = desk or open_desk(current)
     app = FastAPI(title="tekser", version=__version__, docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
     app.state.desk = the_desk
+    app.add_middleware(RequestLimits)
+    install_problems(app)
+    proxies = networks(current.trusted_proxies)
+    origins = own_origins(current.public_url, current.allowed_origins)
 
     @app.exception_handler(TekserError)
     async def tekser_error(_: Request, error: TekserError) -> JSONResponse:
@@ -198,13 +221,7 @@ def create_app(settings: Settings | None = None, desk: Desk | None = None) -> Fa
         body: dict[str, Any] = {"error": type(error).__name__, "message": str(error)}
         if isinstance(error, InvalidInput) and error.errors:
             body["fields"] = [{"record": e.record, "field": e.field, "message": e.message} for e in error.errors]
-        return JSONResponse(body, status_code=status, headers=_HEADERS)
-
-    @app.exception_handler(RequestValidationError)
-    async def invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:
-        # where and what, never the submitted value: a refused sign-in body carries a password
-        detail = [{"type": e.get("type"), "loc": e.get("loc"), "msg": e.get("msg")} for e in error.errors()]
-        return JSONResponse({"detail": detail}, status_code=422, headers=_HEADERS)
+        return problem(status, str(error), type(error).__name__, **body)
 
     @app.middleware("http")
     async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -216,7 +233,7 @@ def create_app(settings: Settings | None = None, desk: Desk | None = None) -> Fa
                 headers=_HEADERS,
             )
         origin = request.headers.get("origin")
-        if request.method not in _SAFE and origin and not _same_origin(origin, request, current.allowed_origins):
+        if request.method not in _SAFE and origin and origin not in origins:
             return JSONResponse(
                 {"error": "Forbidden", "message": f"requests from {origin} are not accepted"},
                 status_code=403,
@@ -228,7 +245,7 @@ def create_app(settings: Settings | None = None, desk: Desk | None = None) -> Fa
         return response
 
     def where(request: Request) -> str:
-        return request.client.host if request.client else ""
+        return client_address(request, proxies)
 
     d = the_desk
 
@@ -269,7 +286,7 @@ def create_app(settings: Settings | None = None, desk: Desk | None = None) -> Fa
 
     @app.get("/api/alerts")
     def alerts(
-        who: Who, request: Request, status: str | None = None, limit: int = 50, purpose: str = ""
+        who: Who, request: Request, status: str | None = None, limit: Count = 50, purpose: str = ""
     ) -> list[dict[str, Any]]:
         found = d.workflow.list_alerts(
             who, status=status, limit=min(limit, 1000), origin=where(request), purpose=purpose
@@ -291,7 +308,7 @@ def create_app(settings: Settings | None = None, desk: Desk | None = None) -> Fa
         ]
 
     @app.get("/api/alerts/{alert_id}")
-    def alert(alert_id: int, who: Who, request: Request, purpose: str = "") -> dict[str, Any]:
+    def alert(alert_id: Id, who: Who, request: Request, purpose: str = "") -> dict[str, Any]:
         return d.workflow.view(who, alert_id, origin=where(request), purpose=purpose)
 
     def _state(state: Any) -> dict[str, Any]:
@@ -302,26 +319,26 @@ def create_app(settings: Settings | None = None, desk: Desk | None = None) -> Fa
         }
 
     @app.post("/api/alerts/{alert_id}/review")
-    def review(alert_id: int, body: Note, who: Who, request: Request) -> dict[str, Any]:
+    def review(alert_id: Id, body: Note, who: Who, request: Request) -> dict[str, Any]:
         return _state(d.workflow.review(who, alert_id, body.note, where(request)))
 
     @app.post("/api/alerts/{alert_id}/decision")
-    def decide(alert_id: int, body: Decision, who: Who, request: Request) -> dict[str, Any]:
+    def decide(alert_id: Id, body: Decision, who: Who, request: Request) -> dict[str, Any]:
         state = d.workflow.decide(
             who, alert_id, body.verdict, body.reason, suppress=body.suppress, origin=where(request)
         )
         return _state(state)
 
     @app.post("/api/alerts/{alert_id}/reopen")
-    def reopen(alert_id: int, body: Reasoned, who: Who, request: Request) -> dict[str, Any]:
+    def reopen(alert_id: Id, body: Reasoned, who: Who, request: Request) -> dict[str, Any]:
         return _state(d.workflow.reopen(who, alert_id, body.reason, where(request)))
 
     @app.post("/api/alerts/{alert_id}/requests")
-    def request_action(alert_id: int, body: ActionRequest, who: Who, request: Request) -> dict[str, int]:
+    def request_action(alert_id: Id, body: ActionRequest, who: Who, request: Request) -> dict[str, int]:
         return {"request_id": d.workflow.request(who, alert_id, body.action, body.reason, where(request))}
 
     @app.post("/api/alerts/{alert_id}/outcomes")
-    def outcome(alert_id: int, body: OutcomeBody, who: Who, request: Request) -> dict[str, str]:
+    def outcome(alert_id: Id, body: OutcomeBody, who: Who, request: Request) -> dict[str, str]:
         d.workflow.record_outcome(who, alert_id, body.outcome, body.note, origin=where(request))
         return {"outcome": body.outcome}
 
@@ -330,17 +347,17 @@ def create_app(settings: Settings | None = None, desk: Desk | None = None) -> Fa
         return d.workflow.pending(who)
 
     @app.post("/api/requests/{request_id}/approve")
-    def approve(request_id: int, body: Reasoned, who: Who, request: Request) -> dict[str, Any]:
+    def approve(request_id: Id, body: Reasoned, who: Who, request: Request) -> dict[str, Any]:
         change = d.workflow.approve(who, request_id, body.reason, where(request))
         return {"approved": request_id, "status_change": change}
 
     @app.post("/api/requests/{request_id}/reject")
-    def reject(request_id: int, body: Reasoned, who: Who, request: Request) -> dict[str, int]:
+    def reject(request_id: Id, body: Reasoned, who: Who, request: Request) -> dict[str, int]:
         d.workflow.reject(who, request_id, body.reason, where(request))
         return {"rejected": request_id}
 
     @app.post("/api/suppressions/{suppression_id}/lift")
-    def lift(suppression_id: int, body: Reasoned, who: Who, request: Request) -> dict[str, int]:
+    def lift(suppression_id: Id, body: Reasoned, who: Who, request: Request) -> dict[str, int]:
         d.workflow.lift_suppression(who, suppression_id, body.reason, where(request))
         return {"lifted": suppression_id}
 
@@ -355,31 +372,31 @@ def create_app(settings: Settings | None = None, desk: Desk | None = None) -> Fa
         return {"case_id": d.cases.create(who, body.title, where(request))}
 
     @app.get("/api/cases/{case_id}")
-    def case(case_id: int, who: Who, request: Request, purpose: str = "") -> dict[str, Any]:
+    def case(case_id: Id, who: Who, request: Request, purpose: str = "") -> dict[str, Any]:
         return d.cases.view(who, case_id, where(request), purpose)
 
     @app.post("/api/cases/{case_id}/alerts")
-    def case_alert(case_id: int, body: CaseAlert, who: Who, request: Request) -> dict[str, int]:
+    def case_alert(case_id: Id, body: CaseAlert, who: Who, request: Request) -> dict[str, int]:
         return {"item": d.cases.add_alert(who, case_id, body.alert_id, body.note, where(request))}
 
     @app.post("/api/cases/{case_id}/subjects")
-    def case_subject(case_id: int, body: CaseSubject, who: Who, request: Request) -> dict[str, int]:
+    def case_subject(case_id: Id, body: CaseSubject, who: Who, request: Request) -> dict[str, int]:
         return {"item": d.cases.add_subject(who, case_id, body.subject, body.note, where(request))}
 
     @app.post("/api/cases/{case_id}/notes")
-    def case_note(case_id: int, body: CaseText, who: Who, request: Request) -> dict[str, int]:
+    def case_note(case_id: Id, body: CaseText, who: Who, request: Request) -> dict[str, int]:
         return {"item": d.cases.note(who, case_id, body.text, where(request))}
 
     @app.post("/api/cases/{case_id}/assignee")
-    def case_assign(case_id: int, body: Assignee, who: Who, request: Request) -> dict[str, int]:
+    def case_assign(case_id: Id, body: Assignee, who: Who, request: Request) -> dict[str, int]:
         return {"item": d.cases.assign(who, case_id, body.assignee, where(request))}
 
     @app.post("/api/cases/{case_id}/close")
-    def case_close(case_id: int, body: Summary, who: Who, request: Request) -> dict[str, int]:
+    def case_close(case_id: Id, body: Summary, who: Who, request: Request) -> dict[str, int]:
         return {"item": d.cases.close(who, case_id, body.summary, where(request))}
 
     @app.get("/api/cases/{case_id}/file.{kind}")
-    def case_file(case_id: int, kind: str, who: Who, request: Request, purpose: str = "") -> Response:
+    def case_file(case_id: Id, kind: str, who: Who, request: Request, purpose: str = "") -> Response:
         if kind not in ("pdf", "html"):
             raise NotFound("a case file is file.pdf or file.html")
         exported = d.cases.export(who, case_id, where(request), purpose)
@@ -394,12 +411,12 @@ def create_app(settings: Settings | None = None, desk: Desk | None = None) -> Fa
         )
 
     @app.post("/api/cases/{case_id}/transmissions")
-    def transmit(case_id: int, body: Transmission, who: Who, request: Request) -> dict[str, int]:
+    def transmit(case_id: Id, body: Transmission, who: Who, request: Request) -> dict[str, int]:
         request_id = d.cases.request_transmission(who, case_id, body.recipient, body.reason, where(request))
         return {"request_id": request_id}
 
     @app.post("/api/transmissions/{request_id}/approve")
-    def approve_transmission(request_id: int, body: Reasoned, who: Who, request: Request) -> dict[str, Any]:
+    def approve_transmission(request_id: Id, body: Reasoned, who: Who, request: Request) -> dict[str, Any]:
         signed = d.cases.approve_transmission(who, request_id, body.reason, where(request))
         return {
             "sha256": signed.sha256,
@@ -410,7 +427,7 @@ def create_app(settings: Settings | None = None, desk: Desk | None = None) -> Fa
         }
 
     @app.post("/api/transmissions/{request_id}/reject")
-    def reject_transmission(request_id: int, body: Reasoned, who: Who, request: Request) -> dict[str, int]:
+    def reject_transmission(request_id: Id, body: Reasoned, who: Who, request: Request) -> dict[str, int]:
         d.cases.reject_transmission(who, request_id, body.reason, where(request))
         return {"rejected": request_id}
 
@@ -438,24 +455,24 @@ def create_app(settings: Settings | None = None, desk: Desk | None = None) -> Fa
         return {"entry_id": entry}
 
     @app.get("/api/internal/{entry_id}")
-    def internal_entry(entry_id: int, who: Who, request: Request) -> dict[str, Any]:
+    def internal_entry(entry_id: Id, who: Who, request: Request) -> dict[str, Any]:
         return d.internal.entry(who, entry_id, where(request))
 
     @app.post("/api/internal/{entry_id}/approve")
-    def internal_approve(entry_id: int, body: Reasoned, who: Who, request: Request) -> dict[str, str]:
+    def internal_approve(entry_id: Id, body: Reasoned, who: Who, request: Request) -> dict[str, str]:
         return {"version": d.internal.approve(who, entry_id, body.reason, where(request))}
 
     @app.post("/api/internal/{entry_id}/reject")
-    def internal_reject(entry_id: int, body: Reasoned, who: Who, request: Request) -> dict[str, int]:
+    def internal_reject(entry_id: Id, body: Reasoned, who: Who, request: Request) -> dict[str, int]:
         d.internal.reject(who, entry_id, body.reason, where(request))
         return {"rejected": entry_id}
 
     @app.post("/api/internal/{entry_id}/delist")
-    def internal_delist(entry_id: int, body: Reasoned, who: Who, request: Request) -> dict[str, str]:
+    def internal_delist(entry_id: Id, body: Reasoned, who: Who, request: Request) -> dict[str, str]:
         return {"version": d.internal.delist(who, entry_id, body.reason, where(request))}
 
     @app.post("/api/internal/{entry_id}/review")
-    def internal_review(entry_id: int, body: ReviewBody, who: Who, request: Request) -> dict[str, str]:
+    def internal_review(entry_id: Id, body: ReviewBody, who: Who, request: Request) -> dict[str, str]:
         return {"version": d.internal.review(who, entry_id, body.next_review, body.reason, where(request))}
 
     # --- audit, users, keys, policy ------------------------------------------------------------------
@@ -464,8 +481,8 @@ def create_app(settings: Settings | None = None, desk: Desk | None = None) -> Fa
     def audit_events(
         who: Who,
         request: Request,
-        after: int = 0,
-        limit: int = 100,
+        after: Count = 0,
+        limit: Count = 100,
         actor: str | None = None,
         action: str | None = None,
         object_id: str | None = None,
@@ -537,7 +554,9 @@ def create_app(settings: Settings | None = None, desk: Desk | None = None) -> Fa
         return {"key": new.key, "key_id": new.key_id, "prefix": new.prefix, "expires_at": new.expires_at.isoformat()}
 
     @app.delete("/api/keys/{key_id}")
-    def revoke_key(key_id: int, who: Who, request: Request, reason: str = "") -> dict[str, int]:
+    def revoke_key(
+        key_id: Id, who: Who, request: Request, reason: Annotated[str, Query(max_length=MAX_TEXT)] = ""
+    ) -> dict[str, int]:
         d.access.revoke_key(who, key_id, reason, where(request))
         return {"revoked": key_id}
 
@@ -551,12 +570,7 @@ def create_app(settings: Settings | None = None, desk: Desk | None = None) -> Fa
     return app
 
 
-_HEADERS = {
-    "Cache-Control": "no-store",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
-}
+_HEADERS = SECURITY_HEADERS
 
 
 def _secret_in_query(query: str) -> bool:
@@ -567,8 +581,3 @@ def _secret_in_query(query: str) -> bool:
         return True
     plain = decoded(query)
     return redact(plain) != plain
-
-
-def _same_origin(origin: str, request: Request, allowed: list[str]) -> bool:
-    own = f"{request.url.scheme}://{request.url.netloc}"
-    return origin in (own, *allowed)

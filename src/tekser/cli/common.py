@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
@@ -96,7 +97,11 @@ def actor(by: str | None) -> str:
 
 
 def settings(db: str | None) -> Settings:
-    configured = Settings()
+    try:
+        configured = Settings()
+    except ValidationError as error:  # a bad TEKSER_... variable: say which, without a traceback
+        first = error.errors()[0]
+        raise ConfigError(f"TEKSER_{str(first['loc'][0]).upper()}: {first['msg']}") from None
     return configured.model_copy(update={"db_url": db}) if db else configured
 
 

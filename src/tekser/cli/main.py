@@ -68,9 +68,10 @@ def serve(
         from tekser.api.access_log import log_config
         from tekser.api.app import create_app
 
-        # the access log writes paths without their query strings (a refused key stays out of it)
+        # the access log writes paths without their query strings (a refused key stays out of it);
+        # X-Forwarded-For is the application's to judge (TEKSER_TRUSTED_PROXIES), not uvicorn's
         api = create_app(settings(db))
-        uvicorn.run(api, host=host, port=port, log_level="info", proxy_headers=True, log_config=log_config())
+        uvicorn.run(api, host=host, port=port, log_level="info", proxy_headers=False, log_config=log_config())
 
 
 @db_app.command("upgrade")

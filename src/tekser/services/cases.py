@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 from tekser.domain.access import Action, Principal, authorize, require_second_person
 from tekser.domain.audit import AuditEvent
+from tekser.domain.limits import MAX_SHORT, bounded
 from tekser.errors import Conflict, InvalidInput, NotFound
 from tekser.exports.case_file import render_html, render_pdf
 
@@ -92,6 +93,8 @@ class CaseService:
         request_id: int | None = None,
         **changes: Any,
     ) -> int:
+        bounded(ref, kind, MAX_SHORT)
+        bounded(text, f"the {kind}'s text")
         at = self.clock()
         with self.store.transaction() as tx:
             item: int = tx.add_case_item(case_id, kind, ref, text, principal.username, at, request_id)
@@ -103,7 +106,7 @@ class CaseService:
 
     def create(self, principal: Principal, title: str, origin: str = "") -> int:
         authorize(principal, Action.CASE_EDIT)
-        title = " ".join(title.split())
+        title = " ".join(bounded(title, "a case's title", MAX_SHORT).split())
         if not title:
             raise InvalidInput("a case needs a title")
         at = self.clock()

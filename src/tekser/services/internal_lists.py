@@ -21,6 +21,7 @@ from typing import Any, Protocol
 
 from tekser.domain.access import Action, Principal, authorize, require_second_person
 from tekser.domain.audit import AuditEvent
+from tekser.domain.limits import bounded
 from tekser.errors import Conflict, InvalidInput
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -53,7 +54,7 @@ class Publisher(Protocol):
 
 
 def _reason(text: str, what: str) -> str:
-    text = " ".join(text.split())
+    text = " ".join(bounded(text, f"{what}'s reason").split())
     if len(text) < MIN_REASON:
         raise InvalidInput(f"{what} needs a reason (at least {MIN_REASON} characters)")
     return text
@@ -150,6 +151,9 @@ class InternalListService:
         schema = str(record.get("schema") or "person").strip().lower()
         if schema not in SCHEMAS:
             raise InvalidInput(f"schema: {schema!r} is neither a person nor an organization")
+        bounded(legal_basis, "legal_basis")
+        bounded(source, "source")
+        bounded(reason, "the proposal's reason")
         if not legal_basis.strip():
             raise InvalidInput("legal_basis: required (the act and article the listing rests on)")
         if not source.strip():

@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from tekser.domain.access import Action, Principal, authorize, require_second_person
 from tekser.domain.alerts import Outcome
 from tekser.domain.audit import AuditEvent
+from tekser.domain.limits import MAX_SHORT, bounded
 from tekser.domain.workflow import (
     AdverseAction,
     AlertState,
@@ -197,10 +198,12 @@ class WorkflowService:
         """What happened at the border or the bank (the ground truth for precision); audited by the store."""
         authorize(principal, Action.OUTCOME_RECORD)
         value = Outcome.parse(outcome)
-        self.alerts.add_outcome(alert_id, value.value, principal.label, note.strip(), self.clock(), origin)
+        note = bounded(note, "an outcome's note").strip()
+        self.alerts.add_outcome(alert_id, value.value, principal.label, note, self.clock(), origin)
 
     def lift_suppression(self, principal: Principal, suppression_id: int, reason: str, origin: str = "") -> None:
         authorize(principal, Action.SUPPRESSION_LIFT)
+        bounded(reason, "the reason")
         at = self.clock()
         with self.store.transaction() as tx:
             tx.lift_suppression(suppression_id, principal.label, at)
@@ -220,6 +223,8 @@ class WorkflowService:
         request_id: int | None = None,
         suppress: bool = False,
     ) -> AlertState:
+        bounded(value, kind.value, MAX_SHORT)
+        bounded(reason, "the reason" if kind is not RecordKind.REVIEW else "the note")
         alert = self.alerts.alert(alert_id)  # NotFound for an unknown alert
         at = self.clock()
         with self.store.transaction() as tx:
