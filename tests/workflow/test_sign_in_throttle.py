@@ -177,3 +177,27 @@ def test_concurrent_failures_all_count_and_nothing_deadlocks(world: World) -> No
         with pytest.raises(TooManyAttempts):
             world.access.login(name, PASSWORD, "10.0.2.1")
     assert world.audit.verify(world.who["aud"]).ok
+
+
+def test_a_refusal_already_decided_is_repeated_without_reading_the_database(world: World) -> None:
+    _fail(world, "ana", 5)
+    reads: list[str] = []
+    store = world.access.store
+    for name in ("client_failures", "sign_in_account"):
+        original = getattr(store, name)
+
+        def counted(*args: Any, _original: Any = original, _name: str = name) -> Any:
+            reads.append(_name)
+            return _original(*args)
+
+        setattr(store, name, counted)
+    with pytest.raises(TooManyAttempts):
+        world.access.login("ana", PASSWORD, "10.0.0.2")  # decided from the database, then remembered
+    first = len(reads)
+    for _ in range(20):
+        with pytest.raises(TooManyAttempts):
+            world.access.login("ana", PASSWORD, "10.0.0.2")
+    assert len(reads) == first  # a flood costs no database read
+    world.clock.advance(minutes=15)
+    assert world.access.login("ana", PASSWORD)[1].username == "ana"  # the lock ended: asked again
+    assert len(reads) > first

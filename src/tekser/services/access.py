@@ -156,6 +156,10 @@ class AccessService:
         self.clock = clock
         self.throttle = throttle or Throttle()
         self._dummy: str | None = None
+        # refusals this process already decided, until they end: a flood of attempts from a refused
+        # client or at a locked name is answered without reading the database (the database stays
+        # the shared truth; this only repeats what it said)
+        self._refused: dict[tuple[str, str], tuple[str, datetime]] = {}
 
     # --- users ----------------------------------------------------------------------------
 
@@ -280,16 +284,27 @@ class AccessService:
     def _refuse_if_throttled(self, key: str, origin: str, at: datetime) -> Any:
         """Refuse (without checking the password) a client over its limit or a locked name;
         otherwise the name's failure record, if any."""
+        for scope in (("client", origin), ("name", key)):
+            remembered = self._refused.get(scope)
+            if remembered is not None and remembered[1] > at:
+                raise _too_many(remembered[0], remembered[1], at)
         limit = self.throttle
         recent = self.store.client_failures(origin, at - limit.window)
         if len(recent) >= limit.client_failures:
             # the window slides: it opens again when the oldest failure keeping it full leaves it
             reopens = recent[len(recent) - limit.client_failures] + limit.window
-            raise _too_many(f"too many failed sign-ins from {origin or 'this address'}", reopens, at)
+            raise self._remember(("client", origin), f"too many failed sign-ins from {origin or 'this address'}",
+                                 reopens, at)  # fmt: skip
         record = self.store.sign_in_account(key)
         if record is not None and record.locked_until is not None and record.locked_until > at:
-            raise _too_many(f"too many failed sign-ins as {key!r}", record.locked_until, at)
+            raise self._remember(("name", key), f"too many failed sign-ins as {key!r}", record.locked_until, at)
         return record
+
+    def _remember(self, scope: tuple[str, str], message: str, until: datetime, at: datetime) -> TooManyAttempts:
+        if len(self._refused) > 10_000:  # bounded: the ended ones go first
+            self._refused = {k: v for k, v in self._refused.items() if v[1] > at}
+        self._refused[scope] = (message, until)
+        return _too_many(message, until, at)
 
     def _failed(self, key: str, origin: str, at: datetime, known: bool) -> None:
         """Count a failure for the name and the client, lock either when over its limit, audit (a
