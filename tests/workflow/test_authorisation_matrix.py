@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
-from tests.workflow.conftest import PASSWORD, World
+from tests.workflow.conftest import World
 
 from tekser.domain.access import MATRIX, Action, Principal, Role, allowed
 from tekser.errors import Forbidden

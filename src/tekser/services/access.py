@@ -286,9 +286,7 @@ class AccessService:
         at = self.clock()
         code, code_hash = _new_code()
         with self.store.transaction() as tx:
-            tx.update_user(
-                user.id, password_hash=NO_PASSWORD, enrol_hash=code_hash, enrol_expires=at + ENROL_VALID
-            )
+            tx.update_user(user.id, password_hash=NO_PASSWORD, enrol_hash=code_hash, enrol_expires=at + ENROL_VALID)
             tx.end_sessions(at, user_id=user.id)
             tx.revoke_keys_of(user.id, at)
             tx.audit(AuditEvent(principal.label, "user.reset", "user", username, at, reason, origin))

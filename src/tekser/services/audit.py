@@ -17,7 +17,6 @@ from tekser.domain.access import Action, Principal, authorize
 from tekser.domain.audit import AuditEvent, AuditRecord, Verification, verify
 from tekser.errors import InvalidInput
 
-
 # the audit actions that administer accounts (sign-ins and refusals are not administration)
 ADMINISTRATION = ("user.", "key.", "config.")
 
@@ -121,9 +120,7 @@ class AuditService:
         """Every administration event (users added, enrolled, granted roles and approvals, reset,
         disabled; API keys made and revoked), oldest first: who did it, when, to whom. Audited."""
         authorize(principal, Action.AUDIT_ADMIN_REPORT)
-        found = [
-            record_dict(r) for r in self.store.records() if r.event.action.startswith(ADMINISTRATION)
-        ]
+        found = [record_dict(r) for r in self.store.records() if r.event.action.startswith(ADMINISTRATION)]
         details = {"count": len(found)}
         self.store.append(
             AuditEvent(principal.label, "audit.admin_report", "audit", "*", self.clock(), "", origin, details)
