@@ -315,6 +315,8 @@ class AccessService:
             if role is not Role.ADMINISTRATOR:
                 _keep_an_administrator(tx, user, "demote")
             pending, grant = self._grant(tx, principal, role)
+            if role.value == user.role:  # no new grant: nothing more to approve than before
+                pending, grant = bool(user.role_pending), {}
             tx.update_user(user.id, role=role.value, role_pending=pending, role_granted_by=principal.username)
             tx.end_sessions(at, user_id=user.id)
             details = {"from": user.role, "to": role.value} | {k: v for k, v in grant.items() if k != "role"}
