@@ -66,9 +66,13 @@ def _deployment(folder: Path) -> tuple[dict[str, str], dict[str, str]]:
     _tekser(env, "users", "create-admin", "admin", "--password-stdin", stdin=PASSWORD + "\n")
     keys = {"admin": _tekser(env, "keys", "create", "--user", "admin", "--password-stdin", stdin=PASSWORD + "\n")}
     keys["admin"] = keys["admin"].strip().splitlines()[-1]
-    for name, role in (("ana", "analyst"), ("sue", "supervisor")):
-        _tekser({**env, "TEKSER_API_KEY": keys["admin"]}, "users", "add", name, "--role", role, "--password-stdin",
-                stdin=PASSWORD + "\n")  # fmt: skip
+    # each user enrols with their code; a second administrator (the bootstrap) approves the roles
+    for name, role in (("admin2", "administrator"), ("ana", "analyst"), ("sue", "supervisor")):
+        added = _tekser({**env, "TEKSER_API_KEY": keys["admin"]}, "users", "add", name, "--role", role)
+        _tekser({**env, "TEKSER_ENROL_CODE": added.strip().splitlines()[-1]}, "users", "enrol", name,
+                "--password-stdin", stdin=PASSWORD + "\n")  # fmt: skip
+        if name != "admin2":
+            _tekser({**env, "TEKSER_API_KEY": keys["admin2"]}, "users", "approve-role", name)
         made = _tekser(env, "keys", "create", "--user", name, "--password-stdin", stdin=PASSWORD + "\n")
         keys[name] = made.strip().splitlines()[-1]
     return env, keys

@@ -44,9 +44,10 @@ def _env(user: str | None) -> dict[str, str]:
     return env
 
 
-def capture(*args: str, user: str | None = None, stdin: str | None = None) -> str:
-    """A command's standard output, for the demo to pick what to show next."""
-    return subprocess.run([TEKSER, *args], env=_env(user), check=True, capture_output=True, text=True,
+def capture(*args: str, user: str | None = None, stdin: str | None = None, code: str = "") -> str:
+    """A command's standard output, for the demo to pick what to show next (``code``: an enrolment code)."""
+    env = _env(user) | ({"TEKSER_ENROL_CODE": code} if code else {})
+    return subprocess.run([TEKSER, *args], env=env, check=True, capture_output=True, text=True,
                           input=stdin).stdout  # fmt: skip
 
 
@@ -63,18 +64,34 @@ def run(*args: str, check: bool = True, user: str | None = None) -> int:
 
 
 def make_users() -> None:
-    """The first administrator from the command line, then one user per role; a key each."""
+    """The first administrator from the command line, a second one (the bootstrap: the only
+    administrator may make one alone), then one user per role: each enrols with the one-time code
+    and makes their own key; analyst and supervisor roles are approved by the second administrator."""
     people = [("aigerim", "analyst"), ("dana", "analyst"), ("yerlan", "supervisor"), ("asel", "supervisor"),
               ("marat", "auditor"), ("saule", "dpo"), ("gateway", "service")]  # fmt: skip
     print("\033[36m$ tekser users create-admin admin --password-stdin\033[0m")
     print(capture("users", "create-admin", "admin", "--password-stdin", stdin=PASSWORD + "\n").strip())
     KEYS["admin"] = _key("admin")
+    _enrolled("bolat", "administrator")
     for name, role in people:
-        print(f"\033[36m$ TEKSER_API_KEY=<admin> tekser users add {name} --role {role} --password-stdin\033[0m")
-        capture("users", "add", name, "--role", role, "--password-stdin", user="admin", stdin=PASSWORD + "\n")
+        if _enrolled(name, role):
+            print(f"\033[36m$ TEKSER_API_KEY=<bolat> tekser users approve-role {name}\033[0m")
+            capture("users", "approve-role", name, user="bolat")
         KEYS[name] = _key(name)
     print("\033[36m$ tekser keys create --user <each> --password-stdin\033[0m   (one API key per user, shown once)")
     run("users", "list", user="admin")
+    run("audit", "admin-report", user="marat")
+
+
+def _enrolled(name: str, role: str) -> bool:
+    """Add ``name`` and enrol them with the code; whether their role awaits a second administrator."""
+    print(f"\033[36m$ TEKSER_API_KEY=<admin> tekser users add {name} --role {role}\033[0m")
+    added = capture("users", "add", name, "--role", role, user="admin")
+    print(f"\033[36m$ TEKSER_ENROL_CODE=<code> tekser users enrol {name} --password-stdin\033[0m")
+    capture("users", "enrol", name, "--password-stdin", stdin=PASSWORD + "\n", code=added.strip().splitlines()[-1])
+    if role == "administrator":
+        KEYS[name] = _key(name)
+    return "awaits a second administrator" in added
 
 
 def _key(name: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,6 +21,7 @@ class Cli:
     def __init__(self, db: str) -> None:
         self.db = db
         self.runner = CliRunner()
+        self.admin2: str | None = None
 
     def __call__(
         self, *args: str, key: str | None = None, stdin: str | None = None, env: dict[str, str] | None = None
@@ -32,16 +34,39 @@ class Cli:
         return self.runner.invoke(app, list(args))
 
     def users(self, **roles: str) -> dict[str, str]:
-        """The first administrator ("admin") and users with these roles; their API keys by name."""
+        """The first administrator ("admin") and users with these roles, each enrolled with its
+        code; a role awaiting approval is approved by a second administrator ("admin2", made by
+        the bootstrap rule when first needed). Their API keys by name ("admin2"'s in ``self.admin2``)."""
         result = self("users", "create-admin", "admin", "--password-stdin", stdin=PASSWORD + "\n")
         assert result.exit_code == 0, result.output
         keys = {"admin": self.key("admin")}
         for name, role in roles.items():
-            result = self("users", "add", name, "--role", role, "--password-stdin", key=keys["admin"],
-                          stdin=PASSWORD + "\n")  # fmt: skip
-            assert result.exit_code == 0, result.output
+            pending = self.add(name, role, keys["admin"])
+            if pending:
+                result = self("users", "approve-role", name, key=self.second_admin(keys["admin"]))
+                assert result.exit_code == 0, result.output
             keys[name] = self.key(name)
         return keys
+
+    def add(self, name: str, role: str, admin_key: str) -> bool:
+        """Add ``name`` and enrol them with the code (password PASSWORD); whether the role awaits approval."""
+        result = self("users", "add", name, "--role", role, key=admin_key)
+        assert result.exit_code == 0, result.output
+        code = result.output.strip().splitlines()[-1]
+        result = self("users", "enrol", name, "--password-stdin", stdin=PASSWORD + "\n",
+                      env={"TEKSER_ENROL_CODE": code})  # fmt: skip
+        assert result.exit_code == 0, result.output
+        return "awaits a second administrator" in result.output or self._pending(name, admin_key)
+
+    def _pending(self, name: str, admin_key: str) -> bool:
+        listed = self("users", "list", "--json", key=admin_key)
+        return any(u["username"] == name and u["role_pending"] for u in json.loads(listed.output))
+
+    def second_admin(self, admin_key: str) -> str:
+        if self.admin2 is None:
+            self.add("admin2", "administrator", admin_key)  # the bootstrap: the only administrator makes a second
+            self.admin2 = self.key("admin2")
+        return self.admin2
 
     def key(self, name: str) -> str:
         result = self("keys", "create", "--user", name, "--password-stdin", stdin=PASSWORD + "\n")

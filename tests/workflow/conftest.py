@@ -91,6 +91,18 @@ class World:
         return int(key[0])
 
 
+def add_enrolled(access: AccessService, admin: Principal, name: str, role: Role, approve: bool = True) -> Principal:
+    """A user added by ``admin`` who enrols with the code (password PASSWORD); their role's grant,
+    if pending, approved as a second administrator would (tests/workflow/test_enrolment.py shows
+    that the approval is a second administrator's)."""
+    enrolment = access.add_user(admin, name, role)
+    access.enrol(name, enrolment.code, PASSWORD)
+    if enrolment.pending and approve:
+        with access.store.transaction() as tx:
+            tx.update_user(enrolment.user_id, role_pending=False)
+    return access.cli_principal(name, PASSWORD)
+
+
 @pytest.fixture
 def world(engine: Engine, fixtures_dir: Path, tmp_path: Path) -> World:
     clock = Clock()
@@ -109,8 +121,7 @@ def world(engine: Engine, fixtures_dir: Path, tmp_path: Path) -> World:
     admin = access.cli_principal("admin", PASSWORD)
     who = {"admin": admin}
     for name, role in USERS.items():
-        access.add_user(admin, name, PASSWORD, role)
-        who[name] = access.cli_principal(name, PASSWORD)
+        who[name] = add_enrolled(access, admin, name, role)
     create_key_file(tmp_path / "signing.pem")
     signer = Ed25519Signer.from_file(tmp_path / "signing.pem")
     audit_store = SqlAuditStore(engine)

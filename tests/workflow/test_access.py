@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
-from tests.workflow.conftest import PASSWORD, World
+from tests.workflow.conftest import PASSWORD, World, add_enrolled
 
 from tekser.domain.access import Role
-from tekser.errors import Conflict, InvalidInput, Unauthenticated
+from tekser.errors import Conflict, Forbidden, InvalidInput, Unauthenticated
 from tekser.storage.tables import api_keys, users, web_sessions
 
 
@@ -21,10 +21,10 @@ def test_passwords_are_argon2id_hashes_and_weak_ones_are_refused(world: World) -
         hashes = connection.execute(select(users.c.password_hash)).scalars().all()
     assert hashes and all(h.startswith("$argon2id$") for h in hashes)
     assert all(PASSWORD not in h for h in hashes)
-    admin = world.who["admin"]
+    code = world.access.add_user(world.who["admin"], "zoe", Role.AUDITOR).code
     for weak in ("short", "password1234", "aaaaaaaaaaaaaaaa", "zoe-is-my-name-zoe"):
         with pytest.raises(InvalidInput, match="password"):
-            world.access.add_user(admin, "zoe", weak, Role.ANALYST)
+            world.access.enrol("zoe", code, weak)
 
 
 def test_a_wrong_password_and_an_unknown_user_get_the_same_answer(world: World) -> None:
@@ -93,10 +93,13 @@ def test_a_revoked_key_is_refused_and_a_role_change_ends_sessions(world: World) 
     with pytest.raises(Unauthenticated):
         world.access.api_key(key.key)
     token, _ = world.access.login("ana", PASSWORD)
-    world.access.set_role(world.who["admin"], "ana", Role.SUPERVISOR, "promoted")
+    world.access.set_role(world.who["admin"], "ana", Role.AUDITOR, "moved to audit")
     with pytest.raises(Unauthenticated):
         world.access.session(token)
-    assert world.access.cli_principal("ana", PASSWORD).role is Role.SUPERVISOR
+    assert world.access.cli_principal("ana", PASSWORD).role is Role.AUDITOR
+    world.access.set_role(world.who["admin"], "ana", Role.SUPERVISOR, "promoted")  # awaits a second administrator
+    with pytest.raises(Forbidden, match="second administrator"):
+        world.access.cli_principal("ana", PASSWORD)
 
 
 def test_the_deployment_hashes_passwords_with_argon2id_above_the_asvs_floor() -> None:
@@ -112,8 +115,7 @@ def test_the_last_active_administrator_cannot_be_demoted_or_disabled(world: Worl
     admin = world.who["admin"]
     with pytest.raises(Conflict, match="last active administrator"):
         world.access.set_role(admin, "admin", Role.ANALYST, "oops")
-    world.access.add_user(admin, "adm2", PASSWORD, Role.ADMINISTRATOR)
-    adm2 = world.access.cli_principal("adm2", PASSWORD)
+    adm2 = add_enrolled(world.access, admin, "adm2", Role.ADMINISTRATOR, approve=False)  # the bootstrap
     world.access.set_role(adm2, "admin", Role.AUDITOR, "moved to audit")  # two administrators: allowed
     # the stale principal still says administrator: it must not leave the deployment without one
     with pytest.raises(Conflict, match="last active administrator"):

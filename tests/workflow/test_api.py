@@ -136,3 +136,26 @@ def test_a_locked_name_and_a_client_over_its_limit_get_429_with_retry_after(api:
     response = api.post("/api/session", json={"username": "admin", "password": PASSWORD})
     assert response.status_code == 429 and response.headers["retry-after"] == "600"
     assert "testclient" in response.json()["message"]  # the test client's address
+
+
+def test_over_http_a_new_user_enrols_with_the_code_and_a_second_administrator_approves(
+    api: TestClient, world: World
+) -> None:
+    _sign_in(api, "admin")
+    added = api.post("/api/users", json={"username": "vic", "role": "supervisor", "password": PASSWORD})
+    assert added.status_code == 200, added.text
+    assert added.json()["role_pending"] and "password" not in added.json()
+    code = added.json()["enrolment_code"]
+    assert api.post("/api/users/vic/approve-role").status_code == 403  # the granting administrator
+    api.delete("/api/session")
+    enrol = {"username": "vic", "code": code, "password": PASSWORD}
+    assert api.post("/api/enrol", json=enrol).status_code == 200
+    assert api.post("/api/enrol", json=enrol).status_code == 401  # once
+    assert api.post("/api/session", json={"username": "vic", "password": PASSWORD}).status_code == 403
+    _sign_in(api, "admin")
+    report = api.get("/api/audit/admin-report").json()
+    assert [e["action"] for e in report if e["object_id"] == "vic"] == [
+        "user.create",
+        "user.enrol",
+        "user.enrol_failure",
+    ]

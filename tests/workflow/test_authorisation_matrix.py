@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
-from tests.workflow.conftest import PASSWORD, World
+from tests.workflow.conftest import World
 
 from tekser.domain.access import MATRIX, Action, Principal, Role, allowed
 from tekser.errors import Forbidden
@@ -41,6 +41,7 @@ case.export         y y y . . .
 audit.view          . . y . y .
 audit.verify        . . y y y .
 audit.export_head   . . y y . .
+audit.admin_report  . . y y y .
 user.manage         . . . y . .
 key.own             y y y y y y
 key.manage          . . . y . .
@@ -130,8 +131,9 @@ PROBES: dict[Action, Callable[[World, Principal], object]] = {
     Action.CASE_EXPORT: lambda w, p: w.cases.export(p, _case(w)),
     Action.AUDIT_VIEW: lambda w, p: w.audit.events(p),
     Action.AUDIT_VERIFY: lambda w, p: w.audit.verify(p),
+    Action.AUDIT_ADMIN_REPORT: lambda w, p: w.audit.admin_report(p),
     Action.AUDIT_EXPORT_HEAD: lambda w, p: w.audit.head(p),
-    Action.USER_MANAGE: lambda w, p: w.access.add_user(p, f"new-{p.username}", PASSWORD, Role.ANALYST),
+    Action.USER_MANAGE: lambda w, p: w.access.add_user(p, f"new-{p.username}", Role.AUDITOR),
     Action.KEY_OWN: lambda w, p: w.access.create_key(p, "mine"),
     Action.KEY_MANAGE: lambda w, p: w.access.revoke_key(p, _key_of_someone_else(w, p), REASON),
     Action.POLICY_CHANGE: lambda w, p: w.administration.set_policy(

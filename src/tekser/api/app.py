@@ -86,6 +86,12 @@ class Login(BaseModel):
     password: Password
 
 
+class Enrol(BaseModel):
+    username: UserName
+    code: Password
+    password: Password
+
+
 class Reasoned(BaseModel):
     reason: Text = ""
 
@@ -111,8 +117,7 @@ class OutcomeBody(BaseModel):
 
 
 class NewUser(BaseModel):
-    username: UserName
-    password: Password
+    username: UserName  # no password: the holder sets it with the enrolment code (POST /api/enrol)
     role: Role
     display_name: Short = ""
 
@@ -519,13 +524,35 @@ def create_app(settings: Settings | None = None, desk: Desk | None = None) -> Fa
     def users(who: Who) -> list[dict[str, Any]]:
         return d.access.users(who)
 
-    @app.post("/api/users")
-    def add_user(body: NewUser, who: Who, request: Request) -> dict[str, int]:
+    def enrolment(new: Any) -> dict[str, Any]:
         return {
-            "user_id": d.access.add_user(
-                who, body.username, body.password, body.role, body.display_name, where(request)
-            )
+            "user_id": new.user_id,
+            "enrolment_code": new.code,  # shown once: the holder's, to set their password with
+            "expires_at": new.expires_at.isoformat(),
+            "role_pending": new.pending,
         }
+
+    @app.post("/api/users")
+    def add_user(body: NewUser, who: Who, request: Request) -> dict[str, Any]:
+        return enrolment(d.access.add_user(who, body.username, body.role, body.display_name, where(request)))
+
+    @app.post("/api/users/{username}/reset")
+    def reset(username: str, body: Reasoned, who: Who, request: Request) -> dict[str, Any]:
+        return enrolment(d.access.reset(who, username, body.reason, where(request)))
+
+    @app.post("/api/users/{username}/approve-role")
+    def approve_role(username: str, who: Who, request: Request) -> dict[str, str]:
+        d.access.approve_role(who, username, where(request))
+        return {"approved": username}
+
+    @app.post("/api/enrol")
+    def enrol(body: Enrol, request: Request) -> dict[str, str]:
+        d.access.enrol(body.username, body.code, body.password, where(request))
+        return {"enrolled": body.username}
+
+    @app.get("/api/audit/admin-report")
+    def admin_report(who: Who, request: Request) -> list[dict[str, Any]]:
+        return d.audit.admin_report(who, where(request))
 
     @app.post("/api/users/{username}/disable")
     def disable(username: str, body: Reasoned, who: Who, request: Request) -> dict[str, str]:

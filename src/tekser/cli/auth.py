@@ -116,23 +116,68 @@ def create_admin(
 @users_app.command("add")
 def add_user(
     username: Annotated[str, typer.Argument(help="User name (letters, digits, . _ - @).")],
-    role: Annotated[str, typer.Option(help="analyst, supervisor, auditor, administrator or dpo.")],
+    role: Annotated[str, typer.Option(help="analyst, supervisor, auditor, administrator, dpo or service.")],
     display_name: Annotated[str, typer.Option(help="Full name.")] = "",
+    db: DbOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Add a user without a password; prints (last line) the one-time enrolment code for its holder."""
+    with handled(debug):
+        d = desk(db)
+        new = d.access.add_user(signed_in(d), username, _role(role), display_name, origin())
+        _print_code(username, new)
+
+
+def _role(role: str) -> Any:
+    from tekser.domain.access import Role
+
+    try:
+        return Role(role)
+    except ValueError:
+        raise InvalidInput(f"role: {role!r} (one of: {', '.join(r.value for r in Role)})") from None
+
+
+def _print_code(username: str, new: Any) -> None:
+    pending = "; the role awaits a second administrator (tekser users approve-role)" if new.pending else ""
+    console.print(
+        f"user {username} added{pending}; their enrolment code (once, until {new.expires_at:%Y-%m-%d %H:%M} UTC):"
+    )
+    console.out(new.code, highlight=False)
+
+
+@users_app.command("enrol")
+def enrol(
+    username: Annotated[str, typer.Argument(help="Your user name.")],
     password_stdin: PasswordStdin = False,
     db: DbOption = None,
     debug: DebugOption = False,
 ) -> None:
-    """Add a user (their first password: they change it with tekser users password)."""
-    from tekser.domain.access import Role
+    """Set your password with the enrolment code an administrator gave you (TEKSER_ENROL_CODE, or asked)."""
+    import os
 
     with handled(debug):
         d = desk(db)
-        try:
-            chosen = Role(role)
-        except ValueError:
-            raise InvalidInput(f"role: {role!r} (one of: {', '.join(r.value for r in Role)})") from None
-        d.access.add_user(signed_in(d), username, read_password(password_stdin, True), chosen, display_name, origin())
-        console.print(f"user {username} added as {chosen.value}")
+        code = os.environ.get("TEKSER_ENROL_CODE") or str(typer.prompt("Enrolment code", hide_input=True))
+        d.access.enrol(username, code, read_password(password_stdin, True), origin())
+        console.print(f"{username} enrolled; next: tekser keys create --user {username}")
+
+
+@users_app.command("reset")
+def reset(username: str, reason: Reason, db: DbOption = None, debug: DebugOption = False) -> None:
+    """A new enrolment code: the user's password, sessions and API keys stop working."""
+    with handled(debug):
+        d = desk(db)
+        new = d.access.reset(signed_in(d), username, reason, origin())
+        _print_code(username, new)
+
+
+@users_app.command("approve-role")
+def approve_role(username: str, db: DbOption = None, debug: DebugOption = False) -> None:
+    """Approve a role granted by another administrator (four eyes on administration)."""
+    with handled(debug):
+        d = desk(db)
+        d.access.approve_role(signed_in(d), username, origin())
+        console.print(f"the role of {username} is approved")
 
 
 @users_app.command("list")
@@ -150,7 +195,9 @@ def list_users(
         for column in ("user", "name", "role", "active"):
             table.add_column(column)
         for u in found:
-            table.add_row(u["username"], u["display_name"], u["role"], "yes" if u["active"] else "no")
+            role = u["role"] + (" (awaiting approval)" if u["role_pending"] else "")
+            active = ("yes" if u["active"] else "no") + ("" if u["enrolled"] else " (not enrolled)")
+            table.add_row(u["username"], u["display_name"], role, active)
         console.print(table)
 
 
@@ -175,17 +222,14 @@ def enable(username: str, reason: Reason, db: DbOption = None, debug: DebugOptio
 
 @users_app.command("role")
 def set_role(username: str, role: str, reason: Reason, db: DbOption = None, debug: DebugOption = False) -> None:
-    """Give a user another role (their sessions end)."""
-    from tekser.domain.access import Role
-
+    """Give a user another role (their sessions end; analyst, supervisor, administrator await approval)."""
     with handled(debug):
         d = desk(db)
-        try:
-            chosen = Role(role)
-        except ValueError:
-            raise InvalidInput(f"role: {role!r} (one of: {', '.join(r.value for r in Role)})") from None
+        chosen = _role(role)
         d.access.set_role(signed_in(d), username, chosen, reason, origin())
-        console.print(f"user {username} is now {chosen.value}")
+        changed = d.store.user_by_name(username)
+        pending = changed is not None and changed.role_pending
+        console.print(f"user {username} is now {chosen.value}" + (" (awaiting approval)" if pending else ""))
 
 
 @users_app.command("password")

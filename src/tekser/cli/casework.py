@@ -386,3 +386,23 @@ def audit_events(
                 e["origin"],
             )
         console.print(table)
+
+
+@audit_app.command("admin-report")
+def audit_admin_report(
+    output_json: Annotated[bool, typer.Option("--json")] = False, db: DbOption = None, debug: DebugOption = False
+) -> None:
+    """Every administration event (users, enrolments, roles and approvals, resets, keys) for auditors."""
+    with handled(debug):
+        d = desk(db)
+        found = d.audit.admin_report(signed_in(d), origin())
+        if output_json:
+            print_json(found)
+            return
+        table = Table(title=f"Administration events ({len(found)})")
+        for column in ("#", "at", "who", "what", "whom", "details"):
+            table.add_column(column, overflow="fold")
+        for e in found:
+            details = ", ".join(f"{k}={v}" for k, v in sorted((e["details"] or {}).items()))
+            table.add_row(str(e["seq"]), e["at"][:19], e["actor"], e["action"], e["object_id"], details)
+        console.print(table)

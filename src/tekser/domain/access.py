@@ -55,6 +55,7 @@ class Action(StrEnum):
     AUDIT_VIEW = "audit.view"
     AUDIT_VERIFY = "audit.verify"
     AUDIT_EXPORT_HEAD = "audit.export_head"
+    AUDIT_ADMIN_REPORT = "audit.admin_report"  # who added, enrolled, granted, reset whom: no personal data
     # users, keys, configuration
     USER_MANAGE = "user.manage"
     KEY_OWN = "key.own"  # create and revoke one's own API keys
@@ -93,6 +94,7 @@ MATRIX: dict[Action, frozenset[Role]] = {
     Action.AUDIT_VIEW: frozenset({_U, _D}),
     Action.AUDIT_VERIFY: frozenset({_U, _M, _D}),
     Action.AUDIT_EXPORT_HEAD: frozenset({_U, _M}),
+    Action.AUDIT_ADMIN_REPORT: frozenset({_U, _M, _D}),
     Action.USER_MANAGE: frozenset({_M}),
     Action.KEY_OWN: frozenset(Role),
     Action.LIST_VIEW: frozenset(Role),

@@ -17,11 +17,21 @@
 - **Sessions** are random tokens kept as SHA-256 with an idle timeout (15 minutes) and an
   absolute one (8 hours); disabling a user ends their sessions.
 - The first administrator is created from the command line, when there is no user yet.
+- **Enrolment**: an administrator adds an account *without a password* and gets a one-time
+  enrolment code (128 random bits, kept as SHA-256, 72 hours, usable once) to hand to its holder;
+  the holder sets their own password with it (``tekser users enrol``). The administrator never
+  knows it, so only the holder can make the account's API keys. ``reset`` issues a new code.
+- **Four eyes on administration**: granting a role that decides or approves adverse actions, or
+  manages users (analyst, supervisor, administrator) leaves the grant *pending* until a second
+  administrator approves it; a pending account cannot act. One exception (bootstrap): while the
+  granting administrator is the only active one, they may make a second administrator alone
+  (audited as ``bootstrap``), or nobody could ever approve anything.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import math
 import secrets
 from collections.abc import Callable
@@ -32,15 +42,21 @@ from typing import Any, Protocol
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from tekser.domain.access import Action, Principal, Role, authorize
+from tekser.domain.access import Action, Principal, Role, allowed, authorize, require_second_person
 from tekser.domain.audit import AuditEvent
-from tekser.errors import Conflict, InvalidInput, NotFound, TooManyAttempts, Unauthenticated
+from tekser.errors import Conflict, Forbidden, InvalidInput, NotFound, TooManyAttempts, Unauthenticated
 
 KEY_PREFIX = "tk_"
 UNKNOWN_USER = "unknown user"  # how a failed sign-in with a name no user has is audited
 MAX_KEY_DAYS = 90
 SESSION_IDLE = timedelta(minutes=15)
 SESSION_ABSOLUTE = timedelta(hours=8)
+ENROL_VALID = timedelta(hours=72)
+NO_PASSWORD = "!"  # an account awaiting enrolment: not an argon2 hash, nothing verifies against it
+# roles whose grant needs a second administrator: they decide or approve adverse actions, or grant roles
+GUARDED = frozenset(
+    r for r in Role if any(allowed(r, a) for a in (Action.ALERT_DECIDE, Action.ACTION_APPROVE, Action.USER_MANAGE))
+)
 MIN_PASSWORD = 12
 MAX_PASSWORD = 256
 # a few of the most used passwords; the length rule keeps out most of the rest
@@ -113,6 +129,22 @@ class NewKey:
     expires_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class Enrolment:
+    """A new or reset account: the one-time code its holder sets their password with."""
+
+    user_id: int
+    code: str  # shown once
+    expires_at: datetime
+    pending: bool  # the role awaits a second administrator's approval
+
+
+def _principal(user: Any, via: str, audit: Any) -> Principal:
+    if user.role_pending:  # a grant awaiting its second administrator confers nothing
+        raise Forbidden(f"{user.username}: the role {user.role} awaits a second administrator's approval")
+    return Principal(user.id, user.username, Role(user.role), via, audit)
+
+
 def check_password(password: str, username: str) -> None:
     problems = []
     if len(password) < MIN_PASSWORD:
@@ -141,6 +173,12 @@ def _keep_an_administrator(tx: Any, user: Any, change: str) -> None:
         raise Conflict(
             f"cannot {change} {user.username}: the last active administrator (make another administrator first)"
         )
+
+
+def _new_code() -> tuple[str, str]:
+    """A one-time enrolment code (128 random bits) and the SHA-256 kept of it."""
+    code = secrets.token_urlsafe(16)
+    return code, _sha256(code)
 
 
 class AccessService:
@@ -172,16 +210,22 @@ class AccessService:
         return self._add_user("(bootstrap)", username, password, Role.ADMINISTRATOR, display_name, origin)
 
     def add_user(
-        self,
-        principal: Principal,
-        username: str,
-        password: str,
-        role: Role,
-        display_name: str = "",
-        origin: str = "",
-    ) -> int:
+        self, principal: Principal, username: str, role: Role, display_name: str = "", origin: str = ""
+    ) -> Enrolment:
+        """A new account without a password: its holder enrols with the code returned."""
         authorize(principal, Action.USER_MANAGE)
-        return self._add_user(principal.label, username, password, role, display_name, origin)
+        username = check_username(username)
+        at = self.clock()
+        code, code_hash = _new_code()
+        with self.store.transaction() as tx:
+            pending, details = self._grant(tx, principal, role)
+            user_id: int = tx.add_user(
+                username, display_name or username, role.value, NO_PASSWORD, principal.label, at,
+                enrol_hash=code_hash, enrol_expires=at + ENROL_VALID, role_pending=pending,
+                role_granted_by=principal.username,
+            )  # fmt: skip
+            tx.audit(AuditEvent(principal.label, "user.create", "user", username, at, origin=origin, details=details))
+        return Enrolment(user_id, code, at + ENROL_VALID, pending)
 
     def _add_user(self, by: str, username: str, password: str, role: Role, display_name: str, origin: str) -> int:
         username = check_username(username)
@@ -193,6 +237,64 @@ class AccessService:
             )
             tx.audit(AuditEvent(by, "user.create", "user", username, at, origin=origin, details={"role": role.value}))
         return user_id
+
+    def _grant(self, tx: Any, principal: Principal, role: Role) -> tuple[bool, dict[str, Any]]:
+        """Whether granting ``role`` waits for a second administrator, and what the audit says."""
+        details: dict[str, Any] = {"role": role.value}
+        if role not in GUARDED:
+            return False, details
+        if role is Role.ADMINISTRATOR and tx.active_administrators() == [principal.user_id]:
+            return False, details | {"bootstrap": True}  # the only administrator makes a second one
+        return True, details | {"pending": True}
+
+    def approve_role(self, principal: Principal, username: str, origin: str = "") -> None:
+        """A second administrator confirms a pending role grant."""
+        authorize(principal, Action.USER_MANAGE)
+        user = self._user(username)
+        if not user.role_pending:
+            raise Conflict(f"{username} has no role grant awaiting approval")
+        require_second_person(principal, user.role_granted_by or "", f"granting {username} the role {user.role}")
+        require_second_person(principal, user.username, f"granting {username} the role {user.role}")
+        at = self.clock()
+        with self.store.transaction() as tx:
+            tx.update_user(user.id, role_pending=False)
+            details = {"role": user.role, "granted_by": user.role_granted_by}
+            tx.audit(AuditEvent(principal.label, "user.role_approve", "user", username, at, "", origin, details))
+
+    def enrol(self, username: str, code: str, password: str, origin: str = "cli") -> None:
+        """The holder sets their password with the one-time code (then it is spent)."""
+        at = self.clock()
+        user = self.store.user_by_name(username.strip())
+        good = (
+            user is not None
+            and user.enrol_hash is not None
+            and hmac.compare_digest(user.enrol_hash, _sha256(code.strip()))
+            and user.enrol_expires is not None
+            and at < user.enrol_expires
+        )
+        if not good or user is None:
+            name = user.username if user is not None else UNKNOWN_USER
+            self.store.audit(AuditEvent(name, "user.enrol_failure", "user", name, at, origin=origin))
+            raise Unauthenticated("the enrolment code is wrong, used or expired")
+        check_password(password, user.username)
+        with self.store.transaction() as tx:
+            tx.update_user(user.id, password_hash=self.hasher.hash(password), enrol_hash=None, enrol_expires=None)
+            tx.audit(AuditEvent(user.username, "user.enrol", "user", user.username, at, origin=origin))
+
+    def reset(self, principal: Principal, username: str, reason: str, origin: str = "") -> Enrolment:
+        """A new enrolment code: the password, sessions and API keys stop working."""
+        authorize(principal, Action.USER_MANAGE)
+        user = self._user(username)
+        if user.id == principal.user_id:
+            raise Conflict("an administrator cannot reset themselves (tekser users password)")
+        at = self.clock()
+        code, code_hash = _new_code()
+        with self.store.transaction() as tx:
+            tx.update_user(user.id, password_hash=NO_PASSWORD, enrol_hash=code_hash, enrol_expires=at + ENROL_VALID)
+            tx.end_sessions(at, user_id=user.id)
+            tx.revoke_keys_of(user.id, at)
+            tx.audit(AuditEvent(principal.label, "user.reset", "user", username, at, reason, origin))
+        return Enrolment(user.id, code, at + ENROL_VALID, bool(user.role_pending))
 
     def set_active(self, principal: Principal, username: str, active: bool, reason: str, origin: str = "") -> None:
         authorize(principal, Action.USER_MANAGE)
@@ -216,9 +318,12 @@ class AccessService:
         with self.store.transaction() as tx:
             if role is not Role.ADMINISTRATOR:
                 _keep_an_administrator(tx, user, "demote")
-            tx.update_user(user.id, role=role.value)
+            pending, grant = self._grant(tx, principal, role)
+            if role.value == user.role:  # no new grant: nothing more to approve than before
+                pending, grant = bool(user.role_pending), {}
+            tx.update_user(user.id, role=role.value, role_pending=pending, role_granted_by=principal.username)
             tx.end_sessions(at, user_id=user.id)
-            details = {"from": user.role, "to": role.value}
+            details = {"from": user.role, "to": role.value} | {k: v for k, v in grant.items() if k != "role"}
             tx.audit(AuditEvent(principal.label, "user.role", "user", username, at, reason, origin, details))
 
     def change_password(self, principal: Principal, current: str, new: str, origin: str = "") -> None:
@@ -234,7 +339,14 @@ class AccessService:
     def users(self, principal: Principal) -> list[dict[str, Any]]:
         authorize(principal, Action.USER_MANAGE)
         return [
-            {"username": u.username, "display_name": u.display_name, "role": u.role, "active": u.active}
+            {
+                "username": u.username,
+                "display_name": u.display_name,
+                "role": u.role,
+                "active": u.active,
+                "enrolled": u.enrol_hash is None,
+                "role_pending": u.role_pending,
+            }
             for u in self.store.users()
         ]
 
@@ -340,10 +452,11 @@ class AccessService:
         user = self._authenticate(username, password, origin)
         at = self.clock()
         token = secrets.token_urlsafe(32)
+        principal = _principal(user, "session", self.store.audit)
         with self.store.transaction() as tx:
             tx.add_session(_sha256(token), user.id, at)
             tx.audit(AuditEvent(user.username, "auth.login", "user", user.username, at, origin=origin))
-        return token, Principal(user.id, user.username, Role(user.role), "session", self.store.audit)
+        return token, principal
 
     def session(self, token: str) -> Principal:
         """Who holds this session token (refreshing its idle timer); expired or ended: refused."""
@@ -359,7 +472,7 @@ class AccessService:
         if not user.active:
             raise Unauthenticated("not signed in")
         self.store.touch_session(found.token_hash, at)
-        return Principal(user.id, user.username, Role(user.role), "session", self.store.audit)
+        return _principal(user, "session", self.store.audit)
 
     def logout(self, token: str, origin: str = "") -> None:
         at = self.clock()
@@ -380,7 +493,7 @@ class AccessService:
         user = self.store.user(found.user_id)
         if not user.active:
             raise Unauthenticated("the API key is unknown, revoked or expired")
-        return Principal(user.id, user.username, Role(user.role), f"api-key:{found.prefix}", self.store.audit)
+        return _principal(user, f"api-key:{found.prefix}", self.store.audit)
 
     # --- API keys -------------------------------------------------------------------------
 
@@ -425,4 +538,4 @@ class AccessService:
     def cli_principal(self, username: str, password: str, origin: str = "cli") -> Principal:
         """The CLI's sign-in (user name and password, no session kept; throttled as the API's)."""
         user = self._authenticate(username, password, origin)
-        return Principal(user.id, user.username, Role(user.role), "cli", self.store.audit)
+        return _principal(user, "cli", self.store.audit)

@@ -17,6 +17,9 @@ from tekser.domain.access import Action, Principal, authorize
 from tekser.domain.audit import AuditEvent, AuditRecord, Verification, verify
 from tekser.errors import InvalidInput
 
+# the audit actions that administer accounts (sign-ins and refusals are not administration)
+ADMINISTRATION = ("user.", "key.", "config.")
+
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
@@ -111,4 +114,15 @@ class AuditService:
                 break
         details = {"after": after, "count": len(found), "actor": actor, "action": action, "object_id": object_id}
         self.store.append(AuditEvent(principal.label, "audit.view", "audit", "*", self.clock(), "", origin, details))
+        return found
+
+    def admin_report(self, principal: Principal, origin: str = "") -> list[dict[str, Any]]:
+        """Every administration event (users added, enrolled, granted roles and approvals, reset,
+        disabled; API keys made and revoked), oldest first: who did it, when, to whom. Audited."""
+        authorize(principal, Action.AUDIT_ADMIN_REPORT)
+        found = [record_dict(r) for r in self.store.records() if r.event.action.startswith(ADMINISTRATION)]
+        details = {"count": len(found)}
+        self.store.append(
+            AuditEvent(principal.label, "audit.admin_report", "audit", "*", self.clock(), "", origin, details)
+        )
         return found

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 metadata = MetaData(
@@ -368,6 +369,12 @@ users = Table(
     Column("active", Boolean, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("created_by", String(64), nullable=False),
+    # enrolment: the SHA-256 of the one-time code the holder sets their password with (none once used)
+    Column("enrol_hash", String(64), nullable=True),
+    Column("enrol_expires", DateTime(timezone=True), nullable=True),
+    # four eyes on administration: a grant of a guarded role awaits a second administrator
+    Column("role_pending", Boolean, nullable=False, server_default=false()),
+    Column("role_granted_by", String(64), nullable=True),
     UniqueConstraint("username", name="uq_users_username"),
 )
 

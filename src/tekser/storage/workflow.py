@@ -59,6 +59,10 @@ class UserRow:
     active: bool
     created_at: datetime
     created_by: str
+    enrol_hash: str | None = None
+    enrol_expires: datetime | None = None
+    role_pending: bool = False
+    role_granted_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +128,10 @@ def _user(row: Any) -> UserRow:
         bool(row.active),
         _utc(row.created_at) or row.created_at,
         row.created_by,
+        row.enrol_hash,
+        _utc(row.enrol_expires),
+        bool(row.role_pending),
+        row.role_granted_by,
     )
 
 
@@ -162,7 +170,9 @@ class WorkflowTransaction:
         audit_log.append(self.connection, event)
 
     # users, keys, sessions
-    def add_user(self, username: str, display_name: str, role: str, password_hash: str, by: str, at: datetime) -> int:
+    def add_user(
+        self, username: str, display_name: str, role: str, password_hash: str, by: str, at: datetime, **more: Any
+    ) -> int:
         try:
             with self.connection.begin_nested():
                 result = self.connection.execute(
@@ -174,6 +184,7 @@ class WorkflowTransaction:
                         active=True,
                         created_at=at,
                         created_by=by,
+                        **more,
                     )
                 )
         except IntegrityError:
@@ -186,7 +197,9 @@ class WorkflowTransaction:
     def active_administrators(self) -> list[int]:
         """The active administrators' ids, locked until the transaction ends: two administrators
         demoting each other at the same moment must not leave none."""
-        query = select(users.c.id).where(users.c.role == "administrator", users.c.active.is_(True))
+        query = select(users.c.id).where(
+            users.c.role == "administrator", users.c.active.is_(True), users.c.role_pending.is_(False)
+        )
         if self.connection.dialect.name == "postgresql":
             query = query.with_for_update()
         else:  # SQLite: take the write lock first (a no-op update), so that the read is not stale
@@ -209,6 +222,11 @@ class WorkflowTransaction:
     def revoke_key(self, key_id: int, at: datetime) -> None:
         self.connection.execute(
             update(api_keys).where(api_keys.c.id == key_id, api_keys.c.revoked_at.is_(None)).values(revoked_at=at)
+        )
+
+    def revoke_keys_of(self, user_id: int, at: datetime) -> None:
+        self.connection.execute(
+            update(api_keys).where(api_keys.c.user_id == user_id, api_keys.c.revoked_at.is_(None)).values(revoked_at=at)
         )
 
     def add_session(self, token_hash: str, user_id: int, at: datetime) -> None:
