@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine, insert, select
 
+from tekser.api.app import create_app
 from tekser.domain.access import Principal, Role
 from tekser.exports.signing import Ed25519Signer, create_key_file
 from tekser.ingest.lists.sources import load_sources
@@ -24,12 +26,14 @@ from tekser.services.operations import Operations
 from tekser.services.screening_service import ScreeningService
 from tekser.services.watchlists import WatchlistService
 from tekser.services.workflow import WorkflowService
+from tekser.settings import Settings
 from tekser.simulate.traffic import Planted, make_flights, paxlst
 from tekser.storage.audit import SqlAuditStore
 from tekser.storage.screening import SqlScreeningStore
 from tekser.storage.tables import alerts
 from tekser.storage.watchlists import SqlWatchlistStore
 from tekser.storage.workflow import SqlWorkflowStore
+from tekser.wiring import Desk
 
 ASKAR = Planted("un:QDi.901", "NURLANOV", "ASKAR", date(1975, 3, 12), "KAZ", "N01234567")
 PASSWORD = "correct horse battery staple"
@@ -144,3 +148,15 @@ def world(engine: Engine, fixtures_dir: Path, tmp_path: Path) -> World:
         who=who,
         first_alert=alert.id,
     )
+
+
+@pytest.fixture
+def desk(world: World) -> Desk:
+    """The services as the HTTP API gets them."""
+    return Desk(world.engine, world.store, world.screening, world.access, world.workflow, world.cases,
+                world.internal, world.audit, world.administration, world.operations, None)  # fmt: skip
+
+
+@pytest.fixture
+def api(desk: Desk) -> TestClient:
+    return TestClient(create_app(Settings(db_url="sqlite://"), desk), base_url="https://testserver")

@@ -4,25 +4,11 @@ from __future__ import annotations
 
 import base64
 
-import pytest
 from fastapi.testclient import TestClient
 from tests.workflow.conftest import PASSWORD, World
 
-from tekser.api.app import COOKIE, create_app
+from tekser.api.app import COOKIE
 from tekser.exports.signing import verify
-from tekser.settings import Settings
-from tekser.wiring import Desk
-
-
-@pytest.fixture
-def desk(world: World) -> Desk:
-    return Desk(world.engine, world.store, world.screening, world.access, world.workflow, world.cases,
-                world.internal, world.audit, world.administration, world.operations, None)  # fmt: skip
-
-
-@pytest.fixture
-def api(desk: Desk) -> TestClient:
-    return TestClient(create_app(Settings(db_url="sqlite://"), desk), base_url="https://testserver")
 
 
 def _sign_in(api: TestClient, user: str) -> TestClient:

@@ -27,17 +27,6 @@ from tekser.storage.tables import audit_events
 from tekser.wiring import Desk
 
 
-@pytest.fixture
-def desk(world: World) -> Desk:
-    return Desk(world.engine, world.store, world.screening, world.access, world.workflow, world.cases,
-                world.internal, world.audit, world.administration, world.operations, None)  # fmt: skip
-
-
-@pytest.fixture
-def api(desk: Desk) -> TestClient:
-    return TestClient(create_app(Settings(db_url="sqlite://"), desk), base_url="https://testserver")
-
-
 def _audited(world: World) -> str:
     with world.engine.connect() as connection:
         rows = connection.execute(select(audit_events)).mappings().all()
