@@ -293,7 +293,6 @@ class SqlScreeningStore:
                     alerts.c.evidence_hash,
                     alerts.c.score,
                     alerts.c.status,
-                    alerts.c.evidence,
                 )
                 .join(screen_subjects, screen_subjects.c.id == alerts.c.subject_id)
                 .where(screen_subjects.c.fingerprint == fingerprint, alerts.c.entry_key == entry_key)
@@ -307,6 +306,8 @@ class SqlScreeningStore:
     ) -> list[str] | None:
         """None when this is the same alert as an earlier one; else why it is a new one ([] for a
         first alert on the pair)."""
+        if not earlier:
+            return []  # a suppression is always decided on an alert of the pair: none can stand
         same = [a for a in earlier if a.compared_hash == compared or a.evidence_hash == alert.evidence_hash]
         pair = (suppressions.c.fingerprint == fingerprint, suppressions.c.entry_key == alert.entry_key)
         decided_on = (
@@ -358,7 +359,10 @@ class SqlScreeningStore:
             .order_by(alert_decisions.c.id.desc())
         ).first()
         previous = next((a for a in earlier if decision is not None and a.id == decision.alert_id), earlier[0])
-        before = json.loads(previous.evidence)
+        # the one earlier evidence needed, read only for a re-alert (the pair's list is read on every hit)
+        before = json.loads(
+            connection.execute(select(alerts.c.evidence).where(alerts.c.id == previous.id)).scalar_one()
+        )
         changed = [
             *what_changed(before.get("subject", {}), alert.evidence["subject"], "subject"),
             *what_changed(before.get("entry", {}), alert.evidence.get("entry", {}), "entry"),
