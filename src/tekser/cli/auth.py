@@ -52,29 +52,30 @@ def signed_in(d: Desk, action: Action | None = None) -> Principal:
     return principal
 
 
-def run_as(db: str | None, action: Action, target: tuple[str, str], by: str | None = None, **details: Any) -> str:
-    """Who runs an ingest, a screening or a list view: the API key's holder, checked against the
-    matrix (without a key, once users exist, nobody: exit 7), or before any user exists the
-    operator (``--by`` or the login name). Each run is an audit event."""
-    d = desk(db)
-    if not d.api_key and not d.store.user_count():
-        return d.operations.begin(actor(by), action, target, details, origin())
-    principal = signed_in(d)
-    if by and by != principal.username:
-        raise InvalidInput(f"--by {by}: the API key belongs to {principal.username}; leave --by out")
-    return d.operations.begin(principal, action, target, details, origin())
-
-
-def acting_as(db: str | None, by: str | None, action: Action) -> str:
-    """Who a list or screening command runs as: the API key's holder (checked against the
-    matrix) or, before any user exists, the ``--by`` name."""
-    d = desk(db)
+def _caller(d: Desk, by: str | None, action: Action | None = None) -> Principal | str:
+    """The API key's holder (allowed to do ``action`` when given), or before any user exists the
+    operator setting the deployment up (``--by`` or the login name)."""
     if not d.api_key and not d.store.user_count():
         return actor(by)
     principal = signed_in(d, action)
     if by and by != principal.username:
         raise InvalidInput(f"--by {by}: the API key belongs to {principal.username}; leave --by out")
-    return principal.label
+    return principal
+
+
+def run_as(db: str | None, action: Action, target: tuple[str, str], by: str | None = None, **details: Any) -> str:
+    """Who runs an ingest, a screening or a list view: the API key's holder, checked against the
+    matrix (without a key, once users exist, nobody: exit 7), or before any user exists the
+    operator. Each run is an audit event."""
+    d = desk(db)
+    return d.operations.begin(_caller(d, by), action, target, details, origin())
+
+
+def acting_as(db: str | None, by: str | None, action: Action) -> str:
+    """Who a list or policy command runs as (its service audits it): the API key's holder
+    (checked against the matrix) or, before any user exists, the operator."""
+    caller = _caller(desk(db), by, action)
+    return caller if isinstance(caller, str) else caller.label
 
 
 def read_password(from_stdin: bool, confirm: bool) -> str:
