@@ -19,16 +19,14 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("users") as batch:
-        batch.add_column(sa.Column("enrol_hash", sa.String(length=64), nullable=True))
-        batch.add_column(sa.Column("enrol_expires", sa.DateTime(timezone=True), nullable=True))
-        batch.add_column(sa.Column("role_pending", sa.Boolean(), nullable=False, server_default=sa.false()))
-        batch.add_column(sa.Column("role_granted_by", sa.String(length=64), nullable=True))
+    # plain ALTER TABLE, no table rebuild: on SQLite, rebuilding `users` would drop a table that
+    # API keys, sessions and throttling rows refer to (FOREIGN KEY constraint failed)
+    op.add_column("users", sa.Column("enrol_hash", sa.String(length=64), nullable=True))
+    op.add_column("users", sa.Column("enrol_expires", sa.DateTime(timezone=True), nullable=True))
+    op.add_column("users", sa.Column("role_pending", sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.add_column("users", sa.Column("role_granted_by", sa.String(length=64), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("users") as batch:
-        batch.drop_column("role_granted_by")
-        batch.drop_column("role_pending")
-        batch.drop_column("enrol_expires")
-        batch.drop_column("enrol_hash")
+    for column in ("role_granted_by", "role_pending", "enrol_expires", "enrol_hash"):
+        op.execute(f"ALTER TABLE users DROP COLUMN {column}")  # SQLite 3.35+ and PostgreSQL alike
