@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache, lru_cache
-from importlib import resources
+from importlib import metadata, resources
 from typing import NamedTuple
 
 import yaml
@@ -164,19 +164,70 @@ def _singular(rendering: str) -> str | None:
 
 @lru_cache(maxsize=50_000)
 def legal_form(word: str) -> str | None:
-    """The legal-form class of a word of an organisation's name (``Ltd.``, ``GmbH``, ``Compeny``)."""
+    """The legal-form class of a word of an organisation's name (``Ltd.``, ``GmbH``, ``Compeny``).
+
+    The project's table (``legal_forms`` in name_parts.yml, with the lists' own spellings and, for
+    long forms, one keying error) answers first; then rigour's table of organisation types
+    (ISO 20275 entity legal forms, OCCRP's and Wikipedia's lists: Kft, Şirketi,
+    Aktiengesellschaft, ФОП...), whose forms are mapped onto the project's classes.
+    """
     letters = _letters(word)
-    found = _sets()[3].get(letters)
-    if found is not None or len(letters) < FUZZY_LEGAL_LENGTH:
+    found = _sets()[3].get(letters) if letters else None
+    if found is not None:
         return found
-    for spelling, name in _long_legal_forms():
-        if abs(len(spelling) - len(letters)) <= 1 and OSA.distance(spelling, letters, score_cutoff=1) <= 1:
-            return name
-    return None
+    if len(letters) >= FUZZY_LEGAL_LENGTH:
+        for spelling, name in _long_legal_forms():
+            if abs(len(spelling) - len(letters)) <= 1 and OSA.distance(spelling, letters, score_cutoff=1) <= 1:
+                return name
+    return _maintained_legal_form(word)
+
+
+def _maintained_legal_form(word: str) -> str | None:
+    """rigour's class for a whole word, in the project's classes where it has one: the word's
+    short form (Aktiengesellschaft → AG → gmbh, ТОВ → ООО → jsc), else its generic kind
+    (Kft → llc), else rigour's own short form as a class of its own (ФОП → fop)."""
+    org_types = _org_types()
+    if org_types is None or len(_letters(word)) < MAINTAINED_LEGAL_LENGTH or _letters(word) in _not_legal_forms():
+        return None
+    folded = word.casefold()
+    short = [target for matched, target in org_types(folded, generic=False) if matched == folded]
+    if not short:
+        return None
+    generic = [target for matched, target in org_types(folded, generic=True) if matched == folded]
+    ours = _sets()[3]
+    for form in (*short, *generic):
+        key = _letters(form if form.isascii() else next(iter(latin_variants(form)), ""))
+        if key in ours:
+            return ours[key]
+    return canonical((generic or short)[0])
+
+
+# rigour's one- and two-letter forms (EP, IN, IS, AT, II...) are aircraft marks, words and numerals
+# more often than legal forms in list names: only the project's own short forms count
+MAINTAINED_LEGAL_LENGTH = 3
+
+
+@cache
+def _not_legal_forms() -> frozenset[str]:
+    return frozenset(_letters(str(w)) for w in _vocabulary().get("not_legal_forms", ()))  # type: ignore[attr-defined]
+
+
+@cache
+def _org_types() -> Callable[..., list[tuple[str, str]]] | None:
+    try:
+        from rigour.names.org_types import extract_org_types
+    except ImportError:  # (the project's table still answers)
+        return None
+    return extract_org_types
 
 
 def vocabulary_version() -> str:
-    return f"name-parts-{_vocabulary()['version']}"
+    """The name-part vocabulary, and the rigour release whose legal forms seed it."""
+    try:
+        maintained = "+rigour-" + metadata.version("rigour")
+    except metadata.PackageNotFoundError:
+        maintained = ""
+    return f"name-parts-{_vocabulary()['version']}{maintained}"
 
 
 _SEPARATORS = re.compile(r"[\s,;/\\()\[\]{}\"«»“”„:_+*&|<>‐‑‒–—―-]+")
