@@ -47,3 +47,33 @@ def test_legal_forms_in_analysis() -> None:
 
 def test_the_vocabulary_version_names_the_rigour_release() -> None:
     assert "+rigour-" in vocabulary_version()
+
+
+@pytest.mark.parametrize(
+    ("name", "legal", "key"),
+    [
+        ("JOINT STOCK COMPANY ALFA", "JOINT STOCK COMPANY", "alfa"),
+        (
+            "Товарищество с ограниченной ответственностью «Альфа»",
+            "Товарищество с ограниченной ответственностью",
+            "alfa",
+        ),
+        (
+            "OBSHCHESTVO S OGRANICHENNOI OTVETSTVENNOSTYU NEOBIT",
+            "OBSHCHESTVO S OGRANICHENNOI OTVETSTVENNOSTYU",
+            "neobit",
+        ),
+        ("HIGH NUTRITION SOCIEDAD DE RESPONSABILIDAD LIMITADA", "SOCIEDAD DE RESPONSABILIDAD LIMITADA", "hig nutriton"),
+        ("Garant-SV Limited Liability Company", "Limited Liability Company", "garant sv"),
+    ],
+)
+def test_spelt_out_legal_forms_are_one_part(name: str, legal: str, key: str) -> None:
+    analyzed = analyze(name, organization=True)
+    assert [t.text for t in analyzed.tokens if t.role is Role.LEGAL] == [legal]
+    assert analyzed.key == key
+
+
+def test_words_of_the_projects_table_stay_apart() -> None:
+    # rigour reads "CO LTD" and "S.A. DE C.V." as one form each; the project's table has each word
+    analyzed = analyze("SUPREME SHIPPING CO LTD", organization=True)
+    assert [(t.text, t.forms[0]) for t in analyzed.tokens if t.role is Role.LEGAL] == [("CO", "co"), ("LTD", "ltd")]

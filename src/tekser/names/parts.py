@@ -179,15 +179,17 @@ def legal_form(word: str) -> str | None:
         for spelling, name in _long_legal_forms():
             if abs(len(spelling) - len(letters)) <= 1 and OSA.distance(spelling, letters, score_cutoff=1) <= 1:
                 return name
+    if len(letters) < MAINTAINED_LEGAL_LENGTH or letters in _not_legal_forms():
+        return None
     return _maintained_legal_form(word)
 
 
 def _maintained_legal_form(word: str) -> str | None:
-    """rigour's class for a whole word, in the project's classes where it has one: the word's
-    short form (Aktiengesellschaft → AG → gmbh, ТОВ → ООО → jsc), else its generic kind
+    """rigour's class for a whole word (or phrase), in the project's classes where it has one: the
+    word's short form (Aktiengesellschaft → AG → gmbh, ТОВ → ООО → jsc), else its generic kind
     (Kft → llc), else rigour's own short form as a class of its own (ФОП → fop)."""
     org_types = _org_types()
-    if org_types is None or len(_letters(word)) < MAINTAINED_LEGAL_LENGTH or _letters(word) in _not_legal_forms():
+    if org_types is None:
         return None
     folded = word.casefold()
     short = [target for matched, target in org_types(folded, generic=False) if matched == folded]
@@ -210,6 +212,62 @@ MAINTAINED_LEGAL_LENGTH = 3
 @cache
 def _not_legal_forms() -> frozenset[str]:
     return frozenset(_letters(str(w)) for w in _vocabulary().get("not_legal_forms", ()))  # type: ignore[attr-defined]
+
+
+LEGAL_PHRASE_WORDS = 6  # the longest spelt-out legal form looked for ("sociedad de responsabilidad limitada")
+
+
+def _legal_phrases(words: tuple[str, ...], infos: list[_Word | None]) -> dict[int, tuple[int, str]]:
+    """Spelt-out legal forms of several words (Limited Liability Company, Joint Stock Company,
+    Товарищество с ограниченной ответственностью, Anonim Şirketi) as ``{first word: (end, class)}``,
+    found by rigour in the words as written and in their first Latin renderings."""
+    org_types = _org_types()
+    if org_types is None or len(words) < 2:
+        return {}
+    folded = [w.casefold() for w in words]
+    latin = [info.renderings[0] if info is not None else "" for info in infos]
+    spans = _phrase_spans(folded, org_types)
+    if latin != folded:  # (a name in another script, or with accents: its Latin rendering too)
+        spans += [(start, end, latin) for start, end, _ in _phrase_spans(latin, org_types)]
+    if not spans:
+        return {}
+    _, particles, _, ours = _sets()
+    # words the project's table reads already (CO LTD, S.A. DE C.V.): kept as its own parts
+    known = [info is None or _letters(info.renderings[0]) in ours or info.primary in particles for info in infos]
+    found: dict[int, tuple[int, str]] = {}
+    for start, end, spelling in spans:
+        if all(known[start:end]) or any(start <= s < e or s <= start < e for s, (e, _) in found.items()):
+            continue  # (or the other spelling found this one, or an overlapping one)
+        form = _maintained_legal_form(" ".join(spelling[start:end]))
+        if form is not None:
+            found[start] = (end, form)
+    return found
+
+
+def _phrase_spans(
+    folded: list[str], org_types: Callable[..., list[tuple[str, str]]]
+) -> list[tuple[int, int, list[str]]]:
+    """Word spans (of two words or more) that rigour reads as one organisation type."""
+    text = " ".join(folded)
+    phrases = [matched for matched, _ in org_types(text, generic=False) if " " in matched]
+    if not phrases:  # (nearly every name)
+        return []
+    starts: dict[int, int] = {}  # character offset of each word → its index
+    offset = 0
+    for index, word in enumerate(folded):
+        starts[offset] = index
+        offset += len(word) + 1
+    spans: list[tuple[int, int, list[str]]] = []
+    cursor = 0
+    for matched in phrases:
+        at = text.find(matched, cursor)
+        if at < 0:
+            continue
+        cursor = at + len(matched)
+        first, after = starts.get(at), starts.get(cursor + 1, len(folded) if cursor == len(text) else None)
+        if first is not None and after is not None and 2 <= after - first <= LEGAL_PHRASE_WORDS:
+            spans.append((first, after, folded))
+    return spans
 
 
 @cache
@@ -396,9 +454,16 @@ def analyze(text: str, *, organization: bool = False, family_parts: tuple[str, .
         and any(i is not None and i.primary not in titles and i.primary not in placeholders for i in infos)
     )
     surname_titles = _title_surname(text, words, infos, family_words, titles) if strip_titles else frozenset()
+    phrases = _legal_phrases(words, infos) if organization else {}
+    phrase_end = 0
     for index, word in enumerate(words):
         info = infos[index]
-        if info is None:
+        if info is None or index < phrase_end:
+            continue
+        if index in phrases:  # a legal form spelt out in several words: one optional part
+            phrase_end, phrase_class = phrases[index]
+            real += 1
+            tokens.append(Token(" ".join(words[index:phrase_end]), (phrase_class,), (phrase_class,), Role.LEGAL))
             continue
         primary, abjad = info.primary, info.abjad
         family = (word.casefold() in family_words) if family_words else None
