@@ -72,6 +72,23 @@ def test_priority_rises_with_corroboration(fixtures_dir: Path) -> None:
     assert rich.priority > bare.priority
 
 
+def test_a_gender_conflict_lowers_the_score_and_can_decide_the_alert(fixtures_dir: Path) -> None:
+    """UN QDi.901 is a man, Askar Nurlanov: a woman of a close name scores lower than the name alone."""
+    screener = _screener(fixtures_dir)
+
+    def match(name: str, gender: str | None) -> screener_module.Match:
+        matches = screener.screen(Subject("x", name, gender=gender), top=3, explain=True).matches
+        return next(m for m in matches if m.key == "un:QDi.901")
+
+    for name in ("Askar Nurlanova", "Asker Nurlanova"):
+        bare, female, male = match(name, None), match(name, "female"), match(name, "male")
+        assert female.score < bare.score == male.score, name
+        assert {e["feature"]: e.get("relation") for e in female.explanation}["gender"] == "conflict"
+    # Asker Nurlanova alerts on the name alone; as a woman against a listed man she does not
+    assert match("Asker Nurlanova", None).alert
+    assert not match("Asker Nurlanova", "female").alert
+
+
 def test_policy_leaves_entries_out(fixtures_dir: Path) -> None:
     from datetime import UTC, datetime
 
