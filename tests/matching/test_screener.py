@@ -89,6 +89,24 @@ def test_a_gender_conflict_lowers_the_score_and_can_decide_the_alert(fixtures_di
     assert not match("Asker Nurlanova", "female").alert
 
 
+def test_the_threshold_is_reached_at_equality(fixtures_dir: Path) -> None:
+    """A threshold of 1.0 means "exact names only": an exact name still alerts, a near one does not."""
+    born = parse_birth_date("1984")
+    un_only = un.read(fixtures_dir / "lists" / "un" / "consolidated-small.xml").entries
+    exact, near = (
+        Subject(str(i), n, birth_date=born) for i, n in enumerate(["Gulnara Tolegenova", "Gulnara Tulegenova"])
+    )
+    default = Screener.from_entries(un_only)
+    assert [m.alert for m in default.screen(near).matches] == [True]  # at the default threshold the near name alerts
+    for screener, threshold in (
+        (default, 1.0),  # asked for one screening
+        (Screener.from_entries(un_only, MatchConfig(threshold=1.0)), None),  # configured
+    ):
+        (match,) = screener.screen(exact, threshold=threshold).matches
+        assert (match.key, match.score, match.alert) == ("un:QDi.903", 1.0, True)
+        assert screener.screen(near, threshold=threshold).matches == ()
+
+
 def test_policy_leaves_entries_out(fixtures_dir: Path) -> None:
     from datetime import UTC, datetime
 
