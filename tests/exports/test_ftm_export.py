@@ -98,6 +98,11 @@ def synthetic(**fields: Any) -> ListEntry:
     return ListEntry(**base)
 
 
+def write_entities(path: Path, *entities: dict[str, Any]) -> Path:
+    path.write_text("".join(json.dumps(e | {"target": e["schema"] == "Person"}) + "\n" for e in entities), "utf-8")
+    return path
+
+
 def properties_of(entities: Iterable[dict[str, Any]], schema: str) -> dict[str, list[str]]:
     found: dict[str, list[str]] = next(e["properties"] for e in entities if e["schema"] == schema)
     return found
@@ -372,10 +377,25 @@ def test_ids_referents_and_relationships_of_an_ftm_import_are_kept(sample_entrie
     assert by_id["tk-s-karimov-un"]["properties"]["provisions"] == ["Asset freeze", "Travel ban"]
 
 
+def test_an_entity_shared_by_two_targets_is_written_once_with_both(tmp_path: Path) -> None:
+    path = write_entities(
+        tmp_path / "shared.ftm.jsonl",
+        {"id": "p1", "schema": "Person", "properties": {"name": ["Amina Q"], "addressEntity": ["a1"]}},
+        {"id": "p2", "schema": "Person", "properties": {"name": ["Bilal Q"], "addressEntity": ["a1"]}},
+        {"id": "s1", "schema": "Sanction", "properties": {"entity": ["p1", "p2"], "program": ["Q"]}},
+        {"id": "a1", "schema": "Address", "properties": {"full": ["1 Q Street, Kabul"], "country": ["af"]}},
+    )
+    entries = ftm.read(path).entries
+    first = assert_same_after_a_round_trip(entries, tmp_path)
+    by_id = {e["id"]: e for e in first}
+    assert sorted(by_id) == ["a1", "p1", "p2", "s1"]
+    assert by_id["s1"]["properties"]["entity"] == ["p1", "p2"]
+    assert by_id["a1"]["properties"]["full"] == ["1 Q Street, Kabul"]
+    assert [by_id[p]["properties"]["addressEntity"] for p in ("p1", "p2")] == [["a1"], ["a1"]]
+
+
 def test_an_id_that_is_not_teksers_stays_as_it_is(tmp_path: Path) -> None:
-    path = tmp_path / "q.ftm.jsonl"
-    entity = {"id": "Q123", "schema": "Person", "properties": {"name": ["Amina Q"]}, "target": True}
-    path.write_text(json.dumps(entity) + "\n", encoding="utf-8")
+    path = write_entities(tmp_path / "q.ftm.jsonl", {"id": "Q123", "schema": "Person", "properties": {"name": ["Q"]}})
     (entry,) = ftm.read(path, "ostest").entries
     assert export.entity_id(entry) == "Q123"  # was tekser-ostest-Q123
     assert [e["id"] for e in export.entry_to_ftm(entry)] == ["Q123"]

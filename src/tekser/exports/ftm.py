@@ -407,7 +407,7 @@ def _topics(entry: ListEntry, props: _Props) -> None:
 
 
 def _facts(entry: ListEntry, props: _Props, notes: list[str]) -> None:
-    """Everything else of the target: gender, titles, contacts, remarks, attributes."""
+    """Everything else of the target: gender, titles, remarks, attributes, topics."""
     if entry.gender:
         props.add("gender", entry.gender)
     for label, prop, values in (("Title", "title", entry.titles), ("Position", "position", entry.positions)):
@@ -419,7 +419,8 @@ def _facts(entry: ListEntry, props: _Props, notes: list[str]) -> None:
     for attribute in entry.attributes:
         name = attribute.name
         if from_ftm and attribute.origin.startswith(f"properties.{name}[") and name != "addressEntity":
-            props.add(name, attribute.value)  # read from this same schema: valid here too
+            if not props.add(name, attribute.value):  # read from this same schema, but FtM refuses the value
+                notes.append(f"{name}: {attribute.value}")
         elif name in _VESSEL_ATTRIBUTES:
             value = attribute.value
             if name == "Vess_flag":  # a country name in OFAC's file
@@ -487,28 +488,34 @@ def _party(ident: str, schema: str, name: str, dataset: list[str]) -> dict[str, 
     return _entity(props, dataset, name)
 
 
+def _merge(into: dict[str, Any], other: dict[str, Any]) -> None:
+    """One entity stated by several entries (a Sanction or Address shared by two targets): all its values."""
+    for prop, values in other["properties"].items():
+        kept = into["properties"].setdefault(prop, [])
+        kept.extend(v for v in values if v not in kept)
+
+
 def export_ftm(entries: Iterable[ListEntry], out: TextIO) -> ExportStats:
     """Write the entities of every entry as JSON lines, each entity once; parties of relationships that
     are not targets come last."""
     stats = ExportStats()
-    written: set[str] = set()
+    # Kept until the end: an entity read from FtM may be shared by targets anywhere in the list.
+    entities: dict[str, dict[str, Any]] = {}
     parties: dict[str, tuple[str, str, list[str]]] = {}
-
-    def write(entity: dict[str, Any]) -> None:
-        if entity["id"] not in written:  # a relationship between two targets comes with both
-            written.add(entity["id"])
-            out.write(json.dumps(entity, ensure_ascii=False, sort_keys=True) + "\n")
-            stats.entities += 1
-
     for entry in entries:
-        entities, linked = _entities(entry, stats)
-        for entity in entities:
-            write(entity)
+        made, linked = _entities(entry, stats)
+        for entity in made:
+            if entity["id"] in entities:
+                _merge(entities[entity["id"]], entity)
+            else:
+                entities[entity["id"]] = entity
         for ident, schema, name in linked:
-            parties.setdefault(ident, (schema, name, entities[0]["datasets"]))
+            parties.setdefault(ident, (schema, name, made[0]["datasets"]))
     for ident, (schema, name, datasets) in parties.items():
-        if ident not in written:
-            write(_party(ident, schema, name, datasets))
+        entities.setdefault(ident, _party(ident, schema, name, datasets))
+    for entity in entities.values():
+        out.write(json.dumps(entity, ensure_ascii=False, sort_keys=True) + "\n")
+    stats.entities = len(entities)
     return stats
 
 
