@@ -337,8 +337,20 @@ def test_topics_only_where_the_source_says_so(sample_entries: list[ListEntry]) -
         return found
 
     assert topics(synthetic(designations=())) == []
-    sanctions = Designation(authority="US Treasury OFAC", programme="SDNTK", category="narcotics")
-    assert topics(synthetic(designations=(sanctions,))) == ["sanction"]
+
+    def listed(programme: str, category: str, legal_basis: str | None = None) -> ListEntry:
+        return synthetic(designations=(Designation("X", programme, category, legal_basis=legal_basis),))
+
+    assert topics(listed("SDNTK", "narcotics")) == ["sanction"]
+    assert topics(listed("SDGT", "terrorism")) == ["sanction", "crime.terror"]
+    assert topics(listed("Participants in terrorist activities (category 2)", "terrorism")) == [
+        "sanction",
+        "crime.terror",
+    ]
+    # Filed under terrorism by categories.yml, but the entry does not say terrorism.
+    assert topics(listed("Taliban", "terrorism")) == ["sanction"]
+    assert topics(listed("FSE-SY", "terrorism")) == ["sanction"]
+    assert topics(listed("Financing of terrorism and extremism (category 1)", "extremism")) == ["sanction"]
     # An FtM import keeps exactly its topics: none added, none dropped.
     stated = {e.source_id: topics(e) for e in sample_entries}
     assert stated == {

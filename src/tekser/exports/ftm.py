@@ -14,8 +14,9 @@ A value FtM's cleaning refuses for its property (an identifier holding a sentenc
 longer than FtM allows, a phone number without a country) is kept as text in ``notes`` and
 counted in :class:`ExportStats`; so are what FtM cannot type (wide date ranges, text-only dates,
 unknown countries). Topics are written only where the source implies them: ``sanction`` for an
-entry listed under a designation, ``crime.terror`` for a designation the list or its programme
-puts in the terrorism category; an FtM import keeps exactly the topics it had.
+entry listed under a designation, ``crime.terror`` for a designation whose programme or legal
+basis names terrorism (SDGT, ISIL/Al-Qaida, "Counter-Terrorism ..."); an FtM import keeps exactly
+the topics it had.
 Relationships (Ownership, Family ...) read from FtM are written back with their ids; a party that
 is not itself a target gets a non-target entity with its name. Links of other lists name no
 entity (OFAC "Linked To:" is text) and are not exported.
@@ -92,6 +93,9 @@ _CONTEXT_FIELDS = ("first_seen", "last_change")
 _ID_NOISE = re.compile(r"[^0-9A-Za-z.-]+")
 _UN_REFERENCE = re.compile(r"^[A-Z]{2}[ie]\.\d+$")
 _MAX_RANGE_YEARS = 5
+# Programme codes whose name is terrorism: OFAC SDGT/SDT/FTO, the EU's ISIL/Al-Qaida and CP 931 lists.
+_TERROR_PROGRAMMES = frozenset({"SDGT", "SDT", "FTO", "TAQA", "TERR"})
+_TERROR_WORDS = re.compile(r"terror|террор|\bisil\b|da.esh|al-qa.?ida", re.IGNORECASE)
 
 
 @dataclass
@@ -396,13 +400,23 @@ def _entity(props: _Props, datasets: list[str], caption: str | None, target: boo
     return data
 
 
+def _says_terrorism(designation: Designation) -> bool:
+    """The designation itself names terrorism (its programme or legal basis), not only a category mapping:
+    the Taliban, Afghanistan or FSE-SY programmes are filed under terrorism by categories.yml, but say
+    nothing of it."""
+    if designation.category != "terrorism":
+        return False  # KZ's "terrorism and extremism" programme: an extremism entry is no terrorist
+    stated = f"{designation.programme or ''} {designation.legal_basis or ''}"
+    return designation.programme in _TERROR_PROGRAMMES or _TERROR_WORDS.search(stated) is not None
+
+
 def _topics(entry: ListEntry, props: _Props) -> None:
-    """Topics the source implies: listed under a designation is a sanction; terrorism only when said."""
+    """Topics the source implies: listed under a designation is a sanction; terrorism only when it says so."""
     if _from_ftm(entry):
         return  # an FtM import keeps the topics it stated, with its other properties
     if entry.designations:
         props.add("topics", "sanction")
-    if any(d.category == "terrorism" for d in entry.designations):
+    if any(_says_terrorism(d) for d in entry.designations):
         props.add("topics", "crime.terror")
 
 
