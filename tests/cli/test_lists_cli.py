@@ -252,3 +252,18 @@ def test_a_cut_file_is_refused_whatever_the_options(cli: Cli, fixtures_dir: Path
     (outcome,) = json.loads(result.stdout)
     assert outcome["reason"].startswith(f"{cut / 'sdn.csv'}: no end-of-file marker")
     assert json.loads(cli("lists", "show", "--json").stdout)["lists"] == []
+
+
+def test_ftm_export_round_trips_through_import(cli: Cli, lists_dir: Path, tmp_path: Path) -> None:
+    assert cli("lists", "import", str(lists_dir), "--min-entries", "3").exit_code == 0
+    result = cli("lists", "export", "--format", "ftm", "--list", "ofac")
+    assert result.exit_code == 0, result.output
+    first = [json.loads(line) for line in result.stdout.splitlines()]  # warnings stay off standard output
+    assert {e["id"] for e in first if e["target"]} == {f"tekser-ofac-{n}" for n in range(90001, 90007)}
+    assert "warning: 1 imoNumber values refused by FtM's cleaning (kept in notes)" in result.stderr
+    exported = tmp_path / "ofac.ftm.jsonl"
+    assert cli("lists", "export", "--list", "ofac", "-o", str(exported)).exit_code == 0
+    imported = cli("lists", "import", str(exported), "--list", "ofac_ftm", "--min-entries", "3")
+    assert imported.exit_code == 0, imported.output
+    again = cli("lists", "export", "--list", "ofac_ftm")
+    assert [json.loads(line) for line in again.stdout.splitlines()] == first

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from tekser.cli.auth import acting_as
-from tekser.cli.common import ByOption, DbOption, DebugOption, console, fail, handled, services
+from tekser.cli.common import ByOption, DbOption, DebugOption, console, errors, fail, handled, services
 from tekser.cli.lists import JsonOption, _outcome_dict, _print_outcomes, app, progress_bar
 from tekser.domain.access import Action
 
@@ -68,7 +68,7 @@ def export(
         from tekser.cli.lists import audited_view
 
         audited_view(db, "export", format_name)
-        from tekser.exports.ftm import write_ftm
+        from tekser.exports.ftm import export_ftm
 
         service = services(db).watchlists
         if version is not None:
@@ -76,8 +76,12 @@ def export(
         else:
             entries = service.active_entries(list_ids or None)
         if output == "-":
-            count = write_ftm(entries, sys.stdout)
+            stats = export_ftm(entries, sys.stdout)
         else:
             with Path(output).open("w", encoding="utf-8") as handle:
-                count = write_ftm(entries, handle)
-            console.print(f"wrote {count} FollowTheMoney entities to {output}", highlight=False)
+                stats = export_ftm(entries, handle)
+        # On stderr: standard output may be the export itself.
+        for warning in stats.warnings():
+            errors.print(f"warning: {warning}", highlight=False)
+        if output != "-":
+            console.print(f"wrote {stats.entities} FollowTheMoney entities to {output}", highlight=False)

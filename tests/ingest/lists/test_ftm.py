@@ -187,6 +187,32 @@ def test_links_on_both_sides(parsed: ParsedList) -> None:
         "Ownership:tk-own-bosphorus",
     )
     assert links("tk-c-bosphorus")[0][:3] == ("owned by", "Crescent Relief Foundation", "ftm:tk-o-crescent")
+    # What else the relationship states is kept, so that an export can write it back.
+    ownership = [(a.name, a.value, a.origin) for a in entry(parsed, "tk-c-bosphorus").attributes if "." in a.name]
+    assert ownership == [("Ownership.percentage", "60", "Ownership:tk-own-bosphorus/percentage")]
+
+
+def test_primary_name_first_whatever_the_key_order(tmp_path: Path) -> None:
+    # Exports often sort keys: "alias" then comes before "name" in the file.
+    entity = person(name=["Amina Qasim"], alias=["Umm Ali"], weakAlias=["AQ"])
+    path = tmp_path / "sorted.ftm.jsonl"
+    path.write_text(json.dumps(entity, sort_keys=True) + "\n", encoding="utf-8")
+    (found,) = ftm.read(path).entries
+    assert [(n.full, n.kind) for n in found.names] == [
+        ("Amina Qasim", NameKind.PRIMARY),
+        ("Umm Ali", NameKind.ALIAS),
+        ("AQ", NameKind.ALIAS),
+    ]
+    assert found.caption == "Amina Qasim"
+    assert found.names[0].origin == "properties.name[0]"
+
+
+def test_kosovo_code_is_a_country(tmp_path: Path) -> None:
+    # FtM writes Kosovo as "xk", a code ISO 3166 leaves to its users.
+    path = write_lines(tmp_path / "xk.ftm.jsonl", person(birthCountry=["xk"], nationality=["xk"]))
+    (found,) = ftm.read(path).entries
+    assert [p.country.code for p in found.birth_places if p.country] == ["XK"]
+    assert [c.code for c in found.nationalities] == ["XK"]
 
 
 def test_other_properties_and_metadata_become_attributes(parsed: ParsedList) -> None:

@@ -93,6 +93,14 @@ class _Entity:
         return next((v for raw in self.props.get(prop, ()) if (v := clean(raw))), None)
 
 
+def helper_document_kind(schema: str, type_raw: str | None) -> str:
+    """The document kind a Passport or Identification entity stands for, from its ``type`` words."""
+    kind = document_kind(type_raw)
+    if kind == "other" and (schema == "Passport" or not type_raw):
+        kind = "passport" if schema == "Passport" else "national_id"
+    return kind
+
+
 def sniff(path: Path) -> bool:
     """A .json/.jsonl file whose first non-empty line is an object with schema and properties."""
     if not path.is_file() or not path.name.lower().endswith((".json", ".jsonl")):
@@ -264,7 +272,9 @@ class _Builder:
             self._add("last_updated", day)
 
     def properties(self) -> None:
-        for prop, values in self.entity.props.items():
+        # Names first, primary name first, whatever the key order of the file (exports often sort keys).
+        ranks = {prop: rank for rank, prop in enumerate(_NAMES)}
+        for prop, values in sorted(self.entity.props.items(), key=lambda item: ranks.get(item[0], len(ranks))):
             handler = self.handlers.get(prop)
             for index, raw in enumerate(values):
                 value = clean(raw)
@@ -329,9 +339,7 @@ class _Builder:
     def document(self, helper: _Entity) -> None:
         origin = f"{helper.schema}:{helper.id}"
         type_raw = helper.first("type")
-        kind = document_kind(type_raw)
-        if kind == "other" and (helper.schema == "Passport" or not type_raw):
-            kind = "passport" if helper.schema == "Passport" else "national_id"
+        kind = helper_document_kind(helper.schema, type_raw)
         numbers = [v for p in ("number", "passportNumber") for raw in helper.props.get(p, ()) if (v := clean(raw))]
         where, issuer = country(helper.first("country")), helper.first("authority")
         for number in dict.fromkeys(numbers):
@@ -377,6 +385,7 @@ class _Builder:
             for other_id in helper.props.get(other, ()):
                 name, key = self.captions.get(other_id, other_id), f"{self.list_id}:{other_id}"
                 self._add("links", Link(relation, name, key, f"{helper.schema}:{helper.id}"))
+        self._extras(helper, {side_a, side_b, detail_prop})
 
     def _extras(self, helper: _Entity, used: set[str]) -> None:
         """Helper properties with no field of their own, kept as attributes ``<Schema>.<prop>``."""
