@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from tekser.cli.auth import Reason, desk, origin, print_json, signed_in
-from tekser.cli.common import DbOption, DebugOption, console, fail, handled
+from tekser.cli.common import DbOption, DebugOption, console, fail, handled, text_lines
 from tekser.errors import InvalidInput
 
 cases_app = typer.Typer(
@@ -326,8 +326,11 @@ def audit_verify(
     from tekser.services.audit import parse_anchor
 
     with handled(debug):
+        kept = None
+        if anchor is not None:  # read first: a missing or garbled anchor is refused before the walk
+            with text_lines(anchor) as lines:
+                kept = parse_anchor("".join(lines))
         d = desk(db)
-        kept = parse_anchor(anchor.read_text(encoding="utf-8")) if anchor else None
         result = d.audit.verify(signed_in(d), kept, origin())
         if not result.ok:
             fail(f"audit chain broken at record {result.broken_at} of {result.records}: {result.reason}", 9)

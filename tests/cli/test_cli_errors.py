@@ -1,0 +1,138 @@
+"""Mistakes an operator makes on the command line: one clear line and exit 2 (or 4), never an
+internal error (exit 70) or a silent success that did nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from tests.cli.conftest import Cli
+
+
+@pytest.fixture
+def loaded(cli: Cli, fixtures_dir: Path) -> Cli:
+    lists = fixtures_dir / "lists"
+    result = cli("lists", "import", str(lists / "un"), str(lists / "ofac"), "--min-entries", "1", "--no-rescreen")
+    assert result.exit_code == 0, result.output
+    return cli
+
+
+def _one_error_line(stderr: str) -> str:
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, stderr
+    assert "internal error" not in lines[0] and "Traceback" not in stderr
+    return lines[0]
+
+
+# --- files that cannot be read ----------------------------------------------------------------------
+
+
+def test_a_missing_anchor_file_is_named_exit_2(cli: Cli, tmp_path: Path) -> None:
+    missing = tmp_path / "missing.json"
+    result = cli("audit", "verify", "--anchor", str(missing))
+    assert result.exit_code == 2, result.output
+    assert _one_error_line(result.stderr) == f"error: {missing}: No such file or directory"
+
+
+def test_an_anchor_that_is_not_utf8_is_named_with_its_line(cli: Cli, tmp_path: Path) -> None:
+    anchor = tmp_path / "head.json"
+    anchor.write_bytes(b'{"seq": 1,\n "row_hash": "\xff"}\n')
+    result = cli("audit", "verify", "--anchor", str(anchor))
+    assert result.exit_code == 2, result.output
+    assert _one_error_line(result.stderr).startswith(f"error: {anchor}, line 2: not UTF-8 text (byte 0xff")
+
+
+def test_a_missing_subjects_file_is_named_exit_2(loaded: Cli, tmp_path: Path) -> None:
+    missing = tmp_path / "missing.jsonl"
+    result = loaded("screen", "-i", str(missing))
+    assert result.exit_code == 2, result.output
+    assert _one_error_line(result.stderr) == f"error: {missing}: No such file or directory"
+    assert result.stdout == ""
+
+
+def test_a_folder_given_as_subjects_file_is_named_exit_2(loaded: Cli, tmp_path: Path) -> None:
+    result = loaded("screen", "-i", str(tmp_path))
+    assert result.exit_code == 2, result.output
+    assert _one_error_line(result.stderr) == f"error: {tmp_path}: Is a directory"
+
+
+@pytest.mark.parametrize("store", [False, True], ids=["screen", "screen --store"])
+def test_a_subjects_file_that_is_not_utf8_is_named_with_its_line(loaded: Cli, tmp_path: Path, store: bool) -> None:
+    subjects = tmp_path / "subjects.jsonl"
+    subjects.write_bytes(b'{"id": "1", "name": "Askar Nurlanov"}\n{"id": "2", "name": "Ba\xe7ar"}\n')  # Latin-1
+    result = loaded("screen", "-i", str(subjects), *(["--store"] if store else []))
+    assert result.exit_code == 2, result.output
+    line = _one_error_line(result.stderr)
+    assert line == f"error: {subjects}, line 2: not UTF-8 text (byte 0xe7 at column 24); save the file as UTF-8"
+
+
+def test_an_output_file_in_a_missing_folder_is_named_exit_2(loaded: Cli, tmp_path: Path) -> None:
+    subjects = tmp_path / "subjects.jsonl"
+    subjects.write_text('{"id": "1", "name": "Askar Nurlanov"}\n', encoding="utf-8")
+    out = tmp_path / "nosuch" / "out.jsonl"
+    result = loaded("screen", "-i", str(subjects), "-o", str(out))
+    assert result.exit_code == 2, result.output
+    assert f"error: {out}: No such file or directory" in result.stderr
+    assert "internal error" not in result.stderr
+
+
+# --- arguments that would silently do nothing or the wrong thing --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("flights", "message"),
+    [
+        ("2026-11-22..2026-11-20", "2026-11-22 is after 2026-11-20 (FROM..TO, earliest first)"),
+        ("20-11-2026", "20-11-2026 is not a date YYYY-MM-DD (FROM..TO)"),
+        ("2026-11-20..", "(nothing) is not a date YYYY-MM-DD (FROM..TO)"),
+        ("2026-02-30", "2026-02-30 is not a date YYYY-MM-DD (FROM..TO)"),
+    ],
+)
+def test_a_flight_range_that_selects_nothing_by_mistake_is_refused(loaded: Cli, flights: str, message: str) -> None:
+    result = loaded("screen", "--stored", "--flights", flights)
+    assert result.exit_code == 2, result.output
+    assert _one_error_line(result.stderr) == f"error: --flights {flights}: {message}"
+    assert result.stdout == ""  # no batch was run
+
+
+def test_a_flight_range_in_order_runs(loaded: Cli) -> None:
+    result = loaded("screen", "--stored", "--flights", "2026-11-20..2026-11-22")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["selection"] == "flights 2026-11-20..2026-11-22"
+
+
+def test_screening_against_a_list_that_does_not_exist_names_the_known_ones(loaded: Cli, tmp_path: Path) -> None:
+    subjects = tmp_path / "subjects.jsonl"
+    subjects.write_text('{"id": "1", "name": "Askar Nurlanov"}\n', encoding="utf-8")
+    result = loaded("screen", "-i", str(subjects), "--list", "nosuch", "--list", "un")
+    assert result.exit_code == 4, result.output
+    line = _one_error_line(result.stderr)
+    assert line == "error: no list named nosuch has an active version; known: ofac, un"
+    assert "import lists first" not in line
+
+
+def test_a_diff_of_two_different_lists_is_refused(loaded: Cli) -> None:
+    result = loaded("lists", "diff", "ofac@1", "un@1")
+    assert result.exit_code == 2, result.output
+    assert _one_error_line(result.stderr) == (
+        "error: ofac@1 and un@1 are versions of different lists: compare two versions of one list"
+    )
+    assert result.stdout == ""
+
+
+def test_a_policy_for_a_list_never_imported_is_kept_with_a_warning(loaded: Cli) -> None:
+    result = loaded("lists", "policy", "disable", "kz", "--reason", "set up before the first import")
+    assert result.exit_code == 0, result.output  # a deployment may set its policy ahead
+    assert "kz disabled by" in result.stdout
+    assert "warning: kz has never been imported: the policy applies from its first import (imported: ofac, un)" in (
+        result.stderr
+    )
+    shown = loaded("lists", "policy", "show", "--json")
+    assert [(e["list"], e["enabled"]) for e in json.loads(shown.stdout)] == [("kz", False)]
+
+
+def test_a_policy_for_an_imported_list_has_no_warning(loaded: Cli) -> None:
+    result = loaded("lists", "policy", "disable", "un", "--reason", "not used here")
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.stderr
