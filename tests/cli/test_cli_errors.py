@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 from tests.cli.conftest import Cli
+from typer.testing import Result
+
+from tekser.cli.main import app
 
 
 @pytest.fixture
@@ -136,3 +139,65 @@ def test_a_policy_for_an_imported_list_has_no_warning(loaded: Cli) -> None:
     result = loaded("lists", "policy", "disable", "un", "--reason", "not used here")
     assert result.exit_code == 0, result.output
     assert "warning" not in result.stderr
+
+
+# --- where the database and the signing key are -------------------------------------------------
+
+
+def _run(cli: Cli, *args: str, env: dict[str, str] | None = None) -> Result:
+    return cli.runner.invoke(app, list(args), env={"TEKSER_API_KEY": ""} | (env or {}))
+
+
+@pytest.mark.parametrize("given", ["--db", "TEKSER_DB_URL"])
+def test_a_database_in_a_folder_that_does_not_exist_is_refused(cli: Cli, tmp_path: Path, given: str) -> None:
+    url = f"sqlite:///{tmp_path / 'typo' / 'tekser.sqlite'}"
+    args, env = (["--db", url], {}) if given == "--db" else ([], {"TEKSER_DB_URL": url})
+    result = _run(cli, "lists", "show", *args, env=env)
+    assert result.exit_code == 6, result.output
+    assert _one_error_line(result.stderr) == (
+        f"error: database folder {tmp_path / 'typo'} does not exist ({url}): check --db or TEKSER_DB_URL, "
+        "or make a new database there with `tekser db upgrade --create`"
+    )
+    assert not (tmp_path / "typo").exists()  # nothing made behind the operator's back
+
+
+def test_db_upgrade_create_makes_the_folder_and_the_database(cli: Cli, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'new' / 'deeper' / 'tekser.sqlite'}"
+    assert _run(cli, "db", "upgrade", "--db", url).exit_code == 6  # without --create: refused like any command
+    result = _run(cli, "db", "upgrade", "--create", "--db", url)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "new" / "deeper" / "tekser.sqlite").is_file()
+    result = _run(cli, "lists", "show", "--db", url)
+    assert result.exit_code == 0, result.output
+
+
+def test_a_new_database_file_in_an_existing_folder_is_made_on_first_use(cli: Cli, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'first.sqlite'}"
+    result = _run(cli, "lists", "show", "--db", url)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "first.sqlite").is_file()
+
+
+def test_the_signing_key_is_kept_beside_the_database_named(cli: Cli, tmp_path: Path) -> None:
+    data_home = tmp_path / "home-data"  # the user's data directory (platformdirs reads XDG_DATA_HOME)
+    folder = tmp_path / "deployment"
+    folder.mkdir()
+    url = f"sqlite:///{folder / 'tekser.sqlite'}"
+    env = {"XDG_DATA_HOME": str(data_home)}
+    result = _run(cli, "keys", "signing-init", "--by", "operator", "--db", url, env=env)
+    assert result.exit_code == 0, result.output
+    assert f"signing key written to {folder / 'signing-key.pem'}" in result.stdout
+    assert (folder / "signing-key.pem").stat().st_mode & 0o777 == 0o600
+    assert not (data_home / "tekser" / "signing-key.pem").exists()
+    from tekser.settings import Settings
+    from tekser.wiring import open_desk
+
+    desk = open_desk(Settings(db_url=url))
+    assert desk.cases.signer is not None  # the deployment signs with it
+
+
+def test_the_signing_key_of_a_postgresql_deployment_must_be_configured(cli: Cli) -> None:
+    url = "postgresql+psycopg://nobody@127.0.0.1:1/none"  # refused before any connection is tried
+    result = _run(cli, "keys", "signing-init", "--db", url)
+    assert result.exit_code == 6, result.output
+    assert "set TEKSER_SIGNING_KEY (or --path)" in _one_error_line(result.stderr)

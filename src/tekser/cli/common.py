@@ -116,12 +116,12 @@ class Services:
 def services(db: str | None) -> Services:
     from tekser.ingest.lists.sources import load_sources
     from tekser.services.watchlists import WatchlistService
-    from tekser.storage.database import open_database
     from tekser.storage.watchlists import SqlWatchlistStore
+    from tekser.wiring import open_engine
 
     current = settings(db)
     sources = load_sources(current.sources_file)
-    engine = open_database(current.db_url)
+    engine = open_engine(current)
     return Services(current, sources, WatchlistService(SqlWatchlistStore(engine), sources))
 
 

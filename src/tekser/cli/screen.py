@@ -91,10 +91,10 @@ def screen(
             if lists is not None:
                 screener = screener_from_files(lists, config)
             else:
-                from tekser.storage.database import open_database  # (not needed for list files: 0.3 s of imports)
-                from tekser.storage.watchlists import SqlWatchlistStore
+                from tekser.storage.watchlists import SqlWatchlistStore  # (not needed for list files: 0.3 s)
+                from tekser.wiring import open_engine
 
-                engine = open_database(settings(db).db_url)
+                engine = open_engine(settings(db))
                 screener = screener_from_store(SqlWatchlistStore(engine), config, only or None)
             sink: TextIO = (
                 sys.stdout if output_path == "-" else stack.enter_context(Path(output_path).open("w", encoding="utf-8"))
