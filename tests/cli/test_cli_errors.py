@@ -80,6 +80,22 @@ def test_an_output_file_in_a_missing_folder_is_named_exit_2(loaded: Cli, tmp_pat
     assert "internal error" not in result.stderr
 
 
+def test_a_signature_file_that_is_not_one_is_refused_exit_2(cli: Cli, tmp_path: Path) -> None:
+    pdf, signature = tmp_path / "case.pdf", tmp_path / "case.pdf.sig.json"
+    pdf.write_bytes(b"%PDF-1.7 not really")
+    signature.write_text("this is the PDF, sent twice by mistake", encoding="utf-8")
+    result = cli.runner.invoke(app, ["cases", "verify-signature", str(pdf), str(signature)])
+    assert result.exit_code == 2, result.output
+    assert _one_error_line(result.stderr) == (
+        f'error: {signature}: not a signature file (expected JSON {{"signature": ..., "public_key": ...}})'
+    )
+    signature.write_text('{"signature": "00", "public_key": "00"}', encoding="utf-8")
+    missing = tmp_path / "nosuch.pdf"
+    result = cli.runner.invoke(app, ["cases", "verify-signature", str(missing), str(signature)])
+    assert result.exit_code == 2, result.output
+    assert _one_error_line(result.stderr) == f"error: {missing}: No such file or directory"
+
+
 # --- arguments that would silently do nothing or the wrong thing --------------------------------
 
 

@@ -176,10 +176,18 @@ def verify_signature(pdf: Path, signature: Path, debug: DebugOption = False) -> 
     from tekser.exports.signing import verify
 
     with handled(debug):
-        data = json.loads(signature.read_text(encoding="utf-8"))
-        if not verify(pdf.read_bytes(), data["signature"], data["public_key"]):
+        with text_lines(signature) as lines:
+            text = "".join(lines)
+        try:
+            data = json.loads(text)
+            signed, public_key = str(data["signature"]), str(data["public_key"])
+        except (ValueError, KeyError, TypeError):  # a recipient may be handed any file: say what is expected
+            raise InvalidInput(
+                f'{signature}: not a signature file (expected JSON {{"signature": ..., "public_key": ...}})'
+            ) from None
+        if not verify(pdf.read_bytes(), signed, public_key):
             fail(f"{pdf}: the signature does not match (altered, or another key)", 9)
-        console.print(f"{pdf}: signature valid (Ed25519, public key {data['public_key']})")
+        console.print(f"{pdf}: signature valid (Ed25519, public key {public_key})")
 
 
 # --- internal watchlists ------------------------------------------------------------------------

@@ -84,7 +84,11 @@ DbOption = Annotated[
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")]
 ByOption = Annotated[
     str | None,
-    typer.Option("--by", help="Who does this (recorded with the change; default: the login name)."),
+    typer.Option(
+        "--by",
+        help="Who does this, while no user exists yet (default: the login name); from the first user on, "
+        "the holder of TEKSER_API_KEY does, and another name is refused.",
+    ),
 ]
 
 
