@@ -120,6 +120,7 @@ def main() -> None:
     shutil.rmtree(DEMO, ignore_errors=True)
     DEMO.mkdir()
     print(f"tekser demo — database {DB_URL}")
+    run("db", "upgrade", "--create")  # a new database (its folder too: other commands refuse a missing one)
 
     real = shared_lists()
     step("1. Load watchlists (each import is a version: checked, hashed, stored in one transaction)")

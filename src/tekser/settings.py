@@ -55,9 +55,10 @@ class Settings(BaseSettings):
         description="API key the command line acts with (who you are: tekser keys create); "
         "never put it in a URL or a shell history, prefer the environment.",
     )
-    signing_key: Path = Field(
-        default_factory=lambda: Path(user_data_dir("tekser", appauthor=False)) / "signing-key.pem",
-        description="Ed25519 private key (PEM) that signs transmitted case files (tekser keys signing-init).",
+    signing_key: Path | None = Field(
+        default=None,
+        description="Ed25519 private key (PEM) that signs transmitted case files (tekser keys signing-init); "
+        "default: signing-key.pem in the SQLite database's folder (a PostgreSQL deployment must set it).",
     )
     cookie_secure: bool = Field(
         default=True,
@@ -88,3 +89,29 @@ class Settings(BaseSettings):
         for network in value:
             ipaddress.ip_network(network, strict=False)  # ValueError: not an address or network
         return value
+
+    def database_folder(self) -> Path | None:
+        """The folder of the SQLite database file (None for PostgreSQL or an in-memory database)."""
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            parsed = make_url(self.db_url)
+        except ArgumentError:
+            return None  # (opening the database says what is wrong with the URL)
+        if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+            return None
+        return Path(parsed.database).expanduser().absolute().parent
+
+    def creates_database_folder(self) -> bool:
+        """Whether the database's folder is made when missing: only the default one in the user's
+        data directory (nobody typed it). A folder named in --db or TEKSER_DB_URL must exist."""
+        return self.db_url == default_db_url()
+
+    def signing_key_file(self) -> Path | None:
+        """Where this deployment's signing key is: TEKSER_SIGNING_KEY, else beside the SQLite
+        database (each database its own key, whatever folder the command was run from)."""
+        if self.signing_key is not None:
+            return self.signing_key
+        folder = self.database_folder()
+        return folder / "signing-key.pem" if folder is not None else None

@@ -41,6 +41,14 @@ class Desk:
     api_key: str | None
 
 
+def open_engine(current: Settings, *, create: bool = False) -> Engine:
+    """The deployment's database, its schema migrated. A missing SQLite folder is refused unless
+    ``create`` (``tekser db upgrade --create``) or it is the default one in the user's data directory."""
+    from tekser.storage.database import open_database
+
+    return open_database(current.db_url, create_folder=create or current.creates_database_folder())
+
+
 def open_desk(current: Settings) -> Desk:
     from tekser.exports.signing import Ed25519Signer
     from tekser.ingest.lists.sources import load_sources
@@ -55,17 +63,17 @@ def open_desk(current: Settings) -> Desk:
     from tekser.services.watchlists import WatchlistService
     from tekser.services.workflow import WorkflowService
     from tekser.storage.audit import SqlAuditStore
-    from tekser.storage.database import open_database
     from tekser.storage.screening import SqlScreeningStore
     from tekser.storage.watchlists import SqlWatchlistStore
     from tekser.storage.workflow import SqlWorkflowStore
 
-    engine = open_database(current.db_url)
+    engine = open_engine(current)
     store = SqlWorkflowStore(engine)
     screening = SqlScreeningStore(engine)
     iapi = IapiService(ScreeningService(SqlWatchlistStore(engine), screening), screening)
     lists = WatchlistService(SqlWatchlistStore(engine), load_sources(current.sources_file))
-    signer = Ed25519Signer.from_file(current.signing_key) if current.signing_key.is_file() else None
+    key_file = current.signing_key_file()
+    signer = Ed25519Signer.from_file(key_file) if key_file is not None and key_file.is_file() else None
     return Desk(
         engine=engine,
         store=store,

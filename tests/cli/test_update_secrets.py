@@ -116,7 +116,9 @@ def test_no_download_token_is_written_whatever_fails(
     caplog.set_level(logging.DEBUG)
     engines: list[Engine] = []  # a command leaves closing its database to the process's exit: done here
     opened = database.open_database
-    monkeypatch.setattr(database, "open_database", lambda url: engines.append(opened(url)) or engines[-1])
+    monkeypatch.setattr(
+        database, "open_database", lambda url, **options: engines.append(opened(url, **options)) or engines[-1]
+    )
     cli = Cli(db_url)
     url = failing_server.url
     monkeypatch.setenv("TEKSER_EU_TOKEN", EU_TOKEN)

@@ -26,11 +26,11 @@ app = typer.Typer(
 
 def screening_service(db: str | None) -> ScreeningService:
     from tekser.services.screening_service import ScreeningService
-    from tekser.storage.database import open_database
     from tekser.storage.screening import SqlScreeningStore
     from tekser.storage.watchlists import SqlWatchlistStore
+    from tekser.wiring import open_engine
 
-    engine = open_database(settings(db).db_url)
+    engine = open_engine(settings(db))
     return ScreeningService(SqlWatchlistStore(engine), SqlScreeningStore(engine))
 
 

@@ -21,7 +21,7 @@ import typer
 from rich.table import Table
 
 from tekser.cli.common import ByOption, DbOption, DebugOption, actor, console, handled, settings
-from tekser.errors import InvalidInput, Unauthenticated
+from tekser.errors import ConfigError, InvalidInput, Unauthenticated
 from tekser.wiring import Desk, open_desk
 
 if TYPE_CHECKING:
@@ -308,7 +308,10 @@ def revoke_key(key_id: int, reason: Reason, db: DbOption = None, debug: DebugOpt
 
 @keys_app.command("signing-init")
 def signing_init(
-    path: Annotated[Path | None, typer.Option(help="Where (default: TEKSER_SIGNING_KEY).")] = None,
+    path: Annotated[
+        Path | None,
+        typer.Option(help="Where (default: TEKSER_SIGNING_KEY, else signing-key.pem beside the SQLite database)."),
+    ] = None,
     by: ByOption = None,
     db: DbOption = None,
     debug: DebugOption = False,
@@ -319,7 +322,12 @@ def signing_init(
     from tekser.exports.signing import create_key_file
 
     with handled(debug):
-        target = path or settings(db).signing_key
+        target = path or settings(db).signing_key_file()
+        if target is None:
+            raise ConfigError(
+                "where should the signing key be kept? set TEKSER_SIGNING_KEY (or --path): a PostgreSQL "
+                "deployment has no database folder to keep it beside"
+            )
         who = acting_as(db, by, Action.POLICY_CHANGE)
         public = create_key_file(target)
         d = desk(db)

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from tekser.cli.auth import Reason, desk, origin, print_json, signed_in
-from tekser.cli.common import DbOption, DebugOption, console, fail, handled
+from tekser.cli.common import DbOption, DebugOption, console, fail, handled, text_lines
 from tekser.errors import InvalidInput
 
 cases_app = typer.Typer(
@@ -176,10 +176,18 @@ def verify_signature(pdf: Path, signature: Path, debug: DebugOption = False) -> 
     from tekser.exports.signing import verify
 
     with handled(debug):
-        data = json.loads(signature.read_text(encoding="utf-8"))
-        if not verify(pdf.read_bytes(), data["signature"], data["public_key"]):
+        with text_lines(signature) as lines:
+            text = "".join(lines)
+        try:
+            data = json.loads(text)
+            signed, public_key = str(data["signature"]), str(data["public_key"])
+        except (ValueError, KeyError, TypeError):  # a recipient may be handed any file: say what is expected
+            raise InvalidInput(
+                f'{signature}: not a signature file (expected JSON {{"signature": ..., "public_key": ...}})'
+            ) from None
+        if not verify(pdf.read_bytes(), signed, public_key):
             fail(f"{pdf}: the signature does not match (altered, or another key)", 9)
-        console.print(f"{pdf}: signature valid (Ed25519, public key {data['public_key']})")
+        console.print(f"{pdf}: signature valid (Ed25519, public key {public_key})")
 
 
 # --- internal watchlists ------------------------------------------------------------------------
@@ -326,8 +334,11 @@ def audit_verify(
     from tekser.services.audit import parse_anchor
 
     with handled(debug):
+        kept = None
+        if anchor is not None:  # read first: a missing or garbled anchor is refused before the walk
+            with text_lines(anchor) as lines:
+                kept = parse_anchor("".join(lines))
         d = desk(db)
-        kept = parse_anchor(anchor.read_text(encoding="utf-8")) if anchor else None
         result = d.audit.verify(signed_in(d), kept, origin())
         if not result.ok:
             fail(f"audit chain broken at record {result.broken_at} of {result.records}: {result.reason}", 9)

@@ -7,8 +7,9 @@ import os
 import re
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
@@ -83,7 +84,11 @@ DbOption = Annotated[
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")]
 ByOption = Annotated[
     str | None,
-    typer.Option("--by", help="Who does this (recorded with the change; default: the login name)."),
+    typer.Option(
+        "--by",
+        help="Who does this, while no user exists yet (default: the login name); from the first user on, "
+        "the holder of TEKSER_API_KEY does, and another name is refused.",
+    ),
 ]
 
 
@@ -115,12 +120,12 @@ class Services:
 def services(db: str | None) -> Services:
     from tekser.ingest.lists.sources import load_sources
     from tekser.services.watchlists import WatchlistService
-    from tekser.storage.database import open_database
     from tekser.storage.watchlists import SqlWatchlistStore
+    from tekser.wiring import open_engine
 
     current = settings(db)
     sources = load_sources(current.sources_file)
-    engine = open_database(current.db_url)
+    engine = open_engine(current)
     return Services(current, sources, WatchlistService(SqlWatchlistStore(engine), sources))
 
 
@@ -144,11 +149,24 @@ def handled(debug: bool) -> Iterator[None]:
     except Exception as error:
         if debug or Settings().debug:
             raise
+        unreadable = _unreadable(error)
+        if unreadable is not None:  # a path the user gave, or a file that is not text: their input (exit 2)
+            errors.print(styled("[red]error:[/red] {}", unreadable), soft_wrap=True)
+            raise typer.Exit(2) from None
         errors.print(
             styled("[red]internal error:[/red] {} (run again with --debug for details)", _one_line(error)),
             soft_wrap=True,
         )
         raise typer.Exit(70) from None
+
+
+def _unreadable(error: Exception) -> str | None:
+    """What is wrong with a file the user named, or None when the error is not about one."""
+    if isinstance(error, (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError)):
+        return f"{error.filename}: {error.strerror}" if error.filename is not None else None
+    if isinstance(error, UnicodeDecodeError):  # a reader that did not say which file (see text_lines)
+        return f"input is not UTF-8 text ({error.reason}: byte 0x{error.object[error.start]:02x})"
+    return None
 
 
 def _one_line(error: Exception) -> str:
@@ -159,6 +177,27 @@ def _one_line(error: Exception) -> str:
         return describe_error(error)
     lines = str(error).strip().splitlines()
     return f"{type(error).__name__}: {lines[0] if lines else ''}"
+
+
+@contextmanager
+def text_lines(path: str | Path) -> Iterator[Iterator[str]]:
+    """The lines of a UTF-8 text file (``-``: standard input), opened now (a missing file is an
+    error before any work starts). Each line is decoded on its own, so a byte that is not UTF-8
+    is refused naming the file and the line (InvalidInput, exit 2), not a traceback."""
+    name = "standard input" if str(path) == "-" else str(path)
+    with nullcontext(sys.stdin.buffer) if str(path) == "-" else Path(path).open("rb") as handle:
+
+        def lines() -> Iterator[str]:
+            for number, raw in enumerate(handle, start=1):
+                try:
+                    yield raw.decode("utf-8")
+                except UnicodeDecodeError as error:
+                    raise InvalidInput(
+                        f"{name}, line {number}: not UTF-8 text (byte 0x{raw[error.start]:02x} at column "
+                        f"{error.start + 1}); save the file as UTF-8"
+                    ) from None
+
+        yield lines()
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

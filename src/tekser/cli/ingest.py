@@ -41,10 +41,10 @@ def ingest(
 
         what = "--failed" if failed else "--retry" if retry else ", ".join(paths or ["-"])
         run_as(db, Action.TRAVEL_INGEST, ("messages", what), screen=screen)
-        from tekser.storage.database import open_database
         from tekser.storage.travel import SqlTravelStore
+        from tekser.wiring import open_engine
 
-        store = SqlTravelStore(open_database(settings(db).db_url))
+        store = SqlTravelStore(open_engine(settings(db)))
         service = TravelIngestService(store)
         if failed:
             rows = [

@@ -381,7 +381,8 @@ def _set_policy(
     if programme and category:
         fail("give --programme or --category, not both", 2)
     scope = PolicyScope.PROGRAMME if programme else PolicyScope.CATEGORY if category else PolicyScope.LIST
-    event = services(db).watchlists.set_policy(
+    watchlists = services(db).watchlists
+    event = watchlists.set_policy(
         list_id,
         scope,
         programme or category or "",
@@ -391,6 +392,17 @@ def _set_policy(
     )
     state = "enabled" if event.enabled else "disabled"
     console.print(f"{event.target} {state} by {event.actor} at {event.at:%Y-%m-%d %H:%M} UTC: {event.reason}")
+    imported = sorted({v.list_id for v in watchlists.store.versions()})
+    if list_id not in imported:  # allowed (a deployment sets its policy before the first import), but say so
+        errors.print(
+            styled(
+                "[yellow]warning:[/yellow] {} has never been imported: the policy applies from its first import "
+                "(imported: {})",
+                list_id,
+                ", ".join(imported) or "none yet",
+            ),
+            soft_wrap=True,
+        )
 
 
 ProgrammeOption = Annotated[str | None, typer.Option(help="Only this programme / regime (e.g. SDGT, Al-Qaida).")]

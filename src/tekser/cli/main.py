@@ -75,13 +75,23 @@ def serve(
 
 
 @db_app.command("upgrade")
-def db_upgrade(db: DbOption = None, debug: DebugOption = False) -> None:
+def db_upgrade(
+    create: Annotated[
+        bool,
+        typer.Option(
+            "--create", help="Make the SQLite database's folder if it does not exist (other commands refuse one)."
+        ),
+    ] = False,
+    db: DbOption = None,
+    debug: DebugOption = False,
+) -> None:
     """Create the database or bring its schema to the newest revision."""
     with handled(debug):
-        from tekser.storage.database import open_database, schema_revision
+        from tekser.storage.database import schema_revision
+        from tekser.wiring import open_engine
 
         current = settings(db)
-        engine = open_database(current.db_url)
+        engine = open_engine(current, create=create)
         console.print(f"{engine.url.render_as_string()}: schema at revision {schema_revision(engine)}")
 
 
@@ -89,9 +99,10 @@ def db_upgrade(db: DbOption = None, debug: DebugOption = False) -> None:
 def db_info(db: DbOption = None, debug: DebugOption = False) -> None:
     """Where the database is and which schema revision it has."""
     with handled(debug):
-        from tekser.storage.database import open_database, schema_revision
+        from tekser.storage.database import schema_revision
+        from tekser.wiring import open_engine
 
         current = settings(db)
-        engine = open_database(current.db_url)
+        engine = open_engine(current)
         console.print(f"database: {engine.url.render_as_string()}")
         console.print(f"schema revision: {schema_revision(engine)}")

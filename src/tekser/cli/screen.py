@@ -6,12 +6,13 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
-from tekser.cli.common import DbOption, DebugOption, console, errors, fail, handled, settings
+from tekser.cli.common import DbOption, DebugOption, console, errors, fail, handled, settings, text_lines
 from tekser.cli.lists import progress_bar
 from tekser.errors import InvalidInput
 
@@ -66,6 +67,8 @@ def screen(
     status is 2, the other subjects screened all the same.
     """
     with handled(debug):
+        if flights is not None:
+            flights = _flight_range(flights)  # before anything runs: a typo must not screen nothing, exit 0
         if lists is None or stored or store or flights:  # the database: its users decide who may
             from tekser.cli.auth import run_as
             from tekser.domain.access import Action
@@ -82,19 +85,17 @@ def screen(
         if threshold is not None and not 0 < threshold <= 1:
             fail("--threshold must be in (0, 1]", 2)
         config = MatchConfig()
-        if lists is not None:
-            screener = screener_from_files(lists, config)
-        else:
-            from tekser.storage.database import open_database  # (not needed for list files: 0.3 s of imports)
-            from tekser.storage.watchlists import SqlWatchlistStore
-
-            engine = open_database(settings(db).db_url)
-            screener = screener_from_store(SqlWatchlistStore(engine), config, only or None)
         rejected = screened = alerts = warned = 0
         with ExitStack() as stack:
-            source: TextIO = (
-                sys.stdin if input_path == "-" else stack.enter_context(Path(input_path).open(encoding="utf-8"))
-            )
+            source = stack.enter_context(text_lines(input_path))  # a missing input is refused before any work
+            if lists is not None:
+                screener = screener_from_files(lists, config)
+            else:
+                from tekser.storage.watchlists import SqlWatchlistStore  # (not needed for list files: 0.3 s)
+                from tekser.wiring import open_engine
+
+                engine = open_engine(settings(db))
+                screener = screener_from_store(SqlWatchlistStore(engine), config, only or None)
             sink: TextIO = (
                 sys.stdout if output_path == "-" else stack.enter_context(Path(output_path).open("w", encoding="utf-8"))
             )
@@ -151,6 +152,25 @@ def _line_count(path: str) -> int | None:
         return sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
 
 
+def _flight_range(text: str) -> str:
+    """``FROM..TO`` (or one day) as ``YYYY-MM-DD..YYYY-MM-DD``; InvalidInput for anything else."""
+    first, dots, last = text.strip().partition("..")
+    start = _day(first.strip(), text)
+    end = _day(last.strip(), text) if dots else start
+    if start > end:
+        raise InvalidInput(f"--flights {text}: {start} is after {end} (FROM..TO, earliest first)")
+    return f"{start}..{end}"
+
+
+def _day(part: str, text: str) -> date:
+    try:
+        if len(part) == 10:  # (fromisoformat would also take 20261120)
+            return date.fromisoformat(part)
+    except ValueError:
+        pass
+    raise InvalidInput(f"--flights {text}: {part or '(nothing)'} is not a date YYYY-MM-DD (FROM..TO)")
+
+
 def _batch(db: str | None, customers: str | None, flights: str | None, fresh: bool) -> None:
     """Resumable batch screening with alerts kept in the database."""
     import hashlib
@@ -169,7 +189,9 @@ def _batch(db: str | None, customers: str | None, flights: str | None, fresh: bo
         path = Path(customers)
         now = datetime.now(UTC)
         rows, rejected = [], 0
-        for item in read_subjects(path.read_text(encoding="utf-8").splitlines()):
+        with text_lines(path) as lines:
+            items = list(read_subjects(lines))
+        for item in items:
             if isinstance(item, InvalidInput):
                 rejected += 1
                 errors.print(f"rejected: {item}", highlight=False)
@@ -199,8 +221,8 @@ def _batch(db: str | None, customers: str | None, flights: str | None, fresh: bo
         service.register_travellers()
         if flights:
             first, _, last = flights.partition("..")
-            ids = service.store.subjects_of_flights(first, last or first)  # type: ignore[attr-defined]
-            selection = f"flights {first}..{last or first}"
+            ids = service.store.subjects_of_flights(first, last)  # type: ignore[attr-defined]
+            selection = f"flights {first}..{last}"
         else:
             ids = service.store.subject_ids(alive_at=datetime.now(UTC))
             selection = f"stored subjects up to #{max(ids) if ids else 0}"

@@ -19,7 +19,12 @@ def screener_from_store(
 ) -> Screener:
     """Active versions of every list (or of ``lists``), with the deployment policy applied (the
     index kept between runs for the same versions and policy: tekser.services.index_cache)."""
-    versions = [v for v in store.active_versions() if lists is None or v.list_id in lists]
+    active = store.active_versions()
+    unknown = sorted(set(lists or ()) - {v.list_id for v in active})
+    if unknown:  # a mistyped --list must not read as "nothing imported"
+        known = ", ".join(sorted(v.list_id for v in active)) or "none imported yet"
+        raise NotFound(f"no list named {', '.join(unknown)} has an active version; known: {known}")
+    versions = [v for v in active if lists is None or v.list_id in lists]
     if not versions:
         raise NotFound("no active list version to screen against: import lists first (tekser lists import)")
     policy = Policy(tuple(store.policy_events()))

@@ -275,6 +275,10 @@ class WatchlistService:
                 yield from self.store.entries(version.id)
 
     def diff(self, before: ListVersion | None, after: ListVersion) -> ListDiff:
+        if before is not None and before.list_id != after.list_id:  # every entry would be "added" and "removed"
+            raise InvalidInput(
+                f"{before.label} and {after.label} are versions of different lists: compare two versions of one list"
+            )
         old = self.store.entry_hashes(before.id) if before else {}
         new = self.store.entry_hashes(after.id)
         changed_keys = {k for k in old.keys() & new.keys() if old[k] != new[k]}

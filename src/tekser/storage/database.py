@@ -52,14 +52,23 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url``; creates the SQLite file's folder when needed."""
+def make_engine(url: str, *, create_folder: bool = False) -> Engine:
+    """An engine for ``url``. A new SQLite file is made in an existing folder (the first run); a
+    folder that does not exist is refused unless ``create_folder``: a mistyped ``--db`` must not
+    quietly start an empty database somewhere else (``tekser db upgrade --create`` makes one)."""
     try:
         parsed = make_url(url)
     except ArgumentError:
         raise ConfigError(f"database URL {url!r} is not a valid SQLAlchemy URL") from None
     if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(parsed.database).expanduser().parent
+        if create_folder:
+            folder.mkdir(parents=True, exist_ok=True)
+        elif not folder.is_dir():
+            raise ConfigError(
+                f"database folder {folder} does not exist ({parsed.render_as_string()}): check --db or "
+                "TEKSER_DB_URL, or make a new database there with `tekser db upgrade --create`"
+            )
     try:
         engine = create_engine(parsed, pool_pre_ping=True, hide_parameters=True)
     except (NoSuchModuleError, ImportError) as error:
@@ -154,8 +163,8 @@ def schema_revision(engine: Engine) -> str | None:
         return str(row[0]) if row else None
 
 
-def open_database(url: str) -> Engine:
+def open_database(url: str, *, create_folder: bool = False) -> Engine:
     """Engine with the schema migrated to head: what every command uses."""
-    engine = make_engine(url)
+    engine = make_engine(url, create_folder=create_folder)
     upgrade(engine)
     return engine

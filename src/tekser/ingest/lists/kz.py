@@ -1,4 +1,4 @@
-"""Kazakhstan AFM lists (XML) → list entries (domain-watchlists.md §6).
+"""Kazakhstan AFM lists (XML) → list entries (../shared/docs/domain-watchlists.md §6).
 
 A file holds one of three shapes, told apart by its records (the source's root element names
 are not documented, so the root is not checked):

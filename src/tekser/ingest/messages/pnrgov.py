@@ -1,7 +1,7 @@
 """PNRGOV 10.1–16.1 → :class:`TravelMessage` with one :class:`Booking` per PNR.
 
-Group numbers follow GTAS's ``PnrGovParser`` (see docs/domain-travel.md §5.2). The reader keeps
-the current group so that a ``TIF`` is a traveller in Gr.2, a check-in entry in Gr.7 and a
+Group numbers follow GTAS's ``PnrGovParser`` (the shared reference ../shared/docs/domain-travel.md
+§5.2). The reader keeps the current group so that a ``TIF`` is a traveller in Gr.2, a check-in entry in Gr.7 and a
 history entry in Gr.11, and a ``TVL`` an itinerary leg (Gr.5), a codeshare's operating flight,
 a non-air segment (Gr.9) or history (Gr.12). Sensitive SSRs and free text are dropped here, in
 every group, before anything reaches the model.
