@@ -75,14 +75,16 @@ def list_alerts(
 
         def table() -> None:
             table = Table(title=f"Alerts ({len(rows)})")
-            for column in ("#", "subject", "entry", "listed name", "matched name", "score", "priority", "version",
+            for column in ("#", "subject", "entry", "listed name (matched name)", "score", "priority", "version",
                            "cause", "status"):  # fmt: skip
                 table.add_column(column, overflow="fold")
             for r in rows:
                 # the name that matched (an alias, another script) beside the entry's primary name
-                matched = "" if r["matched_name"] == r["listed_name"] else r["matched_name"]
+                names = r["listed_name"] + (
+                    f"\n(matched: {r['matched_name']})" if r["matched_name"] != r["listed_name"] else ""
+                )
                 table.add_row(
-                    str(r["id"]), r["subject"], r["entry"], r["listed_name"], matched, f"{r['score']:.2f}",
+                    str(r["id"]), r["subject"], r["entry"], names, f"{r['score']:.2f}",
                     f"{r['priority']:.2f}", r["list_version"],
                     r["cause"] + (f" (again: see #{r['realert_of']})" if r["realert_of"] else ""), r["status"],
                 )  # fmt: skip

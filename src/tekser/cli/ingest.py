@@ -108,10 +108,15 @@ def this_run(outcomes: list[IngestOutcome]) -> str:
     by_status = ", ".join(
         f"{statuses.count(s)} {s}" for s in ("ingested", "reparsed", "duplicate", "failed") if s in statuses
     )
+    travellers, bookings = sum(o.travellers for o in new), sum(o.bookings for o in new)
     return (
-        f"this run: {len(outcomes)} message{'s' * (len(outcomes) != 1)} ({by_status or 'none'}); "
-        f"stored {sum(o.travellers for o in new)} travellers, {sum(o.bookings for o in new)} bookings"
+        f"this run: {_count(len(outcomes), 'message')} ({by_status or 'none'}); "
+        f"stored {_count(travellers, 'traveller')}, {_count(bookings, 'booking')}"
     )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' * (n != 1)}"
 
 
 def _screen_arrivals(db: str | None, output_json: bool, quiet: bool = False) -> None:

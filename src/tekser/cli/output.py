@@ -13,7 +13,7 @@ import json
 import re
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from tekser.cli.common import errors, visible
+from tekser.errors import InvalidInput
 
 if TYPE_CHECKING:
     from tekser.services.watchlists import Progress as ProgressCallback
@@ -51,7 +52,7 @@ _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 def chosen(format_: Format | None, as_json: bool = False, default: Format = Format.TABLE) -> Format:
     """The format asked for: ``--json`` is kept as another way to say ``--format json``."""
     if format_ is not None and as_json and format_ is not Format.JSON:
-        raise typer.BadParameter(f"--json and --format {format_} disagree: give one")
+        raise InvalidInput(f"--json and --format {format_} disagree: give one")
     return format_ or (Format.JSON if as_json else default)
 
 
@@ -146,11 +147,12 @@ STATUS_EVERY = 5.0  # seconds between two status lines when standard error is no
 
 
 @contextmanager
-def progress(quiet: bool = False, *, clock: Callable[[], float] = time.monotonic) -> Iterator[ProgressCallback]:
+def progress(quiet: bool = False) -> Iterator[ProgressCallback]:
     """The callback services report long work to: ``report(stage, done, total)``.
 
-    A Rich bar on standard error when it is a terminal; otherwise a status line when the stage
-    changes and every few seconds (a log or a CI job sees the work go on); nothing with --quiet.
+    A Rich bar on standard error when it is a terminal; otherwise, once the work has gone on for
+    ``STATUS_EVERY`` seconds, a status line every ``STATUS_EVERY`` seconds (a log or a CI job sees
+    long work go on, short work stays silent); nothing with --quiet.
     """
     if quiet:
         yield lambda stage, done, total: None
@@ -158,20 +160,19 @@ def progress(quiet: bool = False, *, clock: Callable[[], float] = time.monotonic
         with _bar() as report:
             yield report
     else:
-        yield _StatusLines(clock)
+        yield _StatusLines(time.monotonic)
 
 
 class _StatusLines:
     def __init__(self, clock: Callable[[], float]) -> None:
         self.clock = clock
-        self.stage: str | None = None
-        self.last = 0.0
+        self.last = clock()
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         now = self.clock()
-        if stage == self.stage and now - self.last < STATUS_EVERY:
+        if now - self.last < STATUS_EVERY:
             return
-        self.stage, self.last = stage, now
+        self.last = now
         share = f" ({100 * done // total}%)" if total > 0 else ""
         errors.print(f"{stage}: {done}/{total}{share}", highlight=False, soft_wrap=True)
 
@@ -195,12 +196,3 @@ def _bar() -> Iterator[ProgressCallback]:
             bar.update(task, description=visible(stage), completed=done, total=total)
 
         yield report
-
-
-def counted(items: Iterable[Any], report: ProgressCallback, stage: str, total: int, every: int = 1) -> Iterator[Any]:
-    """Items passed through, with progress reported as they go."""
-    for done, item in enumerate(items):
-        if done % every == 0:
-            report(stage, done, total)
-        yield item
-    report(stage, total, total)
