@@ -87,7 +87,8 @@ def screen(
 
         if format_ is Format.TABLE:
             fail("--format: jsonl, json or csv (results are records, not a table)", 2)
-        reading = {"column_map": parse_column_map(column_map), "date_format": date_format, "warn": _warn}
+        reading: dict[str, Any] = {"column_map": parse_column_map(column_map), "date_format": date_format,
+                                   "warn": _warn}  # fmt: skip
         if lists is None or stored or store or flights:  # the database: its users decide who may
             from tekser.cli.auth import run_as
             from tekser.domain.access import Action
