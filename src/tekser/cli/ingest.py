@@ -78,7 +78,7 @@ def ingest(
             if missing:
                 raise InvalidInput(f"{', '.join(missing)}: no such file or folder")
             outcomes = []
-            with progress(quiet or output_json) as report:
+            with progress(quiet) as report:
                 for path in paths or ["-"]:
                     if path == "-":
                         outcomes.append(service.ingest(sys.stdin.buffer.read(), "stdin"))
@@ -124,7 +124,7 @@ def _screen_arrivals(db: str | None, output_json: bool, quiet: bool = False) -> 
     from tekser.errors import NotFound
 
     try:
-        with progress(quiet or output_json) as report:
+        with progress(quiet) as report:
             summary = screening_service(db).screen_arrivals(report)
     except NotFound:
         if not output_json:
