@@ -150,9 +150,9 @@ STATUS_EVERY = 5.0  # seconds between two status lines when standard error is no
 def progress(quiet: bool = False) -> Iterator[ProgressCallback]:
     """The callback services report long work to: ``report(stage, done, total)``.
 
-    A Rich bar on standard error when it is a terminal; otherwise, once the work has gone on for
-    ``STATUS_EVERY`` seconds and some of it is done, a status line at most every ``STATUS_EVERY``
-    seconds (a log or a CI job sees long work go on, short work stays silent); nothing with --quiet.
+    A Rich bar on standard error when it is a terminal; otherwise a status line at most every
+    ``STATUS_EVERY`` seconds, the first one ``STATUS_EVERY`` seconds after the counted work began
+    (a log or a CI job sees long work go on, short work stays silent); nothing with --quiet.
     """
     if quiet:
         yield lambda stage, done, total: None
@@ -170,7 +170,10 @@ class _StatusLines:
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         now = self.clock()
-        if done == 0 or now - self.last < STATUS_EVERY:  # (at 0 the work has only started: nothing to tell)
+        if done == 0:  # the work only starts (after loading what it needs): count from here
+            self.last = max(self.last, now)
+            return
+        if now - self.last < STATUS_EVERY:
             return
         self.last = now
         share = f" ({100 * done // total}%)" if total > 0 else ""
