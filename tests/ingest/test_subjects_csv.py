@@ -82,6 +82,7 @@ def test_dates_are_read_with_the_date_format_and_never_guessed() -> None:
 
 
 def test_a_trailing_delimiter_is_harmless_and_an_extra_value_names_its_row() -> None:
+    assert _read("id,name,\n1,Ivan Petrov,\n")[1] == []  # (a trailing delimiter in the header too)
     found, _ = _read("id,name\n1,Ivan Petrov,\n2,Boris Ivanov,Astana\n")
     first, second = found
     assert isinstance(first, Subject) and first.name == "Ivan Petrov"

@@ -169,7 +169,8 @@ def _header_fields(columns: list[str], column_map: dict[str, str], warn: Warn) -
             plain = column.strip().casefold()
             field = plain if plain in KNOWN_FIELDS and plain not in column_map else None
         if field is None:
-            ignored.append(column)
+            if column:  # (a nameless column: a trailing delimiter in the header, nothing to say)
+                ignored.append(column)
         elif field in fields:
             raise InvalidInput(f"{place}: two columns for {field}", [FieldError(place, field, "given twice")])
         fields.append(field)
