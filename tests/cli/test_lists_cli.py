@@ -30,7 +30,7 @@ def test_import_folder_show_and_reimport(cli: Cli, lists_dir: Path) -> None:
     }
     assert any("README.txt" in w for o in outcomes.values() for w in o["warnings"])
 
-    shown = json.loads(cli("lists", "show", "--json").stdout)["lists"]
+    shown = json.loads(cli("lists", "show", "--json").stdout)
     by_list = {item["list"]: item for item in shown}
     assert by_list["ofac"]["counts"]["vessel"] == 1
     assert by_list["ofac"]["counts"]["aliases_weak"] == 5
@@ -62,7 +62,7 @@ def test_refused_import_exits_non_zero_and_keeps_the_version(cli: Cli, lists_dir
     assert len(failures) == 2
     assert failures[0]["list"] == "un"
     assert failures[0]["files"] == ["consolidated.xml"]
-    shown = json.loads(cli("lists", "show", "--json").stdout)["lists"]
+    shown = json.loads(cli("lists", "show", "--json").stdout)
     assert [item["version"] for item in shown] == ["un@1"]
 
 
@@ -118,7 +118,7 @@ def test_policy_is_recorded_and_shown(cli: Cli, lists_dir: Path) -> None:
     ]
     shown = cli("lists", "show").stdout
     assert "policy ofac: programme 'SDNTK' disabled by dpo" in shown
-    as_json = json.loads(cli("lists", "show", "--json").stdout)["lists"][0]
+    as_json = json.loads(cli("lists", "show", "--json").stdout)[0]
     assert as_json["policy"][0].endswith("not CT")
 
 
@@ -174,7 +174,7 @@ def test_update_downloads_conditionally_and_refuses_bad_files(
     (outcome,) = json.loads(third.stdout)
     assert outcome["status"] == "refused"
     assert "not well-formed XML" in outcome["reason"]
-    shown = json.loads(cli("lists", "show", "--json").stdout)["lists"]
+    shown = json.loads(cli("lists", "show", "--json").stdout)
     assert {item["version"] for item in shown} == {"un@1", "ofac@1"}
     # a refused file does not become the reference for the next conditional request
     list_server.files["/un/consolidated.xml"] = good.replace(b"<GENDER>Female</GENDER>", b"<GENDER>Male</GENDER>")
@@ -240,7 +240,7 @@ def test_a_refused_shrink_is_forced_only_with_a_reason(cli: Cli, lists_dir: Path
     text = " ".join(forced.stdout.split())
     assert "imported" in text
     assert "forced by carol (delisted 2026-12-01): 3 of the 6 entries of the active version removed" in text
-    shown = json.loads(cli("lists", "show", "--list", "ofac", "--json").stdout)["lists"]
+    shown = json.loads(cli("lists", "show", "--list", "ofac", "--json").stdout)
     assert shown[0]["version"] == "ofac@2"
     assert shown[0]["checks"]["forced"]["reason"] == "delisted 2026-12-01"
 
@@ -251,7 +251,7 @@ def test_a_cut_file_is_refused_whatever_the_options(cli: Cli, fixtures_dir: Path
     assert result.exit_code == 3
     (outcome,) = json.loads(result.stdout)
     assert outcome["reason"].startswith(f"{cut / 'sdn.csv'}: no end-of-file marker")
-    assert json.loads(cli("lists", "show", "--json").stdout)["lists"] == []
+    assert json.loads(cli("lists", "show", "--json").stdout) == []
 
 
 def test_ftm_export_round_trips_through_import(cli: Cli, lists_dir: Path, tmp_path: Path) -> None:

@@ -156,3 +156,14 @@ def test_over_http_a_new_user_enrols_with_the_code_and_a_second_administrator_ap
         "user.enrol",
         "user.enrol_failure",
     ]
+
+
+def test_the_api_and_the_command_line_list_an_alert_with_the_same_fields(api: TestClient, world: World) -> None:
+    """`GET /api/alerts` and `tekser alerts list --format json|csv` give the same record (docs/cli.md),
+    with the list name that matched beside the entry's primary name."""
+    from tekser.cli.alerts import ALERT_FIELDS
+
+    _sign_in(api, "ana")
+    listed = api.get("/api/alerts").json()
+    assert listed and all(list(a) == list(ALERT_FIELDS) for a in listed)
+    assert all(a["matched_name"] and a["listed_name"] for a in listed)

@@ -37,6 +37,7 @@ from tekser.api.guards import (
     problem,
 )
 from tekser.domain.access import Principal, Role
+from tekser.domain.alerts import alert_summary
 from tekser.domain.limits import MAX_SHORT, MAX_TEXT
 from tekser.domain.policy import PolicyScope
 from tekser.domain.redaction import decoded, redact, secret_name, secret_value
@@ -296,21 +297,7 @@ def create_app(settings: Settings | None = None, desk: Desk | None = None) -> Fa
         found = d.workflow.list_alerts(
             who, status=status, limit=min(limit, 1000), origin=where(request), purpose=purpose
         )
-        return [
-            {
-                "id": a.id,
-                "subject": a.evidence["subject"]["name"],
-                "entry": a.entry_key,
-                "listed_name": a.evidence["entry"]["names"][0]["full"],
-                "score": a.score,
-                "priority": a.priority,
-                "list_version": a.evidence.get("list_version"),
-                "cause": a.cause,
-                "status": a.status,
-                "created_at": a.created_at.isoformat(),
-            }
-            for a in found
-        ]
+        return [alert_summary(a) for a in found]
 
     @app.get("/api/alerts/{alert_id}")
     def alert(alert_id: Id, who: Who, request: Request, purpose: str = "") -> dict[str, Any]:

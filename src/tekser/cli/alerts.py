@@ -10,6 +10,7 @@ from rich.table import Table
 
 from tekser.cli.auth import desk, origin, run_as, signed_in
 from tekser.cli.common import ByOption, DbOption, DebugOption, actor, console, handled, settings
+from tekser.cli.output import FormatOption, JsonOption, QuietOption, chosen, emit, progress
 from tekser.wiring import Desk
 
 if TYPE_CHECKING:
@@ -57,7 +58,8 @@ Purpose = Annotated[str, typer.Option(help="Why you look (recorded with the view
 def list_alerts(
     status: Annotated[str | None, typer.Option(help="Only alerts with this status (new, in_review, decided).")] = None,
     limit: Annotated[int, typer.Option(help="How many, highest priority first.")] = 50,
-    output_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    output_json: JsonOption = False,
+    format_: FormatOption = None,
     purpose: Purpose = "",
     by: ByOption = None,
     db: DbOption = None,
@@ -65,37 +67,36 @@ def list_alerts(
 ) -> None:
     """Alerts, highest priority first. No alert is a decision: every one awaits an analyst."""
     with handled(debug):
+        from tekser.domain.alerts import alert_summary
+
         d = desk(db)
         found = d.workflow.list_alerts(_reader(d, by), status=status, limit=limit, origin=origin(), purpose=purpose)
-        rows = [
-            {
-                "id": a.id,
-                "subject": a.evidence["subject"]["name"],
-                "entry": a.entry_key,
-                "name": a.evidence["entry"]["names"][0]["full"],
-                "score": round(a.score, 3),
-                "priority": round(a.priority, 3),
-                "list_version": a.evidence["list_version"],
-                "cause": a.cause,
-                "status": a.status,
-                "created_at": a.created_at.isoformat(),
-                "realert_of": (a.evidence.get("earlier") or {}).get("alert"),
-            }
-            for a in found
-        ]
-        if output_json:
-            console.print_json(json.dumps(rows))
-            return
-        table = Table(title=f"Alerts ({len(rows)})")
-        for column in ("#", "subject", "entry", "listed name", "score", "priority", "version", "cause", "status"):
-            table.add_column(column, overflow="fold")
-        for r in rows:
-            table.add_row(
-                str(r["id"]), r["subject"], r["entry"], r["name"], f"{r['score']:.2f}", f"{r['priority']:.2f}",
-                r["list_version"], r["cause"] + (f" (again: see #{r['realert_of']})" if r["realert_of"] else ""),
-                r["status"],
-            )  # fmt: skip
-        console.print(table)
+        rows = [alert_summary(a) for a in found]
+
+        def table() -> None:
+            table = Table(title=f"Alerts ({len(rows)})")
+            for column in ("#", "subject", "entry", "listed name (matched name)", "score", "priority", "version",
+                           "cause", "status"):  # fmt: skip
+                table.add_column(column, overflow="fold")
+            for r in rows:
+                # the name that matched (an alias, another script) beside the entry's primary name
+                names = r["listed_name"] + (
+                    f"\n(matched: {r['matched_name']})" if r["matched_name"] != r["listed_name"] else ""
+                )
+                table.add_row(
+                    str(r["id"]), r["subject"], r["entry"], names, f"{r['score']:.2f}",
+                    f"{r['priority']:.2f}", r["list_version"],
+                    r["cause"] + (f" (again: see #{r['realert_of']})" if r["realert_of"] else ""), r["status"],
+                )  # fmt: skip
+            console.print(table)
+
+        emit(rows, chosen(format_, output_json), table, ALERT_FIELDS)
+
+
+ALERT_FIELDS = (
+    "id", "subject", "entry", "listed_name", "matched_name", "score", "priority", "list_version", "cause", "status",
+    "created_at", "realert_of",
+)  # fmt: skip
 
 
 @app.command("show")
@@ -228,21 +229,23 @@ def reject(request_id: int, reason: Reason, db: DbOption = None, debug: DebugOpt
 
 
 @app.command("pending")
-def pending(output_json: Annotated[bool, typer.Option("--json")] = False, db: DbOption = None,
-            debug: DebugOption = False) -> None:  # fmt: skip
+def pending(
+    output_json: JsonOption = False, format_: FormatOption = None, db: DbOption = None, debug: DebugOption = False
+) -> None:
     """Adverse actions awaiting a second person."""
     with handled(debug):
         d = desk(db)
         found = d.workflow.pending(signed_in(d))
-        if output_json:
-            console.print_json(json.dumps(found))
-            return
-        table = Table(title=f"Awaiting approval ({len(found)})")
-        for column in ("request", "alert", "action", "requested by", "at", "reason"):
-            table.add_column(column, overflow="fold")
-        for r in found:
-            table.add_row(str(r["id"]), str(r["alert_id"]), r["value"], r["actor"], r["at"][:16], r["reason"])
-        console.print(table)
+
+        def table() -> None:
+            table = Table(title=f"Awaiting approval ({len(found)})")
+            for column in ("request", "alert", "action", "requested by", "at", "reason"):
+                table.add_column(column, overflow="fold")
+            for r in found:
+                table.add_row(str(r["id"]), str(r["alert_id"]), r["value"], r["actor"], r["at"][:16], r["reason"])
+            console.print(table)
+
+        emit(found, chosen(format_, output_json), table)
 
 
 @app.command("lift-suppression")
@@ -256,6 +259,7 @@ def lift_suppression(suppression_id: int, reason: Reason, db: DbOption = None, d
 
 def rescreen(
     list_id: Annotated[str, typer.Argument(help="The list whose new version is screened (its difference only).")],
+    quiet: QuietOption = False,
     db: DbOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -264,13 +268,42 @@ def rescreen(
         from tekser.domain.access import Action
 
         run_as(db, Action.SCREENING_RUN, ("list", list_id))
-        console.print_json(json.dumps(screening_service(db).rescreen(list_id)))
+        with progress(quiet) as report:
+            summary = screening_service(db).rescreen(list_id, report)
+        console.print_json(json.dumps(summary))
 
 
-def screening_status(db: DbOption = None, debug: DebugOption = False) -> None:
-    """Stored subjects and how many are not yet screened against each list's active version."""
+def screening_status(format_: FormatOption = None, db: DbOption = None, debug: DebugOption = False) -> None:
+    """Stored subjects and how many are not yet screened against each list's active version.
+
+    Without --format: one JSON object; with --format, one record per list."""
     with handled(debug):
         from tekser.domain.access import Action
 
         run_as(db, Action.LIST_VIEW, ("screening", "status"))
-        console.print_json(json.dumps(screening_service(db).status()))
+        status = screening_service(db).status()
+        if format_ is None:  # the summary object, as before --format
+            console.print_json(json.dumps(status))
+            return
+        rows = [
+            {"list": list_id, "active_version": label,
+             "not_screened": status["not_screened_against_active_version"].get(list_id, 0),
+             "subjects": status["subjects"], "not_registered_yet": status["not_registered_yet"],
+             "without_a_name": status["without_a_name"]}
+            for list_id, label in sorted(status["active_versions"].items())
+        ]  # fmt: skip
+
+        def table() -> None:
+            table = Table(title=f"Screening status: {status['subjects']} subjects")
+            for column in ("list", "active version", "not screened against it"):
+                table.add_column(column)
+            for r in rows:
+                table.add_row(r["list"], r["active_version"], str(r["not_screened"]))
+            console.print(table)
+            console.print(f"not registered yet: {status['not_registered_yet']}; "
+                          f"without a name: {status['without_a_name']}", highlight=False)  # fmt: skip
+
+        emit(rows, format_, table, SCREENING_STATUS_FIELDS)
+
+
+SCREENING_STATUS_FIELDS = ("list", "active_version", "not_screened", "subjects", "not_registered_yet", "without_a_name")

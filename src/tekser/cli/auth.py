@@ -21,6 +21,7 @@ import typer
 from rich.table import Table
 
 from tekser.cli.common import ByOption, DbOption, DebugOption, actor, console, handled, settings
+from tekser.cli.output import FormatOption, JsonOption, chosen, emit
 from tekser.errors import ConfigError, InvalidInput, Unauthenticated
 from tekser.wiring import Desk, open_desk
 
@@ -189,23 +190,24 @@ def approve_role(username: str, db: DbOption = None, debug: DebugOption = False)
 
 @users_app.command("list")
 def list_users(
-    output_json: Annotated[bool, typer.Option("--json")] = False, db: DbOption = None, debug: DebugOption = False
+    output_json: JsonOption = False, format_: FormatOption = None, db: DbOption = None, debug: DebugOption = False
 ) -> None:
     """Users, their roles and whether they are active."""
     with handled(debug):
         d = desk(db)
         found = d.access.users(signed_in(d))
-        if output_json:
-            print_json(found)
-            return
-        table = Table(title=f"Users ({len(found)})")
-        for column in ("user", "name", "role", "active"):
-            table.add_column(column)
-        for u in found:
-            role = u["role"] + (" (awaiting approval)" if u["role_pending"] else "")
-            active = ("yes" if u["active"] else "no") + ("" if u["enrolled"] else " (not enrolled)")
-            table.add_row(u["username"], u["display_name"], role, active)
-        console.print(table)
+
+        def table() -> None:
+            table = Table(title=f"Users ({len(found)})")
+            for column in ("user", "name", "role", "active"):
+                table.add_column(column)
+            for u in found:
+                role = u["role"] + (" (awaiting approval)" if u["role_pending"] else "")
+                active = ("yes" if u["active"] else "no") + ("" if u["enrolled"] else " (not enrolled)")
+                table.add_row(u["username"], u["display_name"], role, active)
+            console.print(table)
+
+        emit(found, chosen(format_, output_json), table)
 
 
 def _set_active(username: str, active: bool, reason: str, db: str | None, debug: bool) -> None:
@@ -277,24 +279,28 @@ def create_key(
 
 
 @keys_app.command("list")
-def list_keys(db: DbOption = None, debug: DebugOption = False) -> None:
+def list_keys(format_: FormatOption = None, db: DbOption = None, debug: DebugOption = False) -> None:
     """Your API keys (never the keys themselves: only their prefixes are kept readable)."""
     with handled(debug):
         d = desk(db)
         found = d.access.keys(signed_in(d))
-        table = Table(title=f"API keys ({len(found)})")
-        for column in ("#", "prefix", "label", "created", "expires", "revoked"):
-            table.add_column(column)
-        for k in found:
-            table.add_row(
-                str(k["id"]),
-                k["prefix"],
-                k["label"],
-                k["created_at"][:16],
-                k["expires_at"][:16],
-                "yes" if k["revoked"] else "",
-            )
-        console.print(table)
+
+        def table() -> None:
+            table = Table(title=f"API keys ({len(found)})")
+            for column in ("#", "prefix", "label", "created", "expires", "revoked"):
+                table.add_column(column)
+            for k in found:
+                table.add_row(
+                    str(k["id"]),
+                    k["prefix"],
+                    k["label"],
+                    k["created_at"][:16],
+                    k["expires_at"][:16],
+                    "yes" if k["revoked"] else "",
+                )
+            console.print(table)
+
+        emit(found, chosen(format_), table)
 
 
 @keys_app.command("revoke")

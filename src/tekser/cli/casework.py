@@ -11,6 +11,7 @@ from rich.table import Table
 
 from tekser.cli.auth import Reason, desk, origin, print_json, signed_in
 from tekser.cli.common import DbOption, DebugOption, console, fail, handled, text_lines
+from tekser.cli.output import FormatOption, JsonOption, chosen, emit
 from tekser.errors import InvalidInput
 
 cases_app = typer.Typer(
@@ -81,17 +82,23 @@ def close(
 
 
 @cases_app.command("list")
-def list_cases(status: str | None = None, db: DbOption = None, debug: DebugOption = False) -> None:
+def list_cases(
+    status: str | None = None, format_: FormatOption = None, db: DbOption = None, debug: DebugOption = False
+) -> None:
     """Cases, newest first."""
     with handled(debug):
         d = desk(db)
         found = d.cases.cases(signed_in(d), status)
-        table = Table(title=f"Cases ({len(found)})")
-        for column in ("#", "title", "status", "assignee"):
-            table.add_column(column)
-        for c in found:
-            table.add_row(str(c["id"]), c["title"], c["status"], c["assignee"] or "")
-        console.print(table)
+
+        def table() -> None:
+            table = Table(title=f"Cases ({len(found)})")
+            for column in ("#", "title", "status", "assignee"):
+                table.add_column(column)
+            for c in found:
+                table.add_row(str(c["id"]), c["title"], c["status"], c["assignee"] or "")
+            console.print(table)
+
+        emit(found, chosen(format_), table)
 
 
 @cases_app.command("show")
@@ -238,22 +245,32 @@ def propose(
 
 @internal_app.command("list")
 def internal_list(
-    list_id: str | None = None, status: str | None = None, db: DbOption = None, debug: DebugOption = False
+    list_id: str | None = None,
+    status: str | None = None,
+    format_: FormatOption = None,
+    db: DbOption = None,
+    debug: DebugOption = False,
 ) -> None:
     """Internal list entries (proposed, active, rejected, delisted, expired)."""
     with handled(debug):
         d = desk(db)
         found = d.internal.entries(signed_in(d), list_id, status, origin())
-        table = Table(title=f"Internal list entries ({len(found)})")
-        for column in ("#", "list", "name", "status", "proposed by", "review", "expires"):
-            table.add_column(column, overflow="fold")
-        for e in found:
-            r = e["record"]
-            name = r.get("name") or " ".join(r.get(k, "") for k in ("family_name", "given_name", "patronymic")).strip()
-            table.add_row(
-                str(e["id"]), e["list_id"], name, e["status"], e["proposed_by"], e["review_date"], e["expires_on"] or ""
-            )
-        console.print(table)
+
+        def table() -> None:
+            table = Table(title=f"Internal list entries ({len(found)})")
+            for column in ("#", "list", "name", "status", "proposed by", "review", "expires"):
+                table.add_column(column, overflow="fold")
+            for e in found:
+                r = e["record"]
+                parts = (r.get(k, "") for k in ("family_name", "given_name", "patronymic"))
+                name = r.get("name") or " ".join(parts).strip()
+                table.add_row(
+                    str(e["id"]), e["list_id"], name, e["status"], e["proposed_by"], e["review_date"],
+                    e["expires_on"] or "",
+                )  # fmt: skip
+            console.print(table)
+
+        emit(found, chosen(format_), table)
 
 
 @internal_app.command("show")
@@ -370,7 +387,8 @@ def audit_events(
     actor: str | None = None,
     action: Annotated[str | None, typer.Option(help="Action or its prefix: alert., list.import ...")] = None,
     object_id: str | None = None,
-    output_json: Annotated[bool, typer.Option("--json")] = False,
+    output_json: JsonOption = False,
+    format_: FormatOption = None,
     db: DbOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -380,40 +398,42 @@ def audit_events(
         found = d.audit.events(
             signed_in(d), after=after, limit=limit, actor=actor, action=action, object_id=object_id, origin=origin()
         )
-        if output_json:
-            print_json(found)
-            return
-        table = Table(title=f"Audit events ({len(found)})")
-        for column in ("#", "at", "who", "what", "object", "why", "from"):
-            table.add_column(column, overflow="fold")
-        for e in found:
-            table.add_row(
-                str(e["seq"]),
-                e["at"][:19],
-                e["actor"],
-                e["action"],
-                f"{e['object_type']} {e['object_id']}",
-                e["purpose"][:60],
-                e["origin"],
-            )
-        console.print(table)
+
+        def table() -> None:
+            table = Table(title=f"Audit events ({len(found)})")
+            for column in ("#", "at", "who", "what", "object", "why", "from"):
+                table.add_column(column, overflow="fold")
+            for e in found:
+                table.add_row(
+                    str(e["seq"]),
+                    e["at"][:19],
+                    e["actor"],
+                    e["action"],
+                    f"{e['object_type']} {e['object_id']}",
+                    e["purpose"][:60],
+                    e["origin"],
+                )
+            console.print(table)
+
+        emit(found, chosen(format_, output_json), table)
 
 
 @audit_app.command("admin-report")
 def audit_admin_report(
-    output_json: Annotated[bool, typer.Option("--json")] = False, db: DbOption = None, debug: DebugOption = False
+    output_json: JsonOption = False, format_: FormatOption = None, db: DbOption = None, debug: DebugOption = False
 ) -> None:
     """Every administration event (users, enrolments, roles and approvals, resets, keys) for auditors."""
     with handled(debug):
         d = desk(db)
         found = d.audit.admin_report(signed_in(d), origin())
-        if output_json:
-            print_json(found)
-            return
-        table = Table(title=f"Administration events ({len(found)})")
-        for column in ("#", "at", "who", "what", "whom", "details"):
-            table.add_column(column, overflow="fold")
-        for e in found:
-            details = ", ".join(f"{k}={v}" for k, v in sorted((e["details"] or {}).items()))
-            table.add_row(str(e["seq"]), e["at"][:19], e["actor"], e["action"], e["object_id"], details)
-        console.print(table)
+
+        def table() -> None:
+            table = Table(title=f"Administration events ({len(found)})")
+            for column in ("#", "at", "who", "what", "whom", "details"):
+                table.add_column(column, overflow="fold")
+            for e in found:
+                details = ", ".join(f"{k}={v}" for k, v in sorted((e["details"] or {}).items()))
+                table.add_row(str(e["seq"]), e["at"][:19], e["actor"], e["action"], e["object_id"], details)
+            console.print(table)
+
+        emit(found, chosen(format_, output_json), table)

@@ -3,31 +3,21 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.progress import (
-    BarColumn,
-    Progress,
-    SpinnerColumn,
-    TaskProgressColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.table import Table
 
 from tekser.cli.auth import acting_as
 from tekser.cli.common import ByOption, DbOption, DebugOption, console, errors, fail, handled, services, styled
+from tekser.cli.output import Format, FormatOption, QuietOption, chosen, progress, write_records
 from tekser.domain.access import Action
 from tekser.domain.policy import Policy, PolicyScope
 
 if TYPE_CHECKING:
     from tekser.domain.watchlists import ListVersion
     from tekser.services.watchlists import ImportOutcome
-    from tekser.services.watchlists import Progress as ProgressCallback
 
 FORMATS = "un-xml, ofac-csv, eu-fsf-xml, uk-fcdo, kz-afm-xml, ftm, national"  # tekser.ingest.lists.registry
 
@@ -36,26 +26,6 @@ policy_app = typer.Typer(help="Deployment policy: leave out a list, a programme 
 app.add_typer(policy_app, name="policy")
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-
-
-@contextmanager
-def progress_bar() -> Iterator[ProgressCallback]:
-    """A Rich progress bar on stderr; yields the callback services report to."""
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TaskProgressColumn(),
-        TimeElapsedColumn(),
-        console=errors,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("starting", total=1)
-
-        def report(stage: str, done: int, total: int) -> None:
-            bar.update(task, description=stage, completed=done, total=total)
-
-        yield report
 
 
 def _outcome_dict(outcome: ImportOutcome) -> dict[str, Any]:
@@ -130,6 +100,7 @@ def import_(
         bool, typer.Option(help="Screen each new version's changes against the stored subjects right away.")
     ] = True,
     output_json: JsonOption = False,
+    quiet: QuietOption = False,
     db: DbOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -140,7 +111,7 @@ def import_(
         who = acting_as(db, by, Action.LIST_IMPORT)
         service = services(db).watchlists
         outcomes: list[ImportOutcome] = []
-        with progress_bar() as report:
+        with progress(quiet) as report:
             for path in paths:
                 outcomes += service.import_path(
                     path,
@@ -156,12 +127,12 @@ def import_(
         else:
             _print_outcomes(outcomes)
         if rescreen:
-            _rescreen({o.list_id for o in outcomes if o.status == "imported" and o.list_id}, db, output_json)
+            _rescreen({o.list_id for o in outcomes if o.status == "imported" and o.list_id}, db, output_json, quiet)
         if not all(o.ok for o in outcomes):
             raise typer.Exit(3)
 
 
-def _rescreen(list_ids: set[str], db: str | None, output_json: bool) -> None:
+def _rescreen(list_ids: set[str], db: str | None, output_json: bool, quiet: bool = False) -> None:
     """A new list version triggers screening of its difference against the stored subjects."""
     if not list_ids:
         return
@@ -171,7 +142,8 @@ def _rescreen(list_ids: set[str], db: str | None, output_json: bool) -> None:
     if not service.store.subject_ids():
         return
     for list_id in sorted(list_ids):
-        summary = service.rescreen(list_id)
+        with progress(quiet) as report:
+            summary = service.rescreen(list_id, report)
         if not output_json:
             console.print(
                 f"rescreened {summary['version']}: {summary.get('added')} added and {summary.get('changed')} changed "
@@ -179,6 +151,13 @@ def _rescreen(list_ids: set[str], db: str | None, output_json: bool) -> None:
                 f"{summary['alerts']} new alerts",
                 highlight=False,
             )
+
+
+VERSION_FIELDS = (
+    "list", "version", "id", "active", "entries", "counts", "published_at", "retrieved_at", "imported_at",
+    "imported_by", "source", "reader", "content_hash", "files", "checks", "warnings", "unparsed_facts", "policy",
+    "enabled",
+)  # fmt: skip
 
 
 def _version_dict(version: ListVersion, policy: Policy) -> dict[str, Any]:
@@ -218,6 +197,7 @@ def show(
     history: Annotated[bool, typer.Option("--versions", help="Show every version, not only the active ones.")] = False,
     list_id: Annotated[str | None, typer.Option("--list", help="Only this list.")] = None,
     output_json: JsonOption = False,
+    format_: FormatOption = None,
     db: DbOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -229,8 +209,9 @@ def show(
         if list_id and not history:
             versions = [v for v in versions if v.list_id == list_id]
         policy = service.policy()
-        if output_json:
-            console.print_json(json.dumps({"lists": [_version_dict(v, policy) for v in versions]}))
+        shown = chosen(format_, output_json)
+        if shown is not Format.TABLE:
+            write_records([_version_dict(v, policy) for v in versions], shown, VERSION_FIELDS)
             return
         if not versions:
             console.print("No list loaded yet: `tekser lists import FILE|DIR` or `tekser lists update`.")
@@ -322,6 +303,7 @@ def failures(
     extract: Annotated[int | None, typer.Option(help="Write the files of this failure to --to.")] = None,
     to: Annotated[Path, typer.Option(help="Folder for --extract.")] = Path("."),
     output_json: JsonOption = False,
+    format_: FormatOption = None,
     db: DbOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -352,8 +334,9 @@ def failures(
             }
             for f in found
         ]
-        if output_json:
-            console.print_json(json.dumps(rows))
+        shown = chosen(format_, output_json)
+        if shown is not Format.TABLE:
+            write_records(rows, shown, ("id", "list", "source", "reason", "failed_at", "by", "files"))
             return
         table = Table(title="Refused imports")
         for column in ("#", "list", "when", "by", "reason"):
@@ -444,6 +427,7 @@ def policy_enable(
 def policy_show(
     history: Annotated[bool, typer.Option("--history", help="Every change, not only what applies now.")] = False,
     output_json: JsonOption = False,
+    format_: FormatOption = None,
     db: DbOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -465,8 +449,9 @@ def policy_show(
             }
             for e in events
         ]
-        if output_json:
-            console.print_json(json.dumps(rows))
+        shown = chosen(format_, output_json)
+        if shown is not Format.TABLE:
+            write_records(rows, shown, ("id", "list", "scope", "value", "enabled", "by", "at", "reason"))
             return
         if not rows:
             console.print("Every list, programme and category is enabled.")

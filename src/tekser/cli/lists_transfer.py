@@ -11,7 +11,8 @@ import typer
 
 from tekser.cli.auth import acting_as
 from tekser.cli.common import ByOption, DbOption, DebugOption, console, errors, fail, handled, services
-from tekser.cli.lists import JsonOption, _outcome_dict, _print_outcomes, app, progress_bar
+from tekser.cli.lists import JsonOption, _outcome_dict, _print_outcomes, app
+from tekser.cli.output import QuietOption, progress
 from tekser.domain.access import Action
 
 
@@ -23,6 +24,7 @@ def update(
     keep: Annotated[Path | None, typer.Option(help="Keep the downloaded files in this folder.")] = None,
     by: ByOption = None,
     output_json: JsonOption = False,
+    quiet: QuietOption = False,
     db: DbOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -36,7 +38,7 @@ def update(
         downloader = HttpDownloader(timeout=found.settings.http_timeout, secrets=secrets.values())
         updater = ListUpdater(found.watchlists, downloader, secrets)
         try:
-            with progress_bar() as report:
+            with progress(quiet) as report:
                 outcomes = updater.update(
                     list_ids or None, actor=acting_as(db, by, Action.LIST_IMPORT), keep=keep, progress=report
                 )

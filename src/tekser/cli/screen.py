@@ -8,12 +8,12 @@ from collections.abc import Iterator
 from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
 from tekser.cli.common import DbOption, DebugOption, console, errors, fail, handled, settings, text_lines
-from tekser.cli.lists import progress_bar
+from tekser.cli.output import Format, QuietOption, RecordWriter, progress
 from tekser.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -53,6 +53,22 @@ def screen(
     fresh: Annotated[
         bool, typer.Option(help="With --stored/--store: start the batch again from the beginning.")
     ] = False,
+    format_: Annotated[
+        Format,
+        typer.Option(
+            "--format",
+            help="Results: jsonl (one object a subject), json (one array) or csv (one row a match; see docs/cli.md).",
+        ),
+    ] = Format.JSONL,
+    column_map: Annotated[
+        str | None,
+        typer.Option("--map", help="Input columns (or keys) under other names: FIELD=COLUMN,... e.g. name=FullName."),
+    ] = None,
+    date_format: Annotated[
+        str | None,
+        typer.Option(help="How birth dates are written if not YYYY-MM-DD, e.g. %d/%m/%Y (never guessed)."),
+    ] = None,
+    quiet: QuietOption = False,
     db: DbOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -64,11 +80,18 @@ def screen(
 
     A field that cannot be used (unknown country, impossible date ...) is left out with a warning
     on the subject's result; a record without a name is rejected (an error line) and the exit
-    status is 2, the other subjects screened all the same.
+    status is 2, the other subjects screened all the same. A CSV header is checked once: its
+    delimiter (, ; or tab) is detected, unknown columns are ignored with one warning.
     """
     with handled(debug):
         if flights is not None:
             flights = _flight_range(flights)  # before anything runs: a typo must not screen nothing, exit 0
+        from tekser.ingest.subjects import parse_column_map
+
+        if format_ is Format.TABLE:
+            fail("--format: jsonl, json or csv (results are records, not a table)", 2)
+        reading: dict[str, Any] = {"column_map": parse_column_map(column_map), "date_format": date_format,
+                                   "warn": _warn}  # fmt: skip
         if lists is None or stored or store or flights:  # the database: its users decide who may
             from tekser.cli.auth import run_as
             from tekser.domain.access import Action
@@ -76,7 +99,7 @@ def screen(
             selection = "stored" if stored or flights else input_path
             run_as(db, Action.SCREENING_RUN, ("subjects", selection), store=store, flights=flights, fresh=fresh)
         if stored or store or flights:
-            _batch(db, input_path if store else None, flights, fresh)
+            _batch(db, input_path if store else None, flights, fresh, quiet, reading)
             return
         from tekser.ingest.subjects import read_subjects
         from tekser.matching.config import MatchConfig
@@ -100,10 +123,12 @@ def screen(
                 sys.stdout if output_path == "-" else stack.enter_context(Path(output_path).open("w", encoding="utf-8"))
             )
             bad: list[InvalidInput] = []
+            subjects = read_subjects(source, **reading)  # (a header that cannot work stops here)
+            writer = RecordWriter(sink, format_, RESULT_FIELDS)
 
             def valid() -> Iterator[Subject]:
                 nonlocal rejected
-                for item in read_subjects(source):
+                for item in subjects:
                     if isinstance(item, InvalidInput):
                         rejected += 1
                         bad.append(item)
@@ -116,18 +141,19 @@ def screen(
             results = screener.screen_many(
                 valid(), threshold=threshold, top=top, workers=workers or None, explain=explain
             )
-            report = stack.enter_context(progress_bar())
+            report = stack.enter_context(progress(quiet))
             for result in results:
                 if screened % 256 == 0:
                     report("screening", screened, total or screened + 1)
                 while bad:
-                    sink.write(json.dumps({"error": str(bad.pop(0))}, ensure_ascii=False) + "\n")
+                    _write(writer, {"error": str(bad.pop(0))})
                 screened += 1
                 alerts += any(m.alert for m in result.matches)
                 warned += bool(result.warnings)
-                sink.write(json.dumps(result.as_dict(), ensure_ascii=False) + "\n")
+                _write(writer, result.as_dict())
             for error in bad:
-                sink.write(json.dumps({"error": str(error)}, ensure_ascii=False) + "\n")
+                _write(writer, {"error": str(error)})
+            writer.close()
         policy = screener.policy.describe_all() if screener.policy else []
         errors.print(
             f"screened {screened} subjects, {alerts} with alerts, {warned} with warnings, {rejected} rejected; "
@@ -142,6 +168,24 @@ def screen(
 
 
 FEW_SUBJECTS = 1000  # fewer subjects are screened in this process
+
+# --format csv: one row a match (a subject without a match, or rejected, has one row with its id or error)
+RESULT_FIELDS = (
+    "id", "key", "list", "name", "matched_name", "score", "priority", "alert", "warnings", "notes", "error",
+)  # fmt: skip
+
+
+def _write(writer: RecordWriter, result: dict[str, Any]) -> None:
+    if writer.format is not Format.CSV:
+        writer.write(result)
+        return
+    common = {k: result.get(k) for k in ("id", "warnings", "notes", "error")}
+    for match in result.get("matches") or [{}]:
+        writer.write(common | {k: v for k, v in match.items() if k != "explanation"})
+
+
+def _warn(message: str) -> None:
+    errors.print(f"warning: {message}", highlight=False, soft_wrap=True)
 
 
 def _line_count(path: str) -> int | None:
@@ -171,7 +215,9 @@ def _day(part: str, text: str) -> date:
     raise InvalidInput(f"--flights {text}: {part or '(nothing)'} is not a date YYYY-MM-DD (FROM..TO)")
 
 
-def _batch(db: str | None, customers: str | None, flights: str | None, fresh: bool) -> None:
+def _batch(
+    db: str | None, customers: str | None, flights: str | None, fresh: bool, quiet: bool, reading: dict[str, Any]
+) -> None:
     """Resumable batch screening with alerts kept in the database."""
     import hashlib
     from datetime import UTC, datetime, timedelta
@@ -190,7 +236,7 @@ def _batch(db: str | None, customers: str | None, flights: str | None, fresh: bo
         now = datetime.now(UTC)
         rows, rejected = [], 0
         with text_lines(path) as lines:
-            items = list(read_subjects(lines))
+            items = list(read_subjects(lines, **reading))
         for item in items:
             if isinstance(item, InvalidInput):
                 rejected += 1
@@ -227,7 +273,7 @@ def _batch(db: str | None, customers: str | None, flights: str | None, fresh: bo
             ids = service.store.subject_ids(alive_at=datetime.now(UTC))
             selection = f"stored subjects up to #{max(ids) if ids else 0}"
         rejected = 0
-    with progress_bar() as report:
+    with progress(quiet) as report:
         summary = service.batch(selection, ids, fresh=fresh, progress=report)
     summary["subjects_selected"] = len(ids)
     summary["rejected"] = rejected

@@ -69,6 +69,27 @@ class Alert:
     evidence: dict[str, Any]
 
 
+def alert_summary(alert: Alert) -> dict[str, Any]:
+    """An alert as listed (the HTTP API and the command line give the same record): the entry's
+    primary name, and beside it the list name that matched (an alias, another script)."""
+    entry_names = alert.evidence["entry"].get("names") or [{}]
+    listed = entry_names[0].get("full")
+    return {
+        "id": alert.id,
+        "subject": alert.evidence["subject"]["name"],
+        "entry": alert.entry_key,
+        "listed_name": listed,
+        "matched_name": alert.evidence.get("matched_name") or listed,
+        "score": alert.score,
+        "priority": alert.priority,
+        "list_version": alert.evidence.get("list_version"),
+        "cause": alert.cause,
+        "status": alert.status,
+        "created_at": alert.created_at.isoformat(),
+        "realert_of": (alert.evidence.get("earlier") or {}).get("alert"),
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class NewAlert:
     """An alert about to be stored (the store gives it an id, a status and a time)."""

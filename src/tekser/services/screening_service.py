@@ -275,7 +275,7 @@ class ScreeningService:
             screened += len(results)
         return {"screened": screened, "alerts": alerts}
 
-    def screen_arrivals(self) -> dict[str, int]:
+    def screen_arrivals(self, progress: Callable[[str, int, int], None] | None = None) -> dict[str, int]:
         """Screen every stored traveller not yet screened against the active versions, whatever
         stopped it before (a crash after storing, `ingest --no-screen`, a failed screening):
         register the new ones, screen those never screened against a list in full, and bring
@@ -290,19 +290,19 @@ class ScreeningService:
         )
         if not waiting and not active:
             return {"registered": len(registered), "screened": 0, "alerts": 0, "brought_up_to_date": 0}
-        result = self.screen_subjects(waiting, "arrival")  # NotFound without an active version
+        result = self.screen_subjects(waiting, "arrival", progress=progress)  # NotFound without an active version
         behind = 0
         for list_id, version_id in active.items():
             counts, _ = self.store.version_counts(list_id, at)
             if any(v != version_id for v in counts):
-                summary = self.rescreen(list_id)
+                summary = self.rescreen(list_id, progress)
                 behind += int(summary["subjects_now_screened_against_new_version"])
                 result["alerts"] += int(summary["alerts"])
         return {"registered": len(registered), **result, "brought_up_to_date": behind}
 
     # --- rescreening on a list change -------------------------------------------------------------
 
-    def rescreen(self, list_id: str) -> dict[str, Any]:
+    def rescreen(self, list_id: str, progress: Callable[[str, int, int], None] | None = None) -> dict[str, Any]:
         """Bring every stored subject up to a list's active version by screening only what changed.
 
         Subjects screened against an older version are compared with the entries added or changed
@@ -320,20 +320,26 @@ class ScreeningService:
         new = self.watchlists.entry_hashes(version.id)
         for from_id in sorted(v for v in counts if v != version.id):
             before = self.watchlists.version(from_id)
-            result = self._rescreen_delta(active, version, before, new)
+            result = self._rescreen_delta(active, version, before, new, progress)
             summary["previous"] = before.label
             for field in ("added", "changed", "subjects_compared", "alerts"):
                 summary[field] += result[field]
             advanced = self.store.advance_screenings(list_id, from_id, version.id, self.clock())
             summary["subjects_now_screened_against_new_version"] += advanced
         if never:
-            full = self.screen_subjects(never, f"rescreen {version.label} (not screened against {list_id} before)")
+            cause = f"rescreen {version.label} (not screened against {list_id} before)"
+            full = self.screen_subjects(never, cause, progress=progress)
             summary["screened_in_full"] = full["screened"]
             summary["alerts"] += full["alerts"]
         return summary
 
     def _rescreen_delta(
-        self, active: _Active, version: ListVersion, before: ListVersion, new: dict[str, str]
+        self,
+        active: _Active,
+        version: ListVersion,
+        before: ListVersion,
+        new: dict[str, str],
+        progress: Callable[[str, int, int], None] | None = None,
     ) -> dict[str, int]:
         old = self.watchlists.entry_hashes(before.id)
         added = sorted(k for k in new if k not in old)
@@ -350,6 +356,8 @@ class ScreeningService:
         candidates = [i for i in candidates if at_before.get(i) == before.id]
         added_set = set(added)
         for start in range(0, len(candidates), 500):
+            if progress is not None:
+                progress(f"rescreening {version.label} (changes since {before.label})", start, len(candidates))
             found: list[tuple[int, list[NewAlert]]] = []
             for stored in self.store.subjects(candidates[start : start + 500], alive_at=self.clock()):
                 subject = subject_from_data(str(stored.id), stored.data)

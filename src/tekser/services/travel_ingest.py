@@ -230,13 +230,20 @@ class TravelIngestService:
             sensitive_dropped=sum(message.sensitive_dropped.values()),
         )
 
-    def ingest_path(self, path: Path) -> Iterator[IngestOutcome]:
+    def ingest_path(
+        self, path: Path, progress: Callable[[str, int, int], None] | None = None
+    ) -> Iterator[IngestOutcome]:
         """A file, or every file under a folder (sorted; hidden files skipped)."""
         if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")):
-                yield self.ingest(child.read_bytes(), str(child))
+            files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
         else:
-            yield self.ingest(path.read_bytes(), str(path))
+            files = [path]
+        for done, child in enumerate(files):
+            if progress is not None:
+                progress(f"ingesting {path.name}", done, len(files))
+            yield self.ingest(child.read_bytes(), str(child))
+        if progress is not None:
+            progress(f"ingesting {path.name}", len(files), len(files))
 
     def failed(self, limit: int = 100) -> list[Any]:
         return self.store.messages(status="failed", limit=limit)
