@@ -38,10 +38,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import math
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any, Protocol
 
 from argon2 import PasswordHasher
@@ -65,20 +67,43 @@ GUARDED = frozenset(
 )
 MIN_PASSWORD = 12
 MAX_PASSWORD = 256
-# a few of the most used passwords; the length rule keeps out most of the rest
-_COMMON = frozenset(
-    {
-        "password1234",
-        "123456789012",
-        "qwertyuiopas",
-        "passwordpassword",
-        "administrator",
-        "letmeinletmein",
-        "iloveyou1234",
-        "welcome12345",
-        "tekser123456",
-    }
+# words of this deployment's context, refused as a password's stem like breached passwords
+_CONTEXT = frozenset({"tekser", "admin", "administrator", "screening", "watchlist", "sanctions"})
+# what people append to a breached password to pass a length rule ("Password1234!")
+_TRAILING = re.compile(r"[\d\W_]+$")
+# runs typed without thinking: digits, the alphabet, keyboard rows (a password inside one is refused)
+_SEQUENCES = (
+    "0123456789" * 26,  # as long as the longest password
+    "abcdefghijklmnopqrstuvwxyz",
+    "qwertyuiopasdfghjklzxcvbnm",
+    "1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p",
 )
+
+
+@cache
+def breached_passwords() -> frozenset[str]:
+    """The passwords of zxcvbn's frequency list (30,000, ranked from leaked password corpora),
+    read once on first use; shipped with the package, so it works offline."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["passwords"])
+
+
+def breached(password: str) -> bool:
+    """Whether ``password`` is a breached one, or one with digits or punctuation appended."""
+    folded = password.casefold()
+    stem = _TRAILING.sub("", folded)
+    known = breached_passwords()
+    return folded in known or (bool(stem) and (stem in known or stem in _CONTEXT))
+
+
+def repetitive(password: str) -> bool:
+    """Few distinct characters, one part repeated ("letmeinletmein"), or a run along the digits,
+    the alphabet or a keyboard row, either way ("123456789012", "qwertyuiopas")."""
+    folded = password.casefold()
+    repeated = re.fullmatch(r"(.+?)\1+", folded, flags=re.S) is not None
+    run = any(folded in seq or folded[::-1] in seq for seq in _SEQUENCES)
+    return len(set(folded)) < 4 or repeated or run
 
 
 def _utcnow() -> datetime:
@@ -159,8 +184,8 @@ def check_password(password: str, username: str) -> None:
         problems.append(f"at least {MIN_PASSWORD} characters")
     if len(password) > MAX_PASSWORD:
         problems.append(f"at most {MAX_PASSWORD} characters")
-    if password.casefold() in _COMMON or len(set(password)) < 4:
-        problems.append("not a common or repetitive password")
+    if breached(password) or repetitive(password):
+        problems.append("not a common, breached or repetitive password")
     if username.casefold() in password.casefold():
         problems.append("not containing the user name")
     if problems:
