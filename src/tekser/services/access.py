@@ -2,7 +2,11 @@
 
 - Passwords are hashed with **argon2id** (argon2-cffi; 64 MiB, t = 3 by default, above the ASVS
   floor of 46 MiB, t = 1) and checked in constant time; a wrong user name and a wrong password
-  get the same answer (:class:`Unauthenticated`), and both are audited.
+  get the same answer (:class:`Unauthenticated`), and both are audited. With a **pepper** (a
+  deployment secret kept outside the database), what is hashed is HMAC-SHA256(pepper, password),
+  and the stored hash says so (``pepper1$`` + the argon2 string): a copy of the database alone
+  cannot be guessed against. Older hashes (no pepper, weaker argon2 parameters) still verify and
+  are hashed anew at the holder's next sign-in.
 - **API keys** are 256 random bits shown once; only their SHA-256 is stored (a key is not a
   password: nothing to stretch), with a prefix for listing, an expiry (at most 90 days) and a
   revocation time. Keys travel in the ``Authorization`` header, never in a URL.
@@ -35,8 +39,10 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
+import logging
 import math
 import re
 import secrets
@@ -47,11 +53,11 @@ from functools import cache
 from typing import Any, Protocol
 
 from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from argon2.exceptions import InvalidHashError, VerificationError
 
 from tekser.domain.access import Action, Principal, Role, allowed, authorize, require_second_person
 from tekser.domain.audit import AuditEvent
-from tekser.errors import Conflict, Forbidden, InvalidInput, NotFound, TooManyAttempts, Unauthenticated
+from tekser.errors import ConfigError, Conflict, Forbidden, InvalidInput, NotFound, TooManyAttempts, Unauthenticated
 
 KEY_PREFIX = "tk_"
 UNKNOWN_USER = "unknown user"  # how a failed sign-in with a name no user has is audited
@@ -60,6 +66,7 @@ SESSION_IDLE = timedelta(minutes=15)
 SESSION_ABSOLUTE = timedelta(hours=8)
 ENROL_VALID = timedelta(hours=72)
 CODE_CHARS = 22  # an enrolment code (part): 16 random bytes in URL-safe base64
+PEPPERED = "pepper1$"  # marks a hash of HMAC-SHA256(pepper, password); the rest is argon2's string
 NO_PASSWORD = "!"  # an account awaiting enrolment: not an argon2 hash, nothing verifies against it
 # roles whose grant needs a second administrator: they decide or approve adverse actions, or grant roles
 GUARDED = frozenset(
@@ -104,6 +111,9 @@ def repetitive(password: str) -> bool:
     repeated = re.fullmatch(r"(.+?)\1+", folded, flags=re.S) is not None
     run = any(folded in seq or folded[::-1] in seq for seq in _SEQUENCES)
     return len(set(folded)) < 4 or repeated or run
+
+
+log = logging.getLogger(__name__)
 
 
 def _utcnow() -> datetime:
@@ -234,9 +244,11 @@ class AccessService:
         hasher: PasswordHasher | None = None,
         clock: Callable[[], datetime] = _utcnow,
         throttle: Throttle | None = None,
+        pepper: bytes | None = None,
     ) -> None:
         self.store = store
         self.hasher = hasher or PasswordHasher()  # argon2id, 64 MiB, t=3, p=4
+        self._pepper = pepper  # never logged, never stored
         self.clock = clock
         self.throttle = throttle or Throttle()
         self._dummy: str | None = None
@@ -278,9 +290,7 @@ class AccessService:
         check_password(password, username)
         at = self.clock()
         with self.store.transaction() as tx:
-            user_id: int = tx.add_user(
-                username, display_name or username, role.value, self.hasher.hash(password), by, at
-            )
+            user_id: int = tx.add_user(username, display_name or username, role.value, self._hash(password), by, at)
             tx.audit(AuditEvent(by, "user.create", "user", username, at, origin=origin, details={"role": role.value}))
         return user_id
 
@@ -342,7 +352,7 @@ class AccessService:
         check_password(password, user.username)
         with self.store.transaction() as tx:
             tx.update_user(
-                user.id, password_hash=self.hasher.hash(password), enrol_hash=None, enrol2_hash=None, enrol_expires=None
+                user.id, password_hash=self._hash(password), enrol_hash=None, enrol2_hash=None, enrol_expires=None
             )
             tx.audit(AuditEvent(user.username, "user.enrol", "user", user.username, at, origin=origin))
 
@@ -423,7 +433,7 @@ class AccessService:
         check_password(new, user.username)
         at = self.clock()
         with self.store.transaction() as tx:
-            tx.update_user(user.id, password_hash=self.hasher.hash(new))
+            tx.update_user(user.id, password_hash=self._hash(new))
             tx.end_sessions(at, user_id=user.id)
             tx.audit(AuditEvent(principal.label, "user.password", "user", user.username, at, origin=origin))
 
@@ -447,20 +457,64 @@ class AccessService:
             raise NotFound(f"no user {username!r}")
         return user
 
-    # --- authentication -------------------------------------------------------------------
+    # --- password hashes ----------------------------------------------------------------
+
+    def _hash(self, password: str) -> str:
+        """argon2id of the password, or with a pepper of its HMAC (marked, so that hashes made
+        before the pepper was configured still verify)."""
+        if self._pepper is None:
+            return self.hasher.hash(password)
+        return PEPPERED + self.hasher.hash(self._peppered(password))
+
+    def _peppered(self, password: str) -> str:
+        assert self._pepper is not None
+        digest = hmac.new(self._pepper, password.encode("utf-8"), hashlib.sha256).digest()
+        return base64.b64encode(digest).decode("ascii")
+
+    def _matches(self, stored: str, password: str) -> bool:
+        """Whether ``password`` is the one ``stored`` was made of. A peppered hash with no pepper
+        configured cannot be checked: a configuration error, never a pass (while it lasts, every
+        enrolled user's sign-in fails with it)."""
+        if stored.startswith(PEPPERED):
+            if self._pepper is None:
+                log.error("a password hash needs the pepper and none is configured")
+                raise ConfigError(
+                    "the stored password hashes need the password pepper, and none is configured "
+                    "(TEKSER_PASSWORD_PEPPER or TEKSER_PASSWORD_PEPPER_FILE)"
+                )
+            stored, password = stored[len(PEPPERED) :], self._peppered(password)
+        try:
+            return self.hasher.verify(stored, password)
+        except (VerificationError, InvalidHashError):  # VerifyMismatchError is a VerificationError
+            return False
+
+    def _outdated(self, stored: str) -> bool:
+        """Whether a verified hash should be made anew: no pepper where one is configured now, or
+        argon2 parameters other than this hasher's."""
+        if self._pepper is not None and not stored.startswith(PEPPERED):
+            return True
+        return self.hasher.check_needs_rehash(stored.removeprefix(PEPPERED))
+
+    def _rehash(self, user: Any, password: str) -> None:
+        """The verified password hashed as this deployment hashes today, if the stored hash is
+        older; only if it is still the stored one (a reset in between wins)."""
+        if not self._outdated(user.password_hash):
+            return
+        with self.store.transaction() as tx:
+            tx.replace_password_hash(user.id, user.password_hash, self._hash(password))
 
     def _verify(self, user: Any, password: str) -> None:
-        try:
-            self.hasher.verify(user.password_hash, password)
-        except (VerifyMismatchError, VerificationError, InvalidHashError):
-            raise Unauthenticated("wrong user name or password") from None
+        if not self._matches(user.password_hash, password):
+            raise Unauthenticated("wrong user name or password")
 
     def _dummy_hash(self) -> str:
         """A hash of a random password made with this hasher's cost: what an unknown user name is
         verified against. Made at the first sign-in, whoever signs in."""
         if self._dummy is None:
-            self._dummy = self.hasher.hash(secrets.token_urlsafe(16))
+            self._dummy = self._hash(secrets.token_urlsafe(16))
         return self._dummy
+
+    # --- authentication -------------------------------------------------------------------
 
     def _authenticate(self, username: str, password: str, origin: str) -> Any:
         """The active user with this name and password; throttled, and one argon2 verification
@@ -471,17 +525,14 @@ class AccessService:
         at = self.clock()
         record = self._refuse_if_throttled(key, origin, at)
         user = self.store.user_by_name(name)
-        try:
-            self.hasher.verify(user.password_hash if user is not None else dummy, password)
-            verified = True
-        except (VerificationError, InvalidHashError):
-            verified = False
+        verified = self._matches(user.password_hash if user is not None else dummy, password)
         if user is None or not user.active or not verified:
             self._failed(key, origin, at, known=user is not None)
             raise Unauthenticated("wrong user name or password")
         if record is not None:  # a success starts the count again
             with self.store.transaction() as tx:
                 tx.clear_sign_in_account(key)
+        self._rehash(user, password)
         return user
 
     def _refuse_if_throttled(self, key: str, origin: str, at: datetime) -> Any:

@@ -197,6 +197,14 @@ class WorkflowTransaction:
     def update_user(self, user_id: int, **values: Any) -> None:
         self.connection.execute(update(users).where(users.c.id == user_id).values(**values))
 
+    def replace_password_hash(self, user_id: int, old: str, new: str) -> bool:
+        """Replace a user's password hash if it is still ``old`` (a stronger hash of the same
+        password must not undo a reset made meanwhile)."""
+        result = self.connection.execute(
+            update(users).where(users.c.id == user_id, users.c.password_hash == old).values(password_hash=new)
+        )
+        return bool(result.rowcount)
+
     def active_administrators(self) -> list[int]:
         """The active administrators' ids, locked until the transaction ends: two administrators
         demoting each other at the same moment must not leave none."""
