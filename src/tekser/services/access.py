@@ -21,6 +21,10 @@
 - **Sessions** are random tokens kept as SHA-256 with an idle timeout (15 minutes) and an
   absolute one (8 hours); disabling a user ends their sessions.
 - The first administrator is created from the command line, when there is no user yet.
+- **Notices**: at sign-in (and on ``/api/me``, ``tekser users whoami``) a user is told of the changes
+  to their own authentication details since their previous sign-in — password changed or set,
+  reset, role changed, API keys made or revoked, failed sign-ins and lockouts on their name —
+  read from the audit log (offline deployments have no mail to send them by).
 - **Enrolment**: an administrator adds an account *without a password* and gets a one-time
   enrolment code (128 random bits, kept as SHA-256, 72 hours, usable once) to hand to its holder;
   the holder sets their own password with it (``tekser users enrol``). The administrator never
@@ -56,7 +60,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from tekser.domain.access import Action, Principal, Role, allowed, authorize, require_second_person
-from tekser.domain.audit import AuditEvent
+from tekser.domain.audit import AuditEvent, AuditRecord
 from tekser.errors import ConfigError, Conflict, Forbidden, InvalidInput, NotFound, TooManyAttempts, Unauthenticated
 
 KEY_PREFIX = "tk_"
@@ -138,6 +142,10 @@ class AccessStore(Protocol):
     def api_keys(self, user_id: int | None = None) -> list[Any]: ...
     def session(self, token_hash: str) -> Any: ...
     def touch_session(self, token_hash: str, at: datetime) -> None: ...
+    def sign_ins(self, username: str, until: datetime | None = None, limit: int = 2) -> list[int]: ...
+    def events_about(
+        self, username: str, key_ids: list[str], actions: frozenset[str], after: int, limit: int = 1000
+    ) -> list[AuditRecord]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +188,81 @@ class Enrolment:
     pending: bool  # the role awaits a second administrator's approval
     part: int = 1  # which part of the code this is
     parts: int = 1  # how many parts the holder needs: 2, one from each of two administrators
+
+
+# what a user is told of, by audit action: (kind, the sentence); failures and lockouts are counted
+_NOTICE = {
+    "user.password": ("password_changed", "your password was changed"),
+    "user.enrol": ("password_set", "your password was set with an enrolment code"),
+    "user.reset": ("reset", "your account was reset: password, sessions and API keys stopped working"),
+    "user.role": ("role_changed", "your role was changed"),
+    "user.role_approve": ("role_approved", "your role was approved by a second administrator"),
+    "key.create": ("key_created", "an API key of yours was made"),
+    "key.revoke": ("key_revoked", "an API key of yours was revoked"),
+    "auth.failure": ("sign_in_failures", "failed sign-ins with your user name"),
+    "auth.lockout": ("lockouts", "your user name was locked after failed sign-ins"),
+    "user.enrol_failure": ("enrolment_failures", "wrong enrolment codes given for your account"),
+}
+_COUNTED = frozenset({"auth.failure", "auth.lockout", "user.enrol_failure"})
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A change to the user's authentication details (or, counted, failed attempts on their name)."""
+
+    kind: str  # see _NOTICE
+    message: str
+    at: datetime  # when (for a count: the last one)
+    origin: str  # from where (an address, cli@host; for a count: the last one)
+    by: str = ""  # who made the change (an administrator, themselves); "" for attempts
+    detail: str = ""  # what changed: "analyst -> supervisor", a key's number and prefix
+    count: int = 1
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "message": self.message,
+            "at": self.at.isoformat(),
+            "origin": self.origin,
+            "by": self.by,
+            "detail": self.detail,
+            "count": self.count,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Notices:
+    """What a user is told at sign-in: the notices since their previous sign-in."""
+
+    username: str
+    previous_sign_in: int | None  # its audit sequence number; None: this is the first
+    items: tuple[Notice, ...]
+
+
+def _notices(records: list[AuditRecord]) -> tuple[Notice, ...]:
+    """One notice per change, oldest first; the counted attempts as one notice each, last."""
+    changes: list[Notice] = []
+    counted: dict[str, Notice] = {}
+    for record in records:
+        e = record.event
+        kind, message = _NOTICE[e.action]
+        if e.action in _COUNTED:
+            if e.object_type != "user":  # a client address's lockout: not about this user
+                continue
+            earlier = counted.get(kind)
+            count = earlier.count + 1 if earlier is not None else 1
+            counted[kind] = Notice(kind, message, e.at, e.origin, count=count)
+            continue
+        detail = ""
+        if e.action == "user.role":
+            detail = f"{e.details.get('from', '?')} -> {e.details.get('to', '?')}"
+        elif e.action == "user.role_approve":
+            detail = str(e.details.get("role", ""))
+        elif e.object_type == "api_key":
+            prefix = e.details.get("prefix")
+            detail = f"#{e.object_id}" + (f" ({prefix}...)" if prefix else "")
+        changes.append(Notice(kind, message, e.at, e.origin, e.actor, detail))
+    return tuple(changes) + tuple(counted.values())
 
 
 def _principal(user: Any, via: str, audit: Any) -> Principal:
@@ -680,4 +763,29 @@ class AccessService:
     def cli_principal(self, username: str, password: str, origin: str = "cli") -> Principal:
         """The CLI's sign-in (user name and password, no session kept; throttled as the API's)."""
         user = self._authenticate(username, password, origin)
-        return _principal(user, "cli", self.store.audit)
+        principal = _principal(user, "cli", self.store.audit)
+        at = self.clock()
+        details = {"via": "cli"}
+        self.store.audit(
+            AuditEvent(user.username, "auth.login", "user", user.username, at, origin=origin, details=details)
+        )
+        return principal
+
+    # --- notices --------------------------------------------------------------------------
+
+    def notices(self, principal: Principal, session_token: str | None = None, signed_in: bool = False) -> Notices:
+        """The changes to the principal's own authentication details since their previous sign-in:
+        the one before this session's (``session_token``), before the sign-in just made
+        (``signed_in``), else (an API key) their latest."""
+        until = None
+        current = 1 if session_token is not None or signed_in else 0  # sign-ins to pass over
+        if session_token is not None:
+            found = self.store.session(_sha256(session_token))
+            if found is None or found.user_id != principal.user_id:
+                raise Unauthenticated("not signed in")
+            until = found.created_at
+        seqs = self.store.sign_ins(principal.username, until, limit=current + 1)
+        previous = seqs[current] if len(seqs) > current else None
+        keys = [str(k.id) for k in self.store.api_keys(principal.user_id)]
+        records = self.store.events_about(principal.username, keys, frozenset(_NOTICE), previous or 0)
+        return Notices(principal.username, previous, _notices(records))
