@@ -63,6 +63,8 @@ from tekser.domain.access import Action, Principal, Role, allowed, authorize, re
 from tekser.domain.audit import AuditEvent, AuditRecord
 from tekser.errors import ConfigError, Conflict, Forbidden, InvalidInput, NotFound, TooManyAttempts, Unauthenticated
 
+log = logging.getLogger(__name__)
+
 KEY_PREFIX = "tk_"
 UNKNOWN_USER = "unknown user"  # how a failed sign-in with a name no user has is audited
 MAX_KEY_DAYS = 90
@@ -115,9 +117,6 @@ def repetitive(password: str) -> bool:
     repeated = re.fullmatch(r"(.+?)\1+", folded, flags=re.S) is not None
     run = any(folded in seq or folded[::-1] in seq for seq in _SEQUENCES)
     return len(set(folded)) < 4 or repeated or run
-
-
-log = logging.getLogger(__name__)
 
 
 def _utcnow() -> datetime:
