@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from platformdirs import user_data_dir
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+MIN_PEPPER = 32  # characters: secrets.token_urlsafe(32) gives 43
 
 
 def default_db_url() -> str:
@@ -80,6 +82,16 @@ class Settings(BaseSettings):
         "header names the client; from anyone else the header is ignored (default: none).",
     )
 
+    password_pepper: SecretStr | None = Field(
+        default=None,
+        description="A secret of the deployment mixed into every password before it is hashed (HMAC-SHA256), "
+        "kept outside the database; at least 32 characters. Prefer TEKSER_PASSWORD_PEPPER_FILE.",
+    )
+    password_pepper_file: Path | None = Field(
+        default=None,
+        description="File holding the password pepper (its first line), readable by tekser only.",
+    )
+
     @field_validator("trusted_proxies", mode="before")
     @classmethod
     def _proxies(cls, value: Any) -> Any:
@@ -115,3 +127,24 @@ class Settings(BaseSettings):
             return self.signing_key
         folder = self.database_folder()
         return folder / "signing-key.pem" if folder is not None else None
+
+    def pepper(self) -> bytes | None:
+        """The password pepper, from the environment or its file; none when neither is set."""
+        from tekser.errors import ConfigError
+
+        if self.password_pepper is not None and self.password_pepper_file is not None:
+            raise ConfigError("set TEKSER_PASSWORD_PEPPER or TEKSER_PASSWORD_PEPPER_FILE, not both")
+        if self.password_pepper_file is not None:
+            try:
+                lines = self.password_pepper_file.read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError) as error:  # the reason, never the content
+                raise ConfigError(f"cannot read the password pepper file {self.password_pepper_file}: "
+                                  f"{type(error).__name__}") from None  # fmt: skip
+            value = lines[0].strip() if lines else ""
+        elif self.password_pepper is not None:
+            value = self.password_pepper.get_secret_value().strip()
+        else:
+            return None
+        if len(value) < MIN_PEPPER:
+            raise ConfigError(f"the password pepper must be at least {MIN_PEPPER} characters (a random secret)")
+        return value.encode("utf-8")

@@ -78,7 +78,7 @@ def open_desk(current: Settings) -> Desk:
         engine=engine,
         store=store,
         screening=screening,
-        access=AccessService(store),
+        access=AccessService(store, pepper=current.pepper()),
         workflow=WorkflowService(store, screening, iapi),
         cases=CaseService(store, screening, signer),
         internal=InternalListService(store, ListPublisher(lists)),

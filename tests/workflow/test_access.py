@@ -8,6 +8,7 @@ from tests.workflow.conftest import PASSWORD, World, add_enrolled
 
 from tekser.domain.access import Role
 from tekser.errors import Conflict, Forbidden, InvalidInput, Unauthenticated
+from tekser.services.access import breached_passwords, check_password
 from tekser.storage.tables import api_keys, users, web_sessions
 
 
@@ -25,6 +26,27 @@ def test_passwords_are_argon2id_hashes_and_weak_ones_are_refused(world: World) -
     for weak in ("short", "password1234", "aaaaaaaaaaaaaaaa", "zoe-is-my-name-zoe"):
         with pytest.raises(InvalidInput, match="password"):
             world.access.enrol("zoe", code, weak)
+
+
+# from zxcvbn's list of breached passwords, 12 characters and more
+BREACHED = ("leavemealone", "sonyericsson", "finalfantasy", "needforspeed", "counterstrike", "whosyourdaddy")
+
+
+def test_breached_passwords_and_their_derivations_are_refused(world: World) -> None:
+    assert set(BREACHED) <= breached_passwords() and len(breached_passwords()) >= 30_000
+    derived = ("LeaveMeAlone", "FinalFantasy2024!", "Counterstrike-1!", "Dragon2024!!!", "Password1234!")
+    derived += ("Tekser2026!!",)  # a word of the context
+    earlier = ("123456789012", "qwertyuiopas", "passwordpassword", "administrator", "letmeinletmein", "welcome12345")
+    for weak in BREACHED + derived + earlier:
+        with pytest.raises(InvalidInput, match="breached"):
+            check_password(weak, "zoe")
+    code = world.access.add_user(world.who["admin"], "zoe", Role.AUDITOR).code
+    with pytest.raises(InvalidInput, match="breached"):
+        world.access.enrol("zoe", code, "WhosYourDaddy42")
+    # a digit or a word inside is not a stem: these pass
+    for good in (PASSWORD, "dragon in 2024 was red", "9 lives of a leavemealone cat"):
+        check_password(good, "zoe")
+    world.access.enrol("zoe", code, "dragon in 2024 was red")
 
 
 def test_a_wrong_password_and_an_unknown_user_get_the_same_answer(world: World) -> None:

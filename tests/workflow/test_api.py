@@ -24,7 +24,7 @@ def test_the_session_cookie_is_secure_httponly_strict_and_times_out(api: TestCli
     assert f"{COOKIE}=" in cookie
     for flag in ("Secure", "HttpOnly", "SameSite=strict", "Path=/api"):
         assert flag.lower() in cookie.lower()
-    assert api.get("/api/me").json() == {"username": "ana", "role": "analyst", "via": "session"}
+    assert api.get("/api/me").json() == {"username": "ana", "role": "analyst", "via": "session", "notices": []}
     world.clock.advance(minutes=16)
     response = api.get("/api/me")
     assert response.status_code == 401 and "expired" in response.json()["message"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from sqlalchemy import select
 from tests.workflow.conftest import PASSWORD, World, add_enrolled
@@ -102,3 +104,27 @@ def test_the_admin_report_lists_the_administration_events(world: World) -> None:
     assert report[0]["details"]["role"] == "administrator" and report[0]["object_id"] == "admin"
     with pytest.raises(Forbidden):
         world.audit.admin_report(world.who["ana"])
+
+
+def test_a_reset_reveals_no_password_and_ends_every_credential(world: World) -> None:
+    admin = world.who["admin"]
+    token, _ = world.access.login("aud", PASSWORD)
+    key = world.access.create_key(world.who["aud"], "laptop").key
+    with world.engine.connect() as connection:
+        before = connection.execute(select(users.c.password_hash).where(users.c.username == "aud")).scalar_one()
+    renewed = world.access.reset(admin, "aud", "forgot the password")
+    # what the administrator gets is a new one-time code: nothing of the password, old or new
+    fields = {f.name for f in dataclasses.fields(renewed)}
+    assert fields == {"user_id", "code", "expires_at", "pending", "part", "parts"}
+    assert PASSWORD not in renewed.code and renewed.code not in before
+    with world.engine.connect() as connection:
+        row = connection.execute(select(users).where(users.c.username == "aud")).one()
+    assert row.password_hash == "!" and len(row.enrol_hash) == 64  # the old hash is gone
+    with pytest.raises(Unauthenticated):
+        world.access.login("aud", PASSWORD)
+    with pytest.raises(Unauthenticated):
+        world.access.session(token)
+    with pytest.raises(Unauthenticated):
+        world.access.api_key(key)
+    world.access.enrol("aud", renewed.code, "a new sentence only she knows")
+    assert world.access.cli_principal("aud", "a new sentence only she knows").username == "aud"

@@ -52,7 +52,7 @@ from tekser.errors import (
     TooManyAttempts,
     Unauthenticated,
 )
-from tekser.services.access import SESSION_ABSOLUTE
+from tekser.services.access import SESSION_ABSOLUTE, Notices
 from tekser.services.audit import parse_anchor
 from tekser.settings import Settings
 from tekser.wiring import Desk, open_desk
@@ -210,6 +210,10 @@ def _principal(request: Request) -> Principal:
 Who = Annotated[Principal, Depends(_principal)]
 
 
+def _notices(notices: Notices) -> list[dict[str, Any]]:
+    return [n.as_dict() for n in notices.items]
+
+
 def create_app(settings: Settings | None = None, desk: Desk | None = None) -> FastAPI:
     """The API over the configured database (``desk`` lets tests pass their own services)."""
     current = settings or Settings()
@@ -274,7 +278,9 @@ def create_app(settings: Settings | None = None, desk: Desk | None = None) -> Fa
             samesite="strict",
             path="/api",
         )
-        return {"username": who.username, "role": who.role.value}
+        # the changes to their authentication details since their previous sign-in (ASVS 2.2.3, 2.5.5)
+        notices = d.access.notices(who, session_token=token)
+        return {"username": who.username, "role": who.role.value, "notices": _notices(notices)}
 
     @app.delete("/api/session")
     def logout(request: Request, response: Response) -> dict[str, bool]:
@@ -285,8 +291,10 @@ def create_app(settings: Settings | None = None, desk: Desk | None = None) -> Fa
         return {"signed_out": True}
 
     @app.get("/api/me")
-    def me(who: Who) -> dict[str, str]:
-        return {"username": who.username, "role": who.role.value, "via": who.via}
+    def me(who: Who, request: Request) -> dict[str, Any]:
+        token = request.cookies.get(COOKIE) if who.via == "session" else None
+        notices = d.access.notices(who, session_token=token)
+        return {"username": who.username, "role": who.role.value, "via": who.via, "notices": _notices(notices)}
 
     # --- alerts -----------------------------------------------------------------------------
 

@@ -20,13 +20,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from tekser.cli.common import ByOption, DbOption, DebugOption, actor, console, handled, settings
+from tekser.cli.common import ByOption, DbOption, DebugOption, actor, console, errors, handled, settings
 from tekser.cli.output import FormatOption, JsonOption, chosen, emit
 from tekser.errors import ConfigError, InvalidInput, Unauthenticated
 from tekser.wiring import Desk, open_desk
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from tekser.domain.access import Action, Principal
+    from tekser.services.access import Notices
 
 
 @cache
@@ -83,6 +86,21 @@ def read_password(from_stdin: bool, confirm: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\n")
     return str(typer.prompt("Password", hide_input=True, confirmation_prompt=confirm))
+
+
+def print_notices(notices: Notices, out: Console, say_none: bool = True) -> None:
+    """The changes to the caller's authentication details since their previous sign-in."""
+    if not notices.items:
+        if say_none:
+            out.print("no change to your sign-in details since your previous sign-in")
+        return
+    out.print("since your previous sign-in:")
+    for n in notices.items:
+        count = f"{n.count} " if n.kind in ("sign_in_failures", "lockouts", "enrolment_failures") else ""
+        last = "last " if count else ""
+        by = f"by {n.by}, " if n.by else ""
+        detail = f" {n.detail}" if n.detail else ""
+        out.print(f"  {count}{n.message}{detail} ({by}{last}{n.at:%Y-%m-%d %H:%M} UTC from {n.origin or '?'})")
 
 
 def print_json(data: Any) -> None:
@@ -244,6 +262,24 @@ def set_role(username: str, role: str, reason: Reason, db: DbOption = None, debu
         console.print(f"user {username} is now {chosen.value}" + (" (awaiting approval)" if pending else ""))
 
 
+@users_app.command("whoami")
+def whoami(
+    output_json: Annotated[bool, typer.Option("--json")] = False, db: DbOption = None, debug: DebugOption = False
+) -> None:
+    """Who TEKSER_API_KEY acts as, and the changes to your sign-in details since your previous sign-in."""
+    with handled(debug):
+        d = desk(db)
+        principal = signed_in(d)
+        notices = d.access.notices(principal)
+        if output_json:
+            items = [n.as_dict() for n in notices.items]
+            print_json({"username": principal.username, "role": principal.role.value, "via": principal.via,
+                        "notices": items})  # fmt: skip
+            return
+        console.print(f"{principal.username} ({principal.role.value}), via {principal.via}")
+        print_notices(notices, console)
+
+
 @users_app.command("password")
 def change_password(
     username: Annotated[str, typer.Option("--user", help="Your user name.")],
@@ -255,6 +291,7 @@ def change_password(
         d = desk(db)
         current = str(typer.prompt("Current password", hide_input=True))
         principal = d.access.cli_principal(username, current, origin())
+        print_notices(d.access.notices(principal, signed_in=True), errors, say_none=False)
         new = str(typer.prompt("New password", hide_input=True, confirmation_prompt=True))
         d.access.change_password(principal, current, new, origin())
         console.print("password changed; your sessions were ended")
@@ -273,6 +310,9 @@ def create_key(
     with handled(debug):
         d = desk(db)
         principal = d.access.cli_principal(username, read_password(password_stdin, False), origin())
+        print_notices(
+            d.access.notices(principal, signed_in=True), errors, say_none=False
+        )  # standard error: the key is the output
         new = d.access.create_key(principal, label, days, origin())
         console.print(f"key #{new.key_id} ({new.prefix}…) expires {new.expires_at:%Y-%m-%d %H:%M} UTC; shown once:")
         console.out(new.key, highlight=False)

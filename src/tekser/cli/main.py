@@ -10,7 +10,7 @@ from tekser import __version__
 from tekser.cli import alerts, lists, lists_transfer, simulate  # noqa: F401  (lists_transfer adds update/export to `lists`)
 from tekser.cli.auth import keys_app, users_app
 from tekser.cli.casework import audit_app, cases_app, internal_app
-from tekser.cli.common import DbOption, DebugOption, console, handled, settings
+from tekser.cli.common import DbOption, DebugOption, console, errors, handled, settings
 from tekser.cli.iapi import iapi
 from tekser.cli.ingest import ingest
 from tekser.cli.parse import parse
@@ -70,8 +70,16 @@ def serve(
 
         # the access log writes paths without their query strings (a refused key stays out of it);
         # X-Forwarded-For is the application's to judge (TEKSER_TRUSTED_PROXIES), not uvicorn's
-        api = create_app(settings(db))
-        uvicorn.run(api, host=host, port=port, log_level="info", proxy_headers=False, log_config=log_config())
+        current = settings(db)
+        pepper = current.pepper()
+        if pepper is None:
+            errors.print(
+                "warning: no password pepper is configured (TEKSER_PASSWORD_PEPPER_FILE): a copy of the "
+                "database is enough to guess passwords against"
+            )
+        api = create_app(current)
+        secrets = [pepper.decode("utf-8")] if pepper is not None else []
+        uvicorn.run(api, host=host, port=port, log_level="info", proxy_headers=False, log_config=log_config(secrets))
 
 
 @db_app.command("upgrade")

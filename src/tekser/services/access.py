@@ -2,7 +2,11 @@
 
 - Passwords are hashed with **argon2id** (argon2-cffi; 64 MiB, t = 3 by default, above the ASVS
   floor of 46 MiB, t = 1) and checked in constant time; a wrong user name and a wrong password
-  get the same answer (:class:`Unauthenticated`), and both are audited.
+  get the same answer (:class:`Unauthenticated`), and both are audited. With a **pepper** (a
+  deployment secret kept outside the database), what is hashed is HMAC-SHA256(pepper, password),
+  and the stored hash says so (``pepper1$`` + the argon2 string): a copy of the database alone
+  cannot be guessed against. Older hashes (no pepper, weaker argon2 parameters) still verify and
+  are hashed anew at the holder's next sign-in.
 - **API keys** are 256 random bits shown once; only their SHA-256 is stored (a key is not a
   password: nothing to stretch), with a prefix for listing, an expiry (at most 90 days) and a
   revocation time. Keys travel in the ``Authorization`` header, never in a URL.
@@ -17,6 +21,10 @@
 - **Sessions** are random tokens kept as SHA-256 with an idle timeout (15 minutes) and an
   absolute one (8 hours); disabling a user ends their sessions.
 - The first administrator is created from the command line, when there is no user yet.
+- **Notices**: at sign-in (and on ``/api/me``, ``tekser users whoami``) a user is told of the changes
+  to their own authentication details since their previous sign-in — password changed or set,
+  reset, role changed, API keys made or revoked, failed sign-ins and lockouts on their name —
+  read from the audit log (offline deployments have no mail to send them by).
 - **Enrolment**: an administrator adds an account *without a password* and gets a one-time
   enrolment code (128 random bits, kept as SHA-256, 72 hours, usable once) to hand to its holder;
   the holder sets their own password with it (``tekser users enrol``). The administrator never
@@ -35,21 +43,27 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
+import logging
 import math
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any, Protocol
 
 from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from argon2.exceptions import InvalidHashError, VerificationError
 
 from tekser.domain.access import Action, Principal, Role, allowed, authorize, require_second_person
-from tekser.domain.audit import AuditEvent
-from tekser.errors import Conflict, Forbidden, InvalidInput, NotFound, TooManyAttempts, Unauthenticated
+from tekser.domain.audit import AuditEvent, AuditRecord
+from tekser.errors import ConfigError, Conflict, Forbidden, InvalidInput, NotFound, TooManyAttempts, Unauthenticated
+
+log = logging.getLogger(__name__)
 
 KEY_PREFIX = "tk_"
 UNKNOWN_USER = "unknown user"  # how a failed sign-in with a name no user has is audited
@@ -58,6 +72,7 @@ SESSION_IDLE = timedelta(minutes=15)
 SESSION_ABSOLUTE = timedelta(hours=8)
 ENROL_VALID = timedelta(hours=72)
 CODE_CHARS = 22  # an enrolment code (part): 16 random bytes in URL-safe base64
+PEPPERED = "pepper1$"  # marks a hash of HMAC-SHA256(pepper, password); the rest is argon2's string
 NO_PASSWORD = "!"  # an account awaiting enrolment: not an argon2 hash, nothing verifies against it
 # roles whose grant needs a second administrator: they decide or approve adverse actions, or grant roles
 GUARDED = frozenset(
@@ -65,20 +80,43 @@ GUARDED = frozenset(
 )
 MIN_PASSWORD = 12
 MAX_PASSWORD = 256
-# a few of the most used passwords; the length rule keeps out most of the rest
-_COMMON = frozenset(
-    {
-        "password1234",
-        "123456789012",
-        "qwertyuiopas",
-        "passwordpassword",
-        "administrator",
-        "letmeinletmein",
-        "iloveyou1234",
-        "welcome12345",
-        "tekser123456",
-    }
+# words of this deployment's context, refused as a password's stem like breached passwords
+_CONTEXT = frozenset({"tekser", "admin", "administrator", "screening", "watchlist", "sanctions"})
+# what people append to a breached password to pass a length rule ("Password1234!")
+_TRAILING = re.compile(r"[\d\W_]+$")
+# runs typed without thinking: digits, the alphabet, keyboard rows (a password inside one is refused)
+_SEQUENCES = (
+    "0123456789" * 26,  # as long as the longest password
+    "abcdefghijklmnopqrstuvwxyz",
+    "qwertyuiopasdfghjklzxcvbnm",
+    "1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p",
 )
+
+
+@cache
+def breached_passwords() -> frozenset[str]:
+    """The passwords of zxcvbn's frequency list (30,000, ranked from leaked password corpora),
+    read once on first use; shipped with the package, so it works offline."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["passwords"])
+
+
+def breached(password: str) -> bool:
+    """Whether ``password`` is a breached one, or one with digits or punctuation appended."""
+    folded = password.casefold()
+    stem = _TRAILING.sub("", folded)
+    known = breached_passwords()
+    return folded in known or (bool(stem) and (stem in known or stem in _CONTEXT))
+
+
+def repetitive(password: str) -> bool:
+    """Few distinct characters, one part repeated ("letmeinletmein"), or a run along the digits,
+    the alphabet or a keyboard row, either way ("123456789012", "qwertyuiopas")."""
+    folded = password.casefold()
+    repeated = re.fullmatch(r"(.+?)\1+", folded, flags=re.S) is not None
+    run = any(folded in seq or folded[::-1] in seq for seq in _SEQUENCES)
+    return len(set(folded)) < 4 or repeated or run
 
 
 def _utcnow() -> datetime:
@@ -103,6 +141,10 @@ class AccessStore(Protocol):
     def api_keys(self, user_id: int | None = None) -> list[Any]: ...
     def session(self, token_hash: str) -> Any: ...
     def touch_session(self, token_hash: str, at: datetime) -> None: ...
+    def sign_ins(self, username: str, until: datetime | None = None, limit: int = 2) -> list[int]: ...
+    def events_about(
+        self, username: str, key_ids: list[str], actions: frozenset[str], after: int, limit: int = 1000
+    ) -> list[AuditRecord]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +189,81 @@ class Enrolment:
     parts: int = 1  # how many parts the holder needs: 2, one from each of two administrators
 
 
+# what a user is told of, by audit action: (kind, the sentence); failures and lockouts are counted
+_NOTICE = {
+    "user.password": ("password_changed", "your password was changed"),
+    "user.enrol": ("password_set", "your password was set with an enrolment code"),
+    "user.reset": ("reset", "your account was reset: password, sessions and API keys stopped working"),
+    "user.role": ("role_changed", "your role was changed"),
+    "user.role_approve": ("role_approved", "your role was approved by a second administrator"),
+    "key.create": ("key_created", "an API key of yours was made"),
+    "key.revoke": ("key_revoked", "an API key of yours was revoked"),
+    "auth.failure": ("sign_in_failures", "failed sign-ins with your user name"),
+    "auth.lockout": ("lockouts", "your user name was locked after failed sign-ins"),
+    "user.enrol_failure": ("enrolment_failures", "wrong enrolment codes given for your account"),
+}
+_COUNTED = frozenset({"auth.failure", "auth.lockout", "user.enrol_failure"})
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A change to the user's authentication details (or, counted, failed attempts on their name)."""
+
+    kind: str  # see _NOTICE
+    message: str
+    at: datetime  # when (for a count: the last one)
+    origin: str  # from where (an address, cli@host; for a count: the last one)
+    by: str = ""  # who made the change (an administrator, themselves); "" for attempts
+    detail: str = ""  # what changed: "analyst -> supervisor", a key's number and prefix
+    count: int = 1
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "message": self.message,
+            "at": self.at.isoformat(),
+            "origin": self.origin,
+            "by": self.by,
+            "detail": self.detail,
+            "count": self.count,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Notices:
+    """What a user is told at sign-in: the notices since their previous sign-in."""
+
+    username: str
+    previous_sign_in: int | None  # its audit sequence number; None: this is the first
+    items: tuple[Notice, ...]
+
+
+def _notices(records: list[AuditRecord]) -> tuple[Notice, ...]:
+    """One notice per change, oldest first; the counted attempts as one notice each, last."""
+    changes: list[Notice] = []
+    counted: dict[str, Notice] = {}
+    for record in records:
+        e = record.event
+        kind, message = _NOTICE[e.action]
+        if e.action in _COUNTED:
+            if e.object_type != "user":  # a client address's lockout: not about this user
+                continue
+            earlier = counted.get(kind)
+            count = earlier.count + 1 if earlier is not None else 1
+            counted[kind] = Notice(kind, message, e.at, e.origin, count=count)
+            continue
+        detail = ""
+        if e.action == "user.role":
+            detail = f"{e.details.get('from', '?')} -> {e.details.get('to', '?')}"
+        elif e.action == "user.role_approve":
+            detail = str(e.details.get("role", ""))
+        elif e.object_type == "api_key":
+            prefix = e.details.get("prefix")
+            detail = f"#{e.object_id}" + (f" ({prefix}...)" if prefix else "")
+        changes.append(Notice(kind, message, e.at, e.origin, e.actor, detail))
+    return tuple(changes) + tuple(counted.values())
+
+
 def _principal(user: Any, via: str, audit: Any) -> Principal:
     if user.role_pending:  # a grant awaiting its second administrator confers nothing
         raise Forbidden(f"{user.username}: the role {user.role} awaits a second administrator's approval")
@@ -159,8 +276,8 @@ def check_password(password: str, username: str) -> None:
         problems.append(f"at least {MIN_PASSWORD} characters")
     if len(password) > MAX_PASSWORD:
         problems.append(f"at most {MAX_PASSWORD} characters")
-    if password.casefold() in _COMMON or len(set(password)) < 4:
-        problems.append("not a common or repetitive password")
+    if breached(password) or repetitive(password):
+        problems.append("not a common, breached or repetitive password")
     if username.casefold() in password.casefold():
         problems.append("not containing the user name")
     if problems:
@@ -209,9 +326,11 @@ class AccessService:
         hasher: PasswordHasher | None = None,
         clock: Callable[[], datetime] = _utcnow,
         throttle: Throttle | None = None,
+        pepper: bytes | None = None,
     ) -> None:
         self.store = store
         self.hasher = hasher or PasswordHasher()  # argon2id, 64 MiB, t=3, p=4
+        self._pepper = pepper  # never logged, never stored
         self.clock = clock
         self.throttle = throttle or Throttle()
         self._dummy: str | None = None
@@ -253,9 +372,7 @@ class AccessService:
         check_password(password, username)
         at = self.clock()
         with self.store.transaction() as tx:
-            user_id: int = tx.add_user(
-                username, display_name or username, role.value, self.hasher.hash(password), by, at
-            )
+            user_id: int = tx.add_user(username, display_name or username, role.value, self._hash(password), by, at)
             tx.audit(AuditEvent(by, "user.create", "user", username, at, origin=origin, details={"role": role.value}))
         return user_id
 
@@ -317,7 +434,7 @@ class AccessService:
         check_password(password, user.username)
         with self.store.transaction() as tx:
             tx.update_user(
-                user.id, password_hash=self.hasher.hash(password), enrol_hash=None, enrol2_hash=None, enrol_expires=None
+                user.id, password_hash=self._hash(password), enrol_hash=None, enrol2_hash=None, enrol_expires=None
             )
             tx.audit(AuditEvent(user.username, "user.enrol", "user", user.username, at, origin=origin))
 
@@ -398,7 +515,7 @@ class AccessService:
         check_password(new, user.username)
         at = self.clock()
         with self.store.transaction() as tx:
-            tx.update_user(user.id, password_hash=self.hasher.hash(new))
+            tx.update_user(user.id, password_hash=self._hash(new))
             tx.end_sessions(at, user_id=user.id)
             tx.audit(AuditEvent(principal.label, "user.password", "user", user.username, at, origin=origin))
 
@@ -422,20 +539,64 @@ class AccessService:
             raise NotFound(f"no user {username!r}")
         return user
 
-    # --- authentication -------------------------------------------------------------------
+    # --- password hashes ----------------------------------------------------------------
+
+    def _hash(self, password: str) -> str:
+        """argon2id of the password, or with a pepper of its HMAC (marked, so that hashes made
+        before the pepper was configured still verify)."""
+        if self._pepper is None:
+            return self.hasher.hash(password)
+        return PEPPERED + self.hasher.hash(self._peppered(password))
+
+    def _peppered(self, password: str) -> str:
+        assert self._pepper is not None
+        digest = hmac.new(self._pepper, password.encode("utf-8"), hashlib.sha256).digest()
+        return base64.b64encode(digest).decode("ascii")
+
+    def _matches(self, stored: str, password: str) -> bool:
+        """Whether ``password`` is the one ``stored`` was made of. A peppered hash with no pepper
+        configured cannot be checked: a configuration error, never a pass (while it lasts, every
+        enrolled user's sign-in fails with it)."""
+        if stored.startswith(PEPPERED):
+            if self._pepper is None:
+                log.error("a password hash needs the pepper and none is configured")
+                raise ConfigError(
+                    "the stored password hashes need the password pepper, and none is configured "
+                    "(TEKSER_PASSWORD_PEPPER or TEKSER_PASSWORD_PEPPER_FILE)"
+                )
+            stored, password = stored[len(PEPPERED) :], self._peppered(password)
+        try:
+            return self.hasher.verify(stored, password)
+        except (VerificationError, InvalidHashError):  # VerifyMismatchError is a VerificationError
+            return False
+
+    def _outdated(self, stored: str) -> bool:
+        """Whether a verified hash should be made anew: no pepper where one is configured now, or
+        argon2 parameters other than this hasher's."""
+        if self._pepper is not None and not stored.startswith(PEPPERED):
+            return True
+        return self.hasher.check_needs_rehash(stored.removeprefix(PEPPERED))
+
+    def _rehash(self, user: Any, password: str) -> None:
+        """The verified password hashed as this deployment hashes today, if the stored hash is
+        older; only if it is still the stored one (a reset in between wins)."""
+        if not self._outdated(user.password_hash):
+            return
+        with self.store.transaction() as tx:
+            tx.replace_password_hash(user.id, user.password_hash, self._hash(password))
 
     def _verify(self, user: Any, password: str) -> None:
-        try:
-            self.hasher.verify(user.password_hash, password)
-        except (VerifyMismatchError, VerificationError, InvalidHashError):
-            raise Unauthenticated("wrong user name or password") from None
+        if not self._matches(user.password_hash, password):
+            raise Unauthenticated("wrong user name or password")
 
     def _dummy_hash(self) -> str:
         """A hash of a random password made with this hasher's cost: what an unknown user name is
         verified against. Made at the first sign-in, whoever signs in."""
         if self._dummy is None:
-            self._dummy = self.hasher.hash(secrets.token_urlsafe(16))
+            self._dummy = self._hash(secrets.token_urlsafe(16))
         return self._dummy
+
+    # --- authentication -------------------------------------------------------------------
 
     def _authenticate(self, username: str, password: str, origin: str) -> Any:
         """The active user with this name and password; throttled, and one argon2 verification
@@ -446,17 +607,14 @@ class AccessService:
         at = self.clock()
         record = self._refuse_if_throttled(key, origin, at)
         user = self.store.user_by_name(name)
-        try:
-            self.hasher.verify(user.password_hash if user is not None else dummy, password)
-            verified = True
-        except (VerificationError, InvalidHashError):
-            verified = False
+        verified = self._matches(user.password_hash if user is not None else dummy, password)
         if user is None or not user.active or not verified:
             self._failed(key, origin, at, known=user is not None)
             raise Unauthenticated("wrong user name or password")
         if record is not None:  # a success starts the count again
             with self.store.transaction() as tx:
                 tx.clear_sign_in_account(key)
+        self._rehash(user, password)
         return user
 
     def _refuse_if_throttled(self, key: str, origin: str, at: datetime) -> Any:
@@ -604,4 +762,29 @@ class AccessService:
     def cli_principal(self, username: str, password: str, origin: str = "cli") -> Principal:
         """The CLI's sign-in (user name and password, no session kept; throttled as the API's)."""
         user = self._authenticate(username, password, origin)
-        return _principal(user, "cli", self.store.audit)
+        principal = _principal(user, "cli", self.store.audit)
+        at = self.clock()
+        details = {"via": "cli"}
+        self.store.audit(
+            AuditEvent(user.username, "auth.login", "user", user.username, at, origin=origin, details=details)
+        )
+        return principal
+
+    # --- notices --------------------------------------------------------------------------
+
+    def notices(self, principal: Principal, session_token: str | None = None, signed_in: bool = False) -> Notices:
+        """The changes to the principal's own authentication details since their previous sign-in:
+        the one before this session's (``session_token``), before the sign-in just made
+        (``signed_in``), else (an API key) their latest."""
+        until = None
+        current = 1 if session_token is not None or signed_in else 0  # sign-ins to pass over
+        if session_token is not None:
+            found = self.store.session(_sha256(session_token))
+            if found is None or found.user_id != principal.user_id:
+                raise Unauthenticated("not signed in")
+            until = found.created_at
+        seqs = self.store.sign_ins(principal.username, until, limit=current + 1)
+        previous = seqs[current] if len(seqs) > current else None
+        keys = [str(k.id) for k in self.store.api_keys(principal.user_id)]
+        records = self.store.events_about(principal.username, keys, frozenset(_NOTICE), previous or 0)
+        return Notices(principal.username, previous, _notices(records))

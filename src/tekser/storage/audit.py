@@ -29,7 +29,8 @@ def _utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def _record(row: object) -> AuditRecord:
+def record_of(row: object) -> AuditRecord:
+    """An audit record from its row."""
     r = row._mapping  # type: ignore[attr-defined]
     event = AuditEvent(
         actor=r["actor"],
@@ -58,7 +59,7 @@ def _redacted(value: object) -> object:
 
 def _head(connection: Connection) -> AuditRecord | None:
     row = connection.execute(select(audit_events).order_by(audit_events.c.seq.desc()).limit(1)).first()
-    return _record(row) if row is not None else None
+    return record_of(row) if row is not None else None
 
 
 def append(connection: Connection, event: AuditEvent) -> AuditRecord:
@@ -117,7 +118,7 @@ class SqlAuditStore:
             query = query.limit(limit)
         with self.engine.connect() as connection:
             for row in connection.execute(query):
-                yield _record(row)
+                yield record_of(row)
 
     def head(self) -> AuditRecord | None:
         with self.engine.connect() as connection:

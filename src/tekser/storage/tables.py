@@ -356,6 +356,7 @@ audit_events = Table(
     Column("details", Text, nullable=False),  # canonical JSON
     Column("prev_hash", String(64), nullable=False),
     Column("row_hash", String(64), nullable=False),
+    Index("ix_audit_events_object", "object_type", "object_id", "seq"),  # a user's notices
 )
 
 users = Table(

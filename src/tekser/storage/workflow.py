@@ -21,7 +21,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from tekser.domain.audit import AuditEvent
+from tekser.domain.audit import AuditEvent, AuditRecord
 from tekser.domain.serialization import canonical_json
 from tekser.domain.workflow import DecisionRecord, RecordKind, subject_hash
 from tekser.errors import Conflict, NotFound
@@ -196,6 +196,14 @@ class WorkflowTransaction:
 
     def update_user(self, user_id: int, **values: Any) -> None:
         self.connection.execute(update(users).where(users.c.id == user_id).values(**values))
+
+    def replace_password_hash(self, user_id: int, old: str, new: str) -> bool:
+        """Replace a user's password hash if it is still ``old`` (a stronger hash of the same
+        password must not undo a reset made meanwhile)."""
+        result = self.connection.execute(
+            update(users).where(users.c.id == user_id, users.c.password_hash == old).values(password_hash=new)
+        )
+        return bool(result.rowcount)
 
     def active_administrators(self) -> list[int]:
         """The active administrators' ids, locked until the transaction ends: two administrators
@@ -491,6 +499,36 @@ class SqlWorkflowStore:
         )
         with self.engine.connect() as connection:
             return [_utc(at) or at for at in connection.execute(query).scalars()]
+
+    def sign_ins(self, username: str, until: datetime | None = None, limit: int = 2) -> list[int]:
+        """The audit sequence numbers of the user's successful sign-ins (made at or before
+        ``until``), newest first."""
+        query = select(audit_events.c.seq).where(
+            audit_events.c.object_type == "user",
+            audit_events.c.object_id == username,
+            audit_events.c.action == "auth.login",
+        )
+        if until is not None:
+            query = query.where(audit_events.c.at <= until)
+        with self.engine.connect() as connection:
+            return [int(seq) for seq in connection.execute(query.order_by(audit_events.c.seq.desc()).limit(limit))
+                    .scalars()]  # fmt: skip
+
+    def events_about(
+        self, username: str, key_ids: list[str], actions: frozenset[str], after: int, limit: int = 1000
+    ) -> list[AuditRecord]:
+        """Audit records after ``after`` about the user or their API keys with one of ``actions``,
+        oldest first (at most ``limit``, the newest)."""
+        about = audit_events.c.object_type == "user", audit_events.c.object_id == username
+        keys = audit_events.c.object_type == "api_key", audit_events.c.object_id.in_(key_ids)
+        query = (
+            select(audit_events)
+            .where(audit_events.c.seq > after, audit_events.c.action.in_(actions), or_(and_(*about), and_(*keys)))
+            .order_by(audit_events.c.seq.desc())
+            .limit(limit)
+        )
+        with self.engine.connect() as connection:
+            return [audit_log.record_of(row) for row in connection.execute(query)][::-1]
 
     def key_by_hash(self, key_hash: str) -> KeyRow | None:
         with self.engine.connect() as connection:
