@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from platformdirs import user_data_dir
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from tekser.errors import ConfigError
 
 
 def default_db_url() -> str:
@@ -78,6 +80,38 @@ class Settings(BaseSettings):
         description="Comma-separated addresses or networks (CIDR) of reverse proxies whose X-Forwarded-For "
         "header names the client; from anyone else the header is ignored (default: none).",
     )
+
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="Deployment secret (at least 32 random characters, e.g. `openssl rand -base64 32`) from which "
+        "the key sealing authenticator (TOTP) secrets in the database is derived; without it (or "
+        "TEKSER_SECRET_KEY_FILE) no one can enrol an authenticator. Keep it out of the database and its backups.",
+    )
+    secret_key_file: Path | None = Field(
+        default=None,
+        description="File holding the deployment secret (its first line), instead of TEKSER_SECRET_KEY: "
+        "e.g. a container secret.",
+    )
+    require_admin_mfa: bool = Field(
+        default=True,
+        description="Administrators administer only once they have confirmed an authenticator (TOTP). "
+        "Turn off only for a demonstration or a test deployment.",
+    )
+
+    def deployment_secret(self) -> bytes | None:
+        """The deployment secret (TEKSER_SECRET_KEY, else the first line of TEKSER_SECRET_KEY_FILE), or None."""
+        if self.secret_key is not None and self.secret_key.get_secret_value().strip():
+            return self.secret_key.get_secret_value().strip().encode("utf-8")
+        if self.secret_key_file is not None:
+            try:
+                lines = self.secret_key_file.read_text(encoding="utf-8").splitlines()
+            except OSError as error:
+                raise ConfigError(f"TEKSER_SECRET_KEY_FILE {self.secret_key_file}: {error.strerror}") from None
+            first = lines[0].strip() if lines else ""
+            if not first:
+                raise ConfigError(f"TEKSER_SECRET_KEY_FILE {self.secret_key_file} is empty")
+            return first.encode("utf-8")
+        return None
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod

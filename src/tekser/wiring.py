@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from tekser.services.cases import CaseService
     from tekser.services.internal_lists import InternalListService
     from tekser.services.operations import Operations
+    from tekser.services.totp import SecretBox
     from tekser.services.workflow import WorkflowService
     from tekser.storage.screening import SqlScreeningStore
     from tekser.storage.workflow import SqlWorkflowStore
@@ -39,6 +40,13 @@ class Desk:
     administration: ListAdministration
     operations: Operations
     api_key: str | None
+
+
+def _secret_box(current: Settings) -> SecretBox | None:
+    from tekser.services.totp import SecretBox
+
+    secret = current.deployment_secret()
+    return SecretBox(secret) if secret is not None else None
 
 
 def open_desk(current: Settings) -> Desk:
@@ -70,7 +78,7 @@ def open_desk(current: Settings) -> Desk:
         engine=engine,
         store=store,
         screening=screening,
-        access=AccessService(store),
+        access=AccessService(store, secret_box=_secret_box(current), require_admin_mfa=current.require_admin_mfa),
         workflow=WorkflowService(store, screening, iapi),
         cases=CaseService(store, screening, signer),
         internal=InternalListService(store, ListPublisher(lists)),

@@ -26,6 +26,13 @@
   administrator approves it; a pending account cannot act. One exception (bootstrap): while the
   granting administrator is the only active one, they may make a second administrator alone
   (audited as ``bootstrap``), or nobody could ever approve anything.
+- **Second factor** (TOTP, RFC 6238; :mod:`tekser.services.totp`): a user enrols an authenticator
+  (its secret shown once) and confirms it with a first code; from then on signing in needs the
+  current code as well, each code usable once (a replay is refused and audited as
+  ``auth.otp_replay``), a wrong or missing code counting as a failed sign-in in the throttle. An
+  administrator without a confirmed authenticator may sign in and enrol one, and administer
+  nothing, not even make an API key (``require_admin_mfa``, on unless the deployment turns it
+  off). ``reset`` removes the authenticator with the password.
 """
 
 from __future__ import annotations
@@ -34,7 +41,7 @@ import hashlib
 import hmac
 import math
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -42,12 +49,27 @@ from typing import Any, Protocol
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from tekser.domain.access import Action, Principal, Role, allowed, authorize, require_second_person
+from tekser.domain.access import (
+    Action,
+    Principal,
+    Role,
+    allowed,
+    authorize,
+    require_second_factor,
+    require_second_person,
+)
 from tekser.domain.audit import AuditEvent
-from tekser.errors import Conflict, Forbidden, InvalidInput, NotFound, TooManyAttempts, Unauthenticated
+from tekser.errors import ConfigError, Conflict, Forbidden, InvalidInput, NotFound, TooManyAttempts, Unauthenticated
+from tekser.services.totp import SecretBox, matching_step, new_secret, provisioning_uri
 
 KEY_PREFIX = "tk_"
 UNKNOWN_USER = "unknown user"  # how a failed sign-in with a name no user has is audited
+# one answer for a wrong name, password or code: which of them was wrong is not told
+WRONG = "wrong user name or password (or authenticator code)"
+NO_SECRET_KEY = (
+    "a second factor needs the deployment secret that seals authenticator secrets: "
+    "set TEKSER_SECRET_KEY or TEKSER_SECRET_KEY_FILE (at least 32 random characters)"
+)
 MAX_KEY_DAYS = 90
 SESSION_IDLE = timedelta(minutes=15)
 SESSION_ABSOLUTE = timedelta(hours=8)
@@ -139,10 +161,12 @@ class Enrolment:
     pending: bool  # the role awaits a second administrator's approval
 
 
-def _principal(user: Any, via: str, audit: Any) -> Principal:
-    if user.role_pending:  # a grant awaiting its second administrator confers nothing
-        raise Forbidden(f"{user.username}: the role {user.role} awaits a second administrator's approval")
-    return Principal(user.id, user.username, Role(user.role), via, audit)
+@dataclass(frozen=True, slots=True)
+class TotpEnrolment:
+    """A new authenticator, shown once: active after its holder confirms a first code."""
+
+    secret: str  # base32, to type into an authenticator app
+    uri: str  # otpauth://totp/..., the same as a link or QR code
 
 
 def check_password(password: str, username: str) -> None:
@@ -188,8 +212,12 @@ class AccessService:
         hasher: PasswordHasher | None = None,
         clock: Callable[[], datetime] = _utcnow,
         throttle: Throttle | None = None,
+        secret_box: SecretBox | None = None,
+        require_admin_mfa: bool = True,
     ) -> None:
         self.store = store
+        self.secret_box = secret_box  # seals authenticator secrets; None: no deployment secret, no TOTP
+        self.require_admin_mfa = require_admin_mfa
         self.hasher = hasher or PasswordHasher()  # argon2id, 64 MiB, t=3, p=4
         self.clock = clock
         self.throttle = throttle or Throttle()
@@ -290,10 +318,12 @@ class AccessService:
         at = self.clock()
         code, code_hash = _new_code()
         with self.store.transaction() as tx:
-            tx.update_user(user.id, password_hash=NO_PASSWORD, enrol_hash=code_hash, enrol_expires=at + ENROL_VALID)
+            tx.update_user(user.id, password_hash=NO_PASSWORD, enrol_hash=code_hash, enrol_expires=at + ENROL_VALID,
+                           totp_secret=None, totp_pending=None, totp_last_step=None)  # fmt: skip
             tx.end_sessions(at, user_id=user.id)
             tx.revoke_keys_of(user.id, at)
-            tx.audit(AuditEvent(principal.label, "user.reset", "user", username, at, reason, origin))
+            details = {"authenticator_removed": True} if user.totp_secret or user.totp_pending else {}
+            tx.audit(AuditEvent(principal.label, "user.reset", "user", username, at, reason, origin, details))
         return Enrolment(user.id, code, at + ENROL_VALID, bool(user.role_pending))
 
     def set_active(self, principal: Principal, username: str, active: bool, reason: str, origin: str = "") -> None:
@@ -346,6 +376,7 @@ class AccessService:
                 "active": u.active,
                 "enrolled": u.enrol_hash is None,
                 "role_pending": u.role_pending,
+                "totp": u.totp_secret is not None,
             }
             for u in self.store.users()
         ]
@@ -371,9 +402,22 @@ class AccessService:
             self._dummy = self.hasher.hash(secrets.token_urlsafe(16))
         return self._dummy
 
-    def _authenticate(self, username: str, password: str, origin: str) -> Any:
-        """The active user with this name and password; throttled, and one argon2 verification
-        whether the name exists, is disabled or is active."""
+    def _principal(self, user: Any, via: str) -> Principal:
+        if user.role_pending:  # a grant awaiting its second administrator confers nothing
+            raise Forbidden(f"{user.username}: the role {user.role} awaits a second administrator's approval")
+        role = Role(user.role)
+        needs_mfa = self.require_admin_mfa and role is Role.ADMINISTRATOR and user.totp_secret is None
+        return Principal(user.id, user.username, role, via, self.store.audit, needs_mfa)
+
+    def _box(self) -> SecretBox:
+        if self.secret_box is None:
+            raise ConfigError(NO_SECRET_KEY)
+        return self.secret_box
+
+    def _authenticate(self, username: str, password: str, origin: str, otp: str | None = None) -> Any:
+        """The active user with this name and password (and the current code of their
+        authenticator, if they have one); throttled, and one argon2 verification whether the name
+        exists, is disabled or is active."""
         name = username.strip()
         key = name[:64]  # the throttle's key: the name as typed (column width)
         dummy = self._dummy_hash()
@@ -387,8 +431,25 @@ class AccessService:
             verified = False
         if user is None or not user.active or not verified:
             self._failed(key, origin, at, known=user is not None)
-            raise Unauthenticated("wrong user name or password")
-        if record is not None:  # a success starts the count again
+            raise Unauthenticated(WRONG)
+        step = None
+        if user.totp_secret is not None:
+            secret = self._box().open(user.totp_secret, user.id)
+            step = matching_step(secret, otp or "", at)
+            if step is None:  # missing or wrong: a failure like a wrong password
+                self._failed(key, origin, at, known=True)
+                raise Unauthenticated(WRONG)
+        if step is not None:
+            with self.store.transaction() as tx:
+                fresh = tx.use_totp_step(user.id, step)
+                if fresh and record is not None:  # a success starts the count again
+                    tx.clear_sign_in_account(key)
+            if not fresh:  # a code of this step (or a later one) was used already: a replay
+                replay = AuditEvent(user.username, "auth.otp_replay", "user", user.username, at, origin=origin,
+                                    details={"step": step})  # fmt: skip
+                self._failed(key, origin, at, known=True, also=[replay])
+                raise Unauthenticated(WRONG)
+        elif record is not None:  # a success starts the count again
             with self.store.transaction() as tx:
                 tx.clear_sign_in_account(key)
         return user
@@ -418,13 +479,14 @@ class AccessService:
         self._refused[scope] = (message, until)
         return _too_many(message, until, at)
 
-    def _failed(self, key: str, origin: str, at: datetime, known: bool) -> None:
+    def _failed(self, key: str, origin: str, at: datetime, known: bool, also: Sequence[AuditEvent] = ()) -> None:
         """Count a failure for the name and the client, lock either when over its limit, audit (a
-        name no user has as ``unknown user``: it is often a password typed into the wrong field)."""
+        name no user has as ``unknown user``: it is often a password typed into the wrong field;
+        ``also``: what else to record about this failure)."""
         limit = self.throttle
         self.store.forget_sign_in_failures(at - limit.window, at - limit.quiet)
         name = key if known else UNKNOWN_USER
-        events = [AuditEvent(name or "?", "auth.failure", "user", name, at, origin=origin)]
+        events = [AuditEvent(name or "?", "auth.failure", "user", name, at, origin=origin), *also]
         with self.store.transaction() as tx:
             # rows first, the audit log (its writers' lock) last: no two sign-ins wait on each other
             record = tx.lock_sign_in_account(key, at)
@@ -447,12 +509,13 @@ class AccessService:
             for event in events:
                 tx.audit(event)
 
-    def login(self, username: str, password: str, origin: str = "") -> tuple[str, Principal]:
-        """A new session: its token (for the cookie) and who it is."""
-        user = self._authenticate(username, password, origin)
+    def login(self, username: str, password: str, origin: str = "", otp: str | None = None) -> tuple[str, Principal]:
+        """A new session: its token (for the cookie) and who it is (``otp``: the authenticator's
+        current code, needed once the user has one)."""
+        user = self._authenticate(username, password, origin, otp)
         at = self.clock()
         token = secrets.token_urlsafe(32)
-        principal = _principal(user, "session", self.store.audit)
+        principal = self._principal(user, "session")
         with self.store.transaction() as tx:
             tx.add_session(_sha256(token), user.id, at)
             tx.audit(AuditEvent(user.username, "auth.login", "user", user.username, at, origin=origin))
@@ -472,7 +535,7 @@ class AccessService:
         if not user.active:
             raise Unauthenticated("not signed in")
         self.store.touch_session(found.token_hash, at)
-        return _principal(user, "session", self.store.audit)
+        return self._principal(user, "session")
 
     def logout(self, token: str, origin: str = "") -> None:
         at = self.clock()
@@ -493,12 +556,13 @@ class AccessService:
         user = self.store.user(found.user_id)
         if not user.active:
             raise Unauthenticated("the API key is unknown, revoked or expired")
-        return _principal(user, f"api-key:{found.prefix}", self.store.audit)
+        return self._principal(user, f"api-key:{found.prefix}")
 
     # --- API keys -------------------------------------------------------------------------
 
     def create_key(self, principal: Principal, label: str, days: int = MAX_KEY_DAYS, origin: str = "") -> NewKey:
         authorize(principal, Action.KEY_OWN)
+        require_second_factor(principal, "key.create")  # an administrator's key would administer
         if not 1 <= days <= MAX_KEY_DAYS:
             raise InvalidInput(f"an API key lives 1 to {MAX_KEY_DAYS} days")
         key = KEY_PREFIX + secrets.token_urlsafe(32)
@@ -535,7 +599,40 @@ class AccessService:
             for k in self.store.api_keys(principal.user_id)
         ]
 
-    def cli_principal(self, username: str, password: str, origin: str = "cli") -> Principal:
-        """The CLI's sign-in (user name and password, no session kept; throttled as the API's)."""
-        user = self._authenticate(username, password, origin)
-        return _principal(user, "cli", self.store.audit)
+    def cli_principal(self, username: str, password: str, origin: str = "cli", otp: str | None = None) -> Principal:
+        """The CLI's sign-in (user name, password and, once the user has an authenticator, its
+        current code; no session kept; throttled as the API's)."""
+        user = self._authenticate(username, password, origin, otp)
+        return self._principal(user, "cli")
+
+    # --- second factor (TOTP) -------------------------------------------------------------
+
+    def totp_enrol(self, principal: Principal, origin: str = "") -> TotpEnrolment:
+        """A new authenticator secret for the signed-in user, shown once; it replaces the current
+        authenticator (if any) only when confirmed with a code (:meth:`totp_confirm`)."""
+        if principal.via.startswith("api-key"):  # a key is a derived credential: it enrols no factor
+            raise Forbidden("an authenticator is enrolled after signing in with a password, not with an API key")
+        box = self._box()
+        secret = new_secret()
+        at = self.clock()
+        with self.store.transaction() as tx:
+            tx.update_user(principal.user_id, totp_pending=box.seal(secret, principal.user_id))
+            tx.audit(AuditEvent(principal.label, "user.totp_enrol", "user", principal.username, at, origin=origin))
+        return TotpEnrolment(secret, provisioning_uri(secret, principal.username))
+
+    def totp_confirm(self, principal: Principal, code: str, origin: str = "") -> None:
+        """Activate the enrolled authenticator with one of its codes (which is then used)."""
+        user = self.store.user(principal.user_id)
+        if user.totp_pending is None:
+            raise Conflict("no authenticator awaits confirmation: enrol one first (tekser users totp-enrol)")
+        at = self.clock()
+        step = matching_step(self._box().open(user.totp_pending, user.id), code, at)
+        if step is None:
+            self.store.audit(AuditEvent(principal.label, "user.totp_confirm_failure", "user", user.username, at,
+                                        origin=origin))  # fmt: skip
+            raise InvalidInput("the code does not match the new authenticator (is its clock right?): try the next one")
+        with self.store.transaction() as tx:
+            tx.update_user(user.id, totp_secret=user.totp_pending, totp_pending=None,
+                           totp_last_step=max(step, user.totp_last_step or step))  # fmt: skip
+            details = {"replaced": user.totp_secret is not None}
+            tx.audit(AuditEvent(principal.label, "user.totp_confirm", "user", user.username, at, "", origin, details))
