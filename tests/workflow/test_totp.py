@@ -212,3 +212,13 @@ def test_over_http_sign_in_takes_the_code_and_a_session_enrols(access: AccessSer
     assert api.post("/api/session", json={"username": "admin", "password": PASSWORD}).status_code == 401
     signed = api.post("/api/session", json={"username": "admin", "password": PASSWORD, "otp": _code(secret, world)})
     assert signed.status_code == 200 and api.get("/api/users").status_code == 200
+
+
+def test_the_deployment_secret_comes_from_the_environment_or_the_first_line_of_a_file(tmp_path: Any) -> None:
+    assert Settings(secret_key="  from the environment  ").deployment_secret() == b"from the environment"
+    secret_file = tmp_path / "secret"
+    secret_file.write_text("from a file\nignored\n", encoding="utf-8")
+    assert Settings(secret_key_file=secret_file).deployment_secret() == b"from a file"
+    assert Settings(secret_key=None, secret_key_file=None).deployment_secret() is None
+    with pytest.raises(ConfigError, match="TEKSER_SECRET_KEY_FILE"):
+        Settings(secret_key_file=tmp_path / "missing").deployment_secret()
