@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEMO_DB ?= sqlite:///$(CURDIR)/.demo/tekser.sqlite
 export TEKSER_SHARED_DATA ?= $(abspath ../shared/data)
 
-.PHONY: help demo test lint typecheck unit bench fuzz chaos clean
+.PHONY: help demo test lint typecheck unit bench fuzz chaos mutation clean
 
 help: ## show this help
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -52,5 +52,9 @@ fuzz: $(STAMP) ## long property/fuzz run of the list readers and message parsers
 chaos: $(STAMP) ## kill `tekser screen --stored` with SIGKILL 25 times over more traffic; same alerts, none twice
 	TEKSER_CHAOS_ROUNDS=25 TEKSER_CHAOS_FLIGHTS=24 $(BIN)/pytest -q tests/chaos
 
+# MUTATE=names (a package or several; default: every core package), MUTATE_ONLY=src/tekser/names/fold.py, MUTATION_JOBS=2
+mutation: $(STAMP) ## mutation testing of the core (mutmut), incremental: prints the surviving mutants (docs/testing.md)
+	$(BIN)/python scripts/mutation.py $(MUTATE) $(if $(MUTATE_ONLY),--only '$(MUTATE_ONLY)') --jobs $(or $(MUTATION_JOBS),1)
+
 clean: ## remove the venv, caches and the demo database
-	rm -rf $(VENV) .demo .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .demo .pytest_cache .mypy_cache .ruff_cache .mutmut

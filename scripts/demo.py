@@ -66,9 +66,10 @@ def run(*args: str, check: bool = True, user: str | None = None) -> int:
 
 
 def make_users() -> None:
-    """The first administrator from the command line, a second one (the bootstrap: the only
-    administrator may make one alone), then one user per role: each enrols with the one-time code
-    and makes their own key; analyst and supervisor roles are approved by the second administrator."""
+    """The first administrator from the command line, a second one (the bootstrap, once per
+    deployment: the only administrator makes one alone), then one user per role: each enrols with
+    the one-time code and makes their own key. Analyst and supervisor roles are approved by the
+    second administrator, whose approval gives the second part of their code."""
     people = [("aigerim", "analyst"), ("dana", "analyst"), ("yerlan", "supervisor"), ("asel", "supervisor"),
               ("marat", "auditor"), ("saule", "dpo"), ("gateway", "service")]  # fmt: skip
     print("(a demonstration: TEKSER_REQUIRE_ADMIN_MFA=false lets administrators act without an authenticator app;"
@@ -78,24 +79,26 @@ def make_users() -> None:
     KEYS["admin"] = _key("admin")
     _enrolled("bolat", "administrator")
     for name, role in people:
-        if _enrolled(name, role):
-            print(f"\033[36m$ TEKSER_API_KEY=<bolat> tekser users approve-role {name}\033[0m")
-            capture("users", "approve-role", name, user="bolat")
+        _enrolled(name, role)
         KEYS[name] = _key(name)
     print("\033[36m$ tekser keys create --user <each> --password-stdin\033[0m   (one API key per user, shown once)")
     run("users", "list", user="admin")
     run("audit", "admin-report", user="marat")
 
 
-def _enrolled(name: str, role: str) -> bool:
-    """Add ``name`` and enrol them with the code; whether their role awaits a second administrator."""
+def _enrolled(name: str, role: str) -> None:
+    """Add ``name`` and enrol them with the code: for a role awaiting a second administrator,
+    with both parts (the first from admin, the second from bolat's approval)."""
     print(f"\033[36m$ TEKSER_API_KEY=<admin> tekser users add {name} --role {role}\033[0m")
     added = capture("users", "add", name, "--role", role, user="admin")
+    code = added.strip().splitlines()[-1]
+    if "awaits a second administrator" in added:
+        print(f"\033[36m$ TEKSER_API_KEY=<bolat> tekser users approve-role {name}\033[0m   (part 2 of the code)")
+        code += " " + capture("users", "approve-role", name, user="bolat").strip().splitlines()[-1]
     print(f"\033[36m$ TEKSER_ENROL_CODE=<code> tekser users enrol {name} --password-stdin\033[0m")
-    capture("users", "enrol", name, "--password-stdin", stdin=PASSWORD + "\n", code=added.strip().splitlines()[-1])
+    capture("users", "enrol", name, "--password-stdin", stdin=PASSWORD + "\n", code=code)
     if role == "administrator":
         KEYS[name] = _key(name)
-    return "awaits a second administrator" in added
 
 
 def _key(name: str) -> str:

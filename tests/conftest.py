@@ -36,6 +36,23 @@ def need(available: bool, reason: str) -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _cold_caches_under_mutmut() -> None:
+    """Under mutmut (`make mutation`) each mutant's tests run in a process forked from one that
+    already ran the tests unmutated: a memoised result (``lru_cache``) computed by the original
+    code would hide the mutant. Every tekser cache starts empty instead."""
+    if not os.environ.get("MUTANT_UNDER_TEST"):
+        return
+    import functools
+    import gc
+
+    for found in gc.get_objects():
+        if isinstance(found, functools._lru_cache_wrapper) and str(getattr(found, "__module__", "")).startswith(
+            "tekser."
+        ):
+            found.cache_clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _kept_indexes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Screening indexes kept by the tests stay in the test session's own folder (not the user's cache);
     the CLI tests' child processes inherit the setting."""
@@ -119,4 +136,6 @@ from hypothesis import settings as _hypothesis_settings  # noqa: E402
 
 _hypothesis_settings.register_profile("default", max_examples=60, deadline=None)
 _hypothesis_settings.register_profile("long", max_examples=5000, deadline=None)
+# `make mutation`: the same examples every run, so a mutant is killed (or not) the same way each time
+_hypothesis_settings.register_profile("mutation", max_examples=60, deadline=None, derandomize=True, database=None)
 _hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))

@@ -23,25 +23,47 @@ def test_one_administrator_cannot_make_an_analyst_and_a_supervisor_and_act_as_bo
     admin = keys["admin"]
     # no password is chosen by the administrator any more
     assert cli("users", "add", "a1", "--role", "analyst", "--password-stdin", key=admin).exit_code == 2
-    # even with the codes in hand (the holder's to use), the two accounts cannot act ...
+    first = {}
     for name, role in (("a1", "analyst"), ("s1", "supervisor")):
-        assert _enrol(cli, name, _add(cli, name, role, admin)) == 0
+        result = cli("users", "add", name, "--role", role, key=admin)
+        assert result.exit_code == 0 and "part 1 of 2" in result.output, result.output
+        first[name] = result.output.strip().splitlines()[-1]
+        # the administrator's part alone sets no password ...
+        result = cli("users", "enrol", name, "--password-stdin", stdin=PASSWORD + "\n",
+                     env={"TEKSER_ENROL_CODE": first[name]})  # fmt: skip
+        assert result.exit_code == 8 and "second part" in result.output, result.output
         result = cli("keys", "create", "--user", name, "--password-stdin", stdin=PASSWORD + "\n")
-        assert result.exit_code == 8 and "second administrator" in result.output, result.output
+        assert result.exit_code == 7, result.output
         # ... and the administrator cannot approve their own grant
         result = cli("users", "approve-role", name, key=admin)
         assert result.exit_code == 8 and "second person" in result.output, result.output
     listed = {u["username"]: u for u in json.loads(cli("users", "list", "--json", key=admin).output)}
     assert listed["a1"]["role_pending"] and listed["s1"]["role_pending"]
-    # neither can another role change skip the approval
-    assert cli("users", "role", "a1", "supervisor", "--reason", "x", key=admin).exit_code == 0
-    result = cli("keys", "create", "--user", "a1", "--password-stdin", stdin=PASSWORD + "\n")
-    assert result.exit_code == 8, result.output
-    # a second administrator approves: then (and only then) the holder makes a key and acts
+    # a second administrator approves and gets the second part; the first part alone still fails
     result = cli("users", "approve-role", "s1", key=cli.second_admin(admin))
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 0 and "part 2 of 2" in result.output, result.output
+    second = result.output.strip().splitlines()[-1]
+    assert second != first["s1"]
+    assert _enrol(cli, "s1", first["s1"]) == 7
+    assert _enrol(cli, "s1", f"{second} {first['s1']}") == 0  # both parts, in either order
     s1 = cli.key("s1")
     assert cli("alerts", "list", key=s1).exit_code == 0
+
+
+def test_a_promotion_to_a_role_that_decides_enrols_the_account_again(cli: Cli) -> None:
+    """An auditor's password was set with one administrator's code: promoted to analyst, the
+    account enrols again with two parts, so that administrator cannot be holding it."""
+    keys = cli.users(aud="auditor")
+    result = cli("users", "role", "aud", "analyst", "--reason", "moved to the PIU desk", key=keys["admin"])
+    assert result.exit_code == 0 and "part 1 of 2" in result.output, result.output
+    first = result.output.strip().splitlines()[-1]
+    assert cli("audit", "admin-report", key=keys["aud"]).exit_code == 7  # the old key is revoked
+    result = cli("keys", "create", "--user", "aud", "--password-stdin", stdin=PASSWORD + "\n")
+    assert result.exit_code == 7, result.output  # and the old password gone
+    result = cli("users", "approve-role", "aud", key=cli.second_admin(keys["admin"]))
+    assert result.exit_code == 0, result.output
+    assert _enrol(cli, "aud", first + result.output.strip().splitlines()[-1]) == 0
+    assert cli("alerts", "list", key=cli.key("aud")).exit_code == 0
 
 
 def test_the_holder_enrols_once_and_only_the_holder_makes_keys(cli: Cli) -> None:

@@ -72,6 +72,41 @@ def test_priority_rises_with_corroboration(fixtures_dir: Path) -> None:
     assert rich.priority > bare.priority
 
 
+def test_a_gender_conflict_lowers_the_score_and_can_decide_the_alert(fixtures_dir: Path) -> None:
+    """UN QDi.901 is a man, Askar Nurlanov: a woman of a close name scores lower than the name alone."""
+    screener = _screener(fixtures_dir)
+
+    def match(name: str, gender: str | None) -> screener_module.Match:
+        matches = screener.screen(Subject("x", name, gender=gender), top=3, explain=True).matches
+        return next(m for m in matches if m.key == "un:QDi.901")
+
+    for name in ("Askar Nurlanova", "Asker Nurlanova"):
+        bare, female, male = match(name, None), match(name, "female"), match(name, "male")
+        assert female.score < bare.score == male.score, name
+        assert {e["feature"]: e.get("relation") for e in female.explanation}["gender"] == "conflict"
+    # Asker Nurlanova alerts on the name alone; as a woman against a listed man she does not
+    assert match("Asker Nurlanova", None).alert
+    assert not match("Asker Nurlanova", "female").alert
+
+
+def test_the_threshold_is_reached_at_equality(fixtures_dir: Path) -> None:
+    """A threshold of 1.0 means "exact names only": an exact name still alerts, a near one does not."""
+    born = parse_birth_date("1984")
+    un_only = un.read(fixtures_dir / "lists" / "un" / "consolidated-small.xml").entries
+    exact, near = (
+        Subject(str(i), n, birth_date=born) for i, n in enumerate(["Gulnara Tolegenova", "Gulnara Tulegenova"])
+    )
+    default = Screener.from_entries(un_only)
+    assert [m.alert for m in default.screen(near).matches] == [True]  # at the default threshold the near name alerts
+    for screener, threshold in (
+        (default, 1.0),  # asked for one screening
+        (Screener.from_entries(un_only, MatchConfig(threshold=1.0)), None),  # configured
+    ):
+        (match,) = screener.screen(exact, threshold=threshold).matches
+        assert (match.key, match.score, match.alert) == ("un:QDi.903", 1.0, True)
+        assert screener.screen(near, threshold=threshold).matches == ()
+
+
 def test_policy_leaves_entries_out(fixtures_dir: Path) -> None:
     from datetime import UTC, datetime
 

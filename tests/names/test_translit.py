@@ -175,6 +175,25 @@ def test_detect_token_script() -> None:
     assert detect_token_script("محمد") == "Arab"
     assert detect_token_script("MÜLLER") == "Latn"
     assert detect_token_script("123") is None
+    assert detect_token_script("Ｐｅｔｒｏｖ") == "Latn"  # fullwidth letters are Latin
+    assert detect_token_script("ʼ") is None  # a modifier letter belongs to no script
+
+
+# Scripts that unicodedata's character names did not map, and for which ICU has no Latin transform
+# (Thaana has one): ICU's Script property names them, anyascii romanises them.
+OTHER_SCRIPTS = [
+    ("ᠪᠠᠲᠪᠠᠶᠠᠷ", "Mong", "batbayar"),  # Batbayar, Mongolian script
+    ("བསྟན་འཛིན", "Tibt", "bstndzin"),  # Tenzin, letter by letter (Wylie-like)
+    ("ສົມສະໄໝ", "Laoo", "somsaaim"),  # Somsamai
+    ("ꦱꦸꦏꦂꦤ", "Java", "sukrn"),  # Sukarno, Javanese script
+    ("މުޙައްމަދު", "Thaa", "muhamadu"),  # Muhammadu, Thaana
+]
+
+
+@pytest.mark.parametrize(("token", "script", "latin"), OTHER_SCRIPTS)
+def test_other_scripts_are_detected_and_romanised(token: str, script: str, latin: str) -> None:
+    assert detect_token_script(token) == script
+    assert latin_variants(token) == (latin,)
 
 
 # --- properties ----------------------------------------------------------------------------------

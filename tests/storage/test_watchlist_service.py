@@ -97,6 +97,19 @@ def test_new_version_and_field_level_diff(service: WatchlistService, un_file: Pa
     assert len(list(service.entries(before))) == 6
 
 
+def test_a_new_version_of_one_list_leaves_the_other_lists_active(
+    service: WatchlistService, fixtures_dir: Path, un_file: Path
+) -> None:
+    # activating un@2 must replace only UN's active version: OFAC stays screened
+    service.import_path(fixtures_dir / "lists" / "ofac", actor="alice", min_entries=SMALL)
+    service.import_path(un_file, actor="alice", min_entries=SMALL)
+    _edit(un_file, "<DATE>1975-03-12</DATE>", "<DATE>1975-03-13</DATE>")
+    (outcome,) = service.import_path(un_file, actor="alice", min_entries=SMALL)
+    assert outcome.status == "imported"
+    assert [v.label for v in service.active_versions()] == ["ofac@1", "un@2"]
+    assert service.resolve("ofac").label == "ofac@1"
+
+
 @pytest.mark.parametrize(
     ("damage", "reason"),
     [

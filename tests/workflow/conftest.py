@@ -100,10 +100,10 @@ def add_enrolled(access: AccessService, admin: Principal, name: str, role: Role,
     if pending, approved as a second administrator would (tests/workflow/test_enrolment.py shows
     that the approval is a second administrator's)."""
     enrolment = access.add_user(admin, name, role)
-    access.enrol(name, enrolment.code, PASSWORD)
-    if enrolment.pending and approve:
+    if enrolment.pending and approve:  # as if approved, without the second part of the code
         with access.store.transaction() as tx:
             tx.update_user(enrolment.user_id, role_pending=False)
+    access.enrol(name, enrolment.code, PASSWORD)
     return access.cli_principal(name, PASSWORD)
 
 

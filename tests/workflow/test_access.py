@@ -97,9 +97,13 @@ def test_a_revoked_key_is_refused_and_a_role_change_ends_sessions(world: World) 
     with pytest.raises(Unauthenticated):
         world.access.session(token)
     assert world.access.cli_principal("ana", PASSWORD).role is Role.AUDITOR
-    world.access.set_role(world.who["admin"], "ana", Role.SUPERVISOR, "promoted")  # awaits a second administrator
-    with pytest.raises(Forbidden, match="second administrator"):
+    again = world.access.set_role(world.who["admin"], "ana", Role.SUPERVISOR, "promoted")
+    assert again is not None and again.parts == 2  # from a role that decides nothing: enrolled again
+    with pytest.raises(Unauthenticated):
         world.access.cli_principal("ana", PASSWORD)
+    assert world.access.set_role(world.who["admin"], "ali", Role.SUPERVISOR, "promoted") is None
+    with pytest.raises(Forbidden, match="second administrator"):  # keeps the password, awaits approval
+        world.access.cli_principal("ali", PASSWORD)
 
 
 def test_the_deployment_hashes_passwords_with_argon2id_above_the_asvs_floor() -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import base64
 
 from fastapi.testclient import TestClient
-from tests.workflow.conftest import PASSWORD, World
+from tests.workflow.conftest import PASSWORD, World, add_enrolled
 
 from tekser.api.app import COOKIE
+from tekser.domain.access import Role
 from tekser.exports.signing import verify
 
 
@@ -127,21 +128,31 @@ def test_a_locked_name_and_a_client_over_its_limit_get_429_with_retry_after(api:
 def test_over_http_a_new_user_enrols_with_the_code_and_a_second_administrator_approves(
     api: TestClient, world: World
 ) -> None:
+    add_enrolled(world.access, world.who["admin"], "adm2", Role.ADMINISTRATOR, approve=False)  # the bootstrap
     _sign_in(api, "admin")
     added = api.post("/api/users", json={"username": "vic", "role": "supervisor", "password": PASSWORD})
     assert added.status_code == 200, added.text
     assert added.json()["role_pending"] and "password" not in added.json()
-    code = added.json()["enrolment_code"]
+    assert (added.json()["code_part"], added.json()["code_parts"]) == (1, 2)
+    first = added.json()["enrolment_code"]
     assert api.post("/api/users/vic/approve-role").status_code == 403  # the granting administrator
     api.delete("/api/session")
-    enrol = {"username": "vic", "code": code, "password": PASSWORD}
+    enrol = {"username": "vic", "code": first, "password": PASSWORD}
+    assert api.post("/api/enrol", json=enrol).status_code == 403  # the second part is missing
+    _sign_in(api, "adm2")
+    approved = api.post("/api/users/vic/approve-role")
+    assert approved.status_code == 200 and approved.json()["code_part"] == 2, approved.text
+    api.delete("/api/session")
+    enrol["code"] = first + " " + approved.json()["enrolment_code"]
     assert api.post("/api/enrol", json=enrol).status_code == 200
     assert api.post("/api/enrol", json=enrol).status_code == 401  # once
-    assert api.post("/api/session", json={"username": "vic", "password": PASSWORD}).status_code == 403
+    assert api.post("/api/session", json={"username": "vic", "password": PASSWORD}).status_code == 200
     _sign_in(api, "admin")
     report = api.get("/api/audit/admin-report").json()
     assert [e["action"] for e in report if e["object_id"] == "vic"] == [
         "user.create",
+        "user.enrol_failure",
+        "user.role_approve",
         "user.enrol",
         "user.enrol_failure",
     ]

@@ -178,6 +178,25 @@ def test_a_forged_host_does_not_let_a_foreign_origin_through(desk: Desk, world: 
     assert bare.post(f"/api/alerts/{world.first_alert}/reopen", json={}, headers=same_host).status_code == 403
 
 
+@pytest.mark.parametrize(
+    "foreign",
+    [
+        "https://testserver.evil.example",  # the own origin as a prefix of another host
+        "https://testserver:8443",  # another port is another origin (RFC 6454)
+        "http://testserver",  # and another scheme
+        "https://testserverx",
+    ],
+)
+def test_an_origin_is_the_api_s_own_only_when_equal(desk: Desk, world: World, foreign: str) -> None:
+    api = _client(desk, public_url="https://testserver")
+    ana = _bearer(world, "ana")
+    refused = api.post(f"/api/alerts/{world.first_alert}/review", json={}, headers={"Origin": foreign} | ana)
+    assert refused.status_code == 403, foreign
+    assert world.workflow.state(world.first_alert).status.value == "new"
+    own = {"Origin": "https://testserver"} | ana
+    assert api.post(f"/api/alerts/{world.first_alert}/review", json={}, headers=own).status_code == 200
+
+
 # --- 9: odd input is a 4xx problem, never a server error --------------------------------------------
 
 

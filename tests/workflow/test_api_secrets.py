@@ -88,6 +88,8 @@ def test_the_access_log_of_tekser_serve_writes_no_query_string(
         "sig=abc",
         "purpose=review&pwd=abc",
         "note=tk_{key}",
+        "status=new&api_key=tk_{key}",  # a secret after an ordinary parameter (issue 18)
+        "status=new&note=see%20tk_{key}",  # a key inside a value, after an ordinary parameter
     ],
 )
 def test_a_secret_in_a_url_is_refused_however_it_is_encoded(api: TestClient, world: World, query: str) -> None:

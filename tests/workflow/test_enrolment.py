@@ -8,7 +8,7 @@ from tests.workflow.conftest import PASSWORD, World, add_enrolled
 
 from tekser.domain.access import Role
 from tekser.errors import Conflict, Forbidden, Unauthenticated
-from tekser.storage.tables import users
+from tekser.storage.tables import audit_events, users
 
 
 def test_an_enrolment_code_is_stored_hashed_works_once_and_expires(world: World) -> None:
@@ -38,13 +38,18 @@ def test_a_guarded_role_needs_a_second_administrator(world: World) -> None:
     adm2 = add_enrolled(world.access, admin, "adm2", Role.ADMINISTRATOR, approve=False)  # the bootstrap
     assert adm2.role is Role.ADMINISTRATOR
     new = world.access.add_user(admin, "vic", Role.SUPERVISOR)
-    assert new.pending
-    world.access.enrol("vic", new.code, PASSWORD)
-    with pytest.raises(Forbidden, match="second administrator"):
-        world.access.cli_principal("vic", PASSWORD)
+    assert new.pending and (new.part, new.parts) == (1, 2)
+    with pytest.raises(Forbidden, match="second part"):
+        world.access.enrol("vic", new.code, PASSWORD)  # the granting administrator's part alone
     with pytest.raises(Forbidden, match="second person"):
         world.access.approve_role(admin, "vic")
-    world.access.approve_role(adm2, "vic")
+    second = world.access.approve_role(adm2, "vic")
+    assert second is not None and (second.part, second.parts) == (2, 2)
+    with pytest.raises(Unauthenticated):
+        world.access.enrol("vic", new.code, PASSWORD)
+    with pytest.raises(Unauthenticated):
+        world.access.enrol("vic", second.code, PASSWORD)
+    world.access.enrol("vic", new.code + second.code, PASSWORD)
     assert world.access.cli_principal("vic", PASSWORD).role is Role.SUPERVISOR
     with pytest.raises(Conflict):
         world.access.approve_role(adm2, "vic")
@@ -52,9 +57,39 @@ def test_a_guarded_role_needs_a_second_administrator(world: World) -> None:
     assert world.access.add_user(admin, "adm3", Role.ADMINISTRATOR).pending
 
 
+def test_the_bootstrap_happens_once_per_deployment(world: World) -> None:
+    """Disabling or demoting the second administrator does not let the first make another alone."""
+    admin = world.who["admin"]
+    add_enrolled(world.access, admin, "adm2", Role.ADMINISTRATOR, approve=False)
+    world.access.set_active(admin, "adm2", False, "left the unit")
+    assert world.access.add_user(admin, "adm3", Role.ADMINISTRATOR).pending
+    world.access.set_role(admin, "adm2", Role.AUDITOR, "moved")
+    assert world.access.add_user(admin, "adm4", Role.ADMINISTRATOR).pending
+    with world.engine.connect() as connection:
+        boot = [r for r in connection.execute(select(audit_events.c.details)).scalars() if '"bootstrap":true' in r]
+    assert len(boot) == 1
+
+
+def test_a_reset_of_a_guarded_account_needs_two_administrators_again(world: World) -> None:
+    admin = world.who["admin"]
+    adm2 = add_enrolled(world.access, admin, "adm2", Role.ADMINISTRATOR, approve=False)
+    with pytest.raises(Conflict, match="three administrators"):
+        world.access.reset(admin, "adm2", "forgot")  # nobody else could give the second part
+    first = world.access.reset(admin, "ana", "lost laptop")
+    assert first.pending and first.parts == 2
+    with pytest.raises(Forbidden, match="second part"):
+        world.access.enrol("ana", first.code, PASSWORD)
+    second = world.access.approve_role(adm2, "ana")
+    assert second is not None
+    world.access.enrol("ana", f"{second.code} {first.code}", PASSWORD)
+    assert world.access.cli_principal("ana", PASSWORD).role is Role.ANALYST
+    # an auditor's reset is one administrator's: the role decides nothing
+    assert world.access.reset(admin, "aud", "lost laptop").parts == 1
+
+
 def test_the_admin_report_lists_the_administration_events(world: World) -> None:
     admin = world.who["admin"]
-    new = world.access.add_user(admin, "zoe", Role.ANALYST)
+    new = world.access.add_user(admin, "zoe", Role.AUDITOR)
     world.access.enrol("zoe", new.code, PASSWORD)
     world.access.set_active(admin, "zoe", False, "left")
     world.access.create_key(world.who["ana"], "laptop")

@@ -177,21 +177,21 @@ def test_an_authenticator_is_not_enrolled_with_an_api_key(access: AccessService,
 
 
 def test_reset_removes_the_authenticator_and_the_holder_enrols_again(access: AccessService, world: World) -> None:
-    secret = _confirmed(access, world, world.who["ana"])
-    assert [u["totp"] for u in world.access.users(world.who["admin"]) if u["username"] == "ana"] == [True]
-    renewed = world.access.reset(world.who["admin"], "ana", "lost her phone")
+    secret = _confirmed(access, world, world.who["dpo"])
+    assert [u["totp"] for u in world.access.users(world.who["admin"]) if u["username"] == "dpo"] == [True]
+    renewed = world.access.reset(world.who["admin"], "dpo", "lost the phone")
     with world.engine.connect() as connection:
-        row = connection.execute(select(users).where(users.c.username == "ana")).one()
+        row = connection.execute(select(users).where(users.c.username == "dpo")).one()
     assert (row.totp_secret, row.totp_pending, row.totp_last_step) == (None, None, None)
     (reset,) = _audited(world, "user.reset")
-    assert reset["details"] == {"authenticator_removed": True}
-    access.enrol("ana", renewed.code, PASSWORD + "!")
-    ana = access.cli_principal("ana", PASSWORD + "!")  # no code asked: she enrols a new authenticator
-    fresh = access.totp_enrol(ana)
+    assert reset["details"]["authenticator_removed"] is True
+    access.enrol("dpo", renewed.code, PASSWORD + "!")
+    dpo = access.cli_principal("dpo", PASSWORD + "!")  # no code asked: the holder enrols a new authenticator
+    fresh = access.totp_enrol(dpo)
     assert fresh.secret != secret
     with pytest.raises(InvalidInput):
-        access.totp_confirm(ana, _code(secret, world, 1))  # the old one's code confirms nothing
-    access.totp_confirm(ana, _code(fresh.secret, world, 1))
+        access.totp_confirm(dpo, _code(secret, world, 1))  # the old one's code confirms nothing
+    access.totp_confirm(dpo, _code(fresh.secret, world, 1))
 
 
 def test_over_http_sign_in_takes_the_code_and_a_session_enrols(access: AccessService, world: World) -> None:

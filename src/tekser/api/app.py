@@ -550,6 +550,8 @@ def create_app(settings: Settings | None = None, desk: Desk | None = None) -> Fa
             "enrolment_code": new.code,  # shown once: the holder's, to set their password with
             "expires_at": new.expires_at.isoformat(),
             "role_pending": new.pending,
+            "code_part": new.part,  # a guarded role's code has 2 parts, from two administrators
+            "code_parts": new.parts,
         }
 
     @app.post("/api/users")
@@ -561,9 +563,9 @@ def create_app(settings: Settings | None = None, desk: Desk | None = None) -> Fa
         return enrolment(d.access.reset(who, username, body.reason, where(request)))
 
     @app.post("/api/users/{username}/approve-role")
-    def approve_role(username: str, who: Who, request: Request) -> dict[str, str]:
-        d.access.approve_role(who, username, where(request))
-        return {"approved": username}
+    def approve_role(username: str, who: Who, request: Request) -> dict[str, Any]:
+        second = d.access.approve_role(who, username, where(request))
+        return {"approved": username} | (enrolment(second) if second else {})
 
     @app.post("/api/enrol")
     def enrol(body: Enrol, request: Request) -> dict[str, str]:
@@ -585,9 +587,9 @@ def create_app(settings: Settings | None = None, desk: Desk | None = None) -> Fa
         return {"enabled": username}
 
     @app.post("/api/users/{username}/role")
-    def role(username: str, body: RoleChange, who: Who, request: Request) -> dict[str, str]:
-        d.access.set_role(who, username, body.role, body.reason, where(request))
-        return {"username": username, "role": body.role.value}
+    def role(username: str, body: RoleChange, who: Who, request: Request) -> dict[str, Any]:
+        again = d.access.set_role(who, username, body.role, body.reason, where(request))
+        return {"username": username, "role": body.role.value} | (enrolment(again) if again else {})
 
     @app.get("/api/keys")
     def keys(who: Who) -> list[dict[str, Any]]:

@@ -157,10 +157,12 @@ def _role(role: str) -> Any:
         raise InvalidInput(f"role: {role!r} (one of: {', '.join(r.value for r in Role)})") from None
 
 
-def _print_code(username: str, new: Any) -> None:
+def _print_code(username: str, new: Any, what: str = "added") -> None:
     pending = "; the role awaits a second administrator (tekser users approve-role)" if new.pending else ""
+    part = f"part {new.part} of 2 of " if new.parts == 2 else ""
     console.print(
-        f"user {username} added{pending}; their enrolment code (once, until {new.expires_at:%Y-%m-%d %H:%M} UTC):"
+        f"user {username} {what}{pending}; {part}their enrolment code"
+        f" (once, until {new.expires_at:%Y-%m-%d %H:%M} UTC):"
     )
     console.out(new.code, highlight=False)
 
@@ -172,7 +174,8 @@ def enrol(
     db: DbOption = None,
     debug: DebugOption = False,
 ) -> None:
-    """Set your password with the enrolment code an administrator gave you (TEKSER_ENROL_CODE, or asked)."""
+    """Set your password with the enrolment code (TEKSER_ENROL_CODE, or asked): for an analyst,
+    supervisor or administrator, both parts, from the two administrators, one after the other."""
     import os
 
     with handled(debug):
@@ -188,7 +191,7 @@ def reset(username: str, reason: Reason, db: DbOption = None, debug: DebugOption
     with handled(debug):
         d = desk(db)
         new = d.access.reset(signed_in(d), username, reason, origin())
-        _print_code(username, new)
+        _print_code(username, new, "reset")
 
 
 @users_app.command("approve-role")
@@ -196,8 +199,11 @@ def approve_role(username: str, db: DbOption = None, debug: DebugOption = False)
     """Approve a role granted by another administrator (four eyes on administration)."""
     with handled(debug):
         d = desk(db)
-        d.access.approve_role(signed_in(d), username, origin())
-        console.print(f"the role of {username} is approved")
+        second = d.access.approve_role(signed_in(d), username, origin())
+        if second is None:
+            console.print(f"the role of {username} is approved")
+        else:  # the holder enrols with both parts: one from each administrator
+            _print_code(username, second, "approved")
 
 
 @users_app.command("list")
@@ -246,7 +252,10 @@ def set_role(username: str, role: str, reason: Reason, db: DbOption = None, debu
     with handled(debug):
         d = desk(db)
         chosen = _role(role)
-        d.access.set_role(signed_in(d), username, chosen, reason, origin())
+        again = d.access.set_role(signed_in(d), username, chosen, reason, origin())
+        if again is not None:  # promoted to a guarded role: enrolled again, with two parts
+            _print_code(username, again, f"is now {chosen.value} and enrols again")
+            return
         changed = d.store.user_by_name(username)
         pending = changed is not None and changed.role_pending
         console.print(f"user {username} is now {chosen.value}" + (" (awaiting approval)" if pending else ""))

@@ -43,8 +43,7 @@ _VOWELS = re.compile(r"[aeiou]")
 _UNSTABLE = re.compile("|".join(old for old, _ in _DIGRAPHS + _IOTATED) + r"|[qxwy]|(.)\1|(?<=[aeiou])h$")
 
 
-@lru_cache(maxsize=30_000)  # (new words and names as they come: about 6 MB when full)
-def canonical(latin: str) -> str:
+def _canonical(latin: str) -> str:
     """Folded form of a lowercase Latin rendering: ``yuliya``, ``iuliia`` → ``ula``.
 
     Applied until nothing changes, so that folding a folded form changes nothing (``qh`` → ``kh`` → ``h``).
@@ -58,6 +57,10 @@ def canonical(latin: str) -> str:
             return folded  # (nothing left that a fold would change: no need to fold again to see it)
         text = folded
     return text
+
+
+# cached by wrapping, not by decorating: mutmut leaves decorated functions unmutated (docs/testing.md)
+canonical = lru_cache(maxsize=30_000)(_canonical)  # (new words and names as they come: about 6 MB when full)
 
 
 def _fold_once(text: str) -> str:
@@ -93,17 +96,19 @@ def _first_group(match: re.Match[str]) -> str:
 _LOOSE = str.maketrans({"z": "s", "c": "s", "d": "t", "b": "p", "g": "k", "v": "f", "h": None})
 
 
-@lru_cache(maxsize=30_000)
-def loose_skeleton(form: str) -> str:
+def _loose_skeleton(form: str) -> str:
     """The skeleton with voiced and voiceless consonants merged and H dropped, for blocking only:
     ``izmailov`` and ``ismailov`` share ``ismlf``."""
     return _undouble(skeleton(form).translate(_LOOSE))
 
 
-@lru_cache(maxsize=30_000)
-def skeleton(form: str) -> str:
+def _skeleton(form: str) -> str:
     """First letter and the consonants of a canonical form: ``muhamad`` → ``mhmd``."""
     if not form:
         return form
     rest = _VOWELS.sub("", form[1:])
     return _undouble(form[0] + rest)
+
+
+skeleton = lru_cache(maxsize=30_000)(_skeleton)
+loose_skeleton = lru_cache(maxsize=30_000)(_loose_skeleton)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache, lru_cache
-from importlib import resources
+from importlib import metadata, resources
 from typing import NamedTuple
 
 import yaml
@@ -164,19 +164,128 @@ def _singular(rendering: str) -> str | None:
 
 @lru_cache(maxsize=50_000)
 def legal_form(word: str) -> str | None:
-    """The legal-form class of a word of an organisation's name (``Ltd.``, ``GmbH``, ``Compeny``)."""
+    """The legal-form class of a word of an organisation's name (``Ltd.``, ``GmbH``, ``Compeny``).
+
+    The project's table (``legal_forms`` in name_parts.yml, with the lists' own spellings and, for
+    long forms, one keying error) answers first; then rigour's table of organisation types
+    (ISO 20275 entity legal forms, OCCRP's and Wikipedia's lists: Kft, Şirketi,
+    Aktiengesellschaft, ФОП...), whose forms are mapped onto the project's classes.
+    """
     letters = _letters(word)
-    found = _sets()[3].get(letters)
-    if found is not None or len(letters) < FUZZY_LEGAL_LENGTH:
+    found = _sets()[3].get(letters) if letters else None
+    if found is not None:
         return found
-    for spelling, name in _long_legal_forms():
-        if abs(len(spelling) - len(letters)) <= 1 and OSA.distance(spelling, letters, score_cutoff=1) <= 1:
-            return name
-    return None
+    if len(letters) >= FUZZY_LEGAL_LENGTH:
+        for spelling, name in _long_legal_forms():
+            if abs(len(spelling) - len(letters)) <= 1 and OSA.distance(spelling, letters, score_cutoff=1) <= 1:
+                return name
+    if len(letters) < MAINTAINED_LEGAL_LENGTH or letters in _not_legal_forms():
+        return None
+    return _maintained_legal_form(word)
+
+
+def _maintained_legal_form(word: str) -> str | None:
+    """rigour's class for a whole word (or phrase), in the project's classes where it has one: the
+    word's short form (Aktiengesellschaft → AG → gmbh, ТОВ → ООО → jsc), else its generic kind
+    (Kft → llc), else rigour's own short form as a class of its own (ФОП → fop)."""
+    org_types = _org_types()
+    if org_types is None:
+        return None
+    folded = word.casefold()
+    short = [target for matched, target in org_types(folded, generic=False) if matched == folded]
+    if not short:
+        return None
+    generic = [target for matched, target in org_types(folded, generic=True) if matched == folded]
+    ours = _sets()[3]
+    for form in (*short, *generic):
+        key = _letters(form if form.isascii() else next(iter(latin_variants(form)), ""))
+        if key in ours:
+            return ours[key]
+    return canonical((generic or short)[0])
+
+
+# rigour's one- and two-letter forms (EP, IN, IS, AT, II...) are aircraft marks, words and numerals
+# more often than legal forms in list names: only the project's own short forms count
+MAINTAINED_LEGAL_LENGTH = 3
+
+
+@cache
+def _not_legal_forms() -> frozenset[str]:
+    return frozenset(_letters(str(w)) for w in _vocabulary().get("not_legal_forms", ()))  # type: ignore[attr-defined]
+
+
+LEGAL_PHRASE_WORDS = 6  # the longest spelt-out legal form looked for ("sociedad de responsabilidad limitada")
+
+
+def _legal_phrases(words: tuple[str, ...], infos: list[_Word | None]) -> dict[int, tuple[int, str]]:
+    """Spelt-out legal forms of several words (Limited Liability Company, Joint Stock Company,
+    Товарищество с ограниченной ответственностью, Anonim Şirketi) as ``{first word: (end, class)}``,
+    found by rigour in the words as written and in their first Latin renderings."""
+    org_types = _org_types()
+    if org_types is None or len(words) < 2:
+        return {}
+    folded = [w.casefold() for w in words]
+    latin = [info.renderings[0] if info is not None else "" for info in infos]
+    spans = _phrase_spans(folded, org_types)
+    if latin != folded:  # (a name in another script, or with accents: its Latin rendering too)
+        spans += [(start, end, latin) for start, end, _ in _phrase_spans(latin, org_types)]
+    if not spans:
+        return {}
+    _, particles, _, ours = _sets()
+    # words the project's table reads already (CO LTD, S.A. DE C.V.): kept as its own parts
+    known = [info is None or _letters(info.renderings[0]) in ours or info.primary in particles for info in infos]
+    found: dict[int, tuple[int, str]] = {}
+    for start, end, spelling in spans:
+        if all(known[start:end]) or any(start <= s < e or s <= start < e for s, (e, _) in found.items()):
+            continue  # (or the other spelling found this one, or an overlapping one)
+        form = _maintained_legal_form(" ".join(spelling[start:end]))
+        if form is not None:
+            found[start] = (end, form)
+    return found
+
+
+def _phrase_spans(
+    folded: list[str], org_types: Callable[..., list[tuple[str, str]]]
+) -> list[tuple[int, int, list[str]]]:
+    """Word spans (of two words or more) that rigour reads as one organisation type."""
+    text = " ".join(folded)
+    phrases = [matched for matched, _ in org_types(text, generic=False) if " " in matched]
+    if not phrases:  # (nearly every name)
+        return []
+    starts: dict[int, int] = {}  # character offset of each word → its index
+    offset = 0
+    for index, word in enumerate(folded):
+        starts[offset] = index
+        offset += len(word) + 1
+    spans: list[tuple[int, int, list[str]]] = []
+    cursor = 0
+    for matched in phrases:
+        at = text.find(matched, cursor)
+        if at < 0:
+            continue
+        cursor = at + len(matched)
+        first, after = starts.get(at), starts.get(cursor + 1, len(folded) if cursor == len(text) else None)
+        if first is not None and after is not None and 2 <= after - first <= LEGAL_PHRASE_WORDS:
+            spans.append((first, after, folded))
+    return spans
+
+
+@cache
+def _org_types() -> Callable[..., list[tuple[str, str]]] | None:
+    try:
+        from rigour.names.org_types import extract_org_types
+    except ImportError:  # (the project's table still answers)
+        return None
+    return extract_org_types
 
 
 def vocabulary_version() -> str:
-    return f"name-parts-{_vocabulary()['version']}"
+    """The name-part vocabulary, and the rigour release whose legal forms seed it."""
+    try:
+        maintained = "+rigour-" + metadata.version("rigour")
+    except metadata.PackageNotFoundError:
+        maintained = ""
+    return f"name-parts-{_vocabulary()['version']}{maintained}"
 
 
 _SEPARATORS = re.compile(r"[\s,;/\\()\[\]{}\"«»“”„:_+*&|<>‐‑‒–—―-]+")
@@ -345,9 +454,16 @@ def analyze(text: str, *, organization: bool = False, family_parts: tuple[str, .
         and any(i is not None and i.primary not in titles and i.primary not in placeholders for i in infos)
     )
     surname_titles = _title_surname(text, words, infos, family_words, titles) if strip_titles else frozenset()
+    phrases = _legal_phrases(words, infos) if organization else {}
+    phrase_end = 0
     for index, word in enumerate(words):
         info = infos[index]
-        if info is None:
+        if info is None or index < phrase_end:
+            continue
+        if index in phrases:  # a legal form spelt out in several words: one optional part
+            phrase_end, phrase_class = phrases[index]
+            real += 1
+            tokens.append(Token(" ".join(words[index:phrase_end]), (phrase_class,), (phrase_class,), Role.LEGAL))
             continue
         primary, abjad = info.primary, info.abjad
         family = (word.casefold() in family_words) if family_words else None

@@ -1,16 +1,22 @@
 """Script detection (ISO 15924 codes) for names.
 
-``unicodedata.name`` is enough here: a name's script is decided by its letters, and the
-Unicode character names start with the script (CYRILLIC, ARABIC, LATIN ...).
+A letter's script is ICU's Unicode Script property (``Mong``, ``Tibt``, ``Laoo``, ``Java``,
+``Thaa``... every script Unicode knows), looked up once per distinct character. Without ICU (an
+optional wheel on some platforms) the first word of ``unicodedata.name`` stands in: it covers the
+scripts listed below only.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from functools import cache
 
-_SCRIPT_CODES = {
+# Common (punctuation, modifier letters such as ʼ and ー), Inherited (combining marks), Unknown
+_NO_SCRIPT = frozenset({"Zyyy", "Zinh", "Zzzz"})
+
+_SCRIPT_CODES = {  # the fallback without ICU
     "LATIN": "Latn",
     "CYRILLIC": "Cyrl",
     "ARABIC": "Arab",
@@ -31,14 +37,30 @@ _SCRIPT_CODES = {
 }
 
 
+def _by_character_name(char: str) -> str | None:
+    return _SCRIPT_CODES.get(unicodedata.name(char, "").split(" ", 1)[0])
+
+
 @cache
+def _lookup() -> Callable[[str], str | None]:
+    try:
+        import icu
+    except ImportError:
+        return _by_character_name
+
+    def by_icu(char: str) -> str | None:
+        code = str(icu.Script.getScript(ord(char)).getShortName())
+        return None if code in _NO_SCRIPT else code
+
+    return by_icu
+
+
+@cache  # per distinct character: the ICU call is made once per letter ever seen
 def char_script(char: str) -> str | None:
-    """ISO 15924 code of one letter, or None for digits, punctuation and unknown scripts."""
+    """ISO 15924 code of one letter, or None for digits, punctuation and script-less letters."""
     if not char.isalpha():
         return None
-    name = unicodedata.name(char, "")
-    first = name.split(" ", 1)[0]
-    return _SCRIPT_CODES.get(first)
+    return _lookup()(char)
 
 
 def detect_script(text: str) -> str | None:

@@ -8,7 +8,9 @@ fold and compare the small set. Tables are versioned YAML data (``data/translit/
 Why hand-written: ICU, unidecode, rigour and interscript each apply *one* table per run; none
 produces the several national renderings that coexist in passports (ICAO 9303 2013, FMS 2010,
 MVD 1997, Kazakh ticketing/ICS-630/2021 Latin, ICAO Arabic X-form, Arabic spelling styles). ICU
-is still used, lazily, for scripts without a table here (Greek, Armenian, Han, Hangul, Hebrew...).
+is still used, lazily, for scripts without a table here (Greek, Armenian, Han, Hangul, Hebrew...),
+and ``anyascii`` for the letters ICU has no transform for (Mongolian, Tibetan, Lao, Javanese,
+Khmer, Sinhala...).
 
 Output: lowercase ``a-z`` strings, ``-`` only after a detached Arabic article (``al-rahman``);
 deduplicated, most common first, at most :data:`MAX_VARIANTS`.
@@ -20,6 +22,8 @@ import re
 import unicodedata
 from functools import cache, lru_cache
 from typing import Any
+
+from anyascii import anyascii
 
 from tekser.names.scripts import detect_script
 from tekser.names.translit_tables import (
@@ -111,8 +115,19 @@ def _icu_transliterator() -> Any:
 
 
 def _icu(text: str) -> str:
+    """ICU's Any-Latin; the letters and marks it leaves in their script (no ICU transform exists for
+    Mongolian, Tibetan, Lao, Javanese...) are then romanised one by one by anyascii."""
     transliterator = _icu_transliterator()
-    return str(transliterator.transliterate(text)) if transliterator is not None else ""
+    out = str(transliterator.transliterate(text)) if transliterator is not None else text
+    return out if out.isascii() else "".join(map(_romanise_char, out))
+
+
+@cache
+def _romanise_char(char: str) -> str:
+    # letters and marks only: a symbol such as an emoji must not become a word (":grinning:")
+    if char.isascii() or unicodedata.category(char)[0] not in "LM":
+        return char
+    return anyascii(char)
 
 
 def _ascii_fold(text: str) -> str:

@@ -23,9 +23,14 @@
   knows it, so only the holder can make the account's API keys. ``reset`` issues a new code.
 - **Four eyes on administration**: granting a role that decides or approves adverse actions, or
   manages users (analyst, supervisor, administrator) leaves the grant *pending* until a second
-  administrator approves it; a pending account cannot act. One exception (bootstrap): while the
-  granting administrator is the only active one, they may make a second administrator alone
-  (audited as ``bootstrap``), or nobody could ever approve anything.
+  administrator approves it; a pending account cannot act. Such an account is enrolled with a code
+  in **two parts**, one from the granting administrator and one from the approving one, so that no
+  single administrator can set its password and act as it: a new account, a reset one, and an
+  account promoted to such a role from one that is not (its password was set with one
+  administrator's code, so it is set again).
+- **Bootstrap**, once per deployment: the first administrator, while no other administrator has
+  ever existed, makes the second one alone (audited as ``bootstrap``), or nobody could ever approve
+  anything. That one step rests on the installers; it is flagged in the administration report.
 - **Second factor** (TOTP, RFC 6238; :mod:`tekser.services.totp`): a user enrols an authenticator
   (its secret shown once) and confirms it with a first code; from then on signing in needs the
   current code as well, each code usable once (a replay is refused and audited as
@@ -74,6 +79,7 @@ MAX_KEY_DAYS = 90
 SESSION_IDLE = timedelta(minutes=15)
 SESSION_ABSOLUTE = timedelta(hours=8)
 ENROL_VALID = timedelta(hours=72)
+CODE_CHARS = 22  # an enrolment code (part): 16 random bytes in URL-safe base64
 NO_PASSWORD = "!"  # an account awaiting enrolment: not an argon2 hash, nothing verifies against it
 # roles whose grant needs a second administrator: they decide or approve adverse actions, or grant roles
 GUARDED = frozenset(
@@ -159,6 +165,8 @@ class Enrolment:
     code: str  # shown once
     expires_at: datetime
     pending: bool  # the role awaits a second administrator's approval
+    part: int = 1  # which part of the code this is
+    parts: int = 1  # how many parts the holder needs: 2, one from each of two administrators
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +205,19 @@ def _keep_an_administrator(tx: Any, user: Any, change: str) -> None:
         raise Conflict(
             f"cannot {change} {user.username}: the last active administrator (make another administrator first)"
         )
+
+
+def _code_matches(typed: str, first_hash: str, second_hash: str | None) -> bool:
+    """Whether ``typed`` is the one-part code, or both parts in either order (spaces ignored)."""
+    code = "".join(typed.split())
+    if second_hash is None:
+        return hmac.compare_digest(first_hash, _sha256(code))
+    if len(code) != 2 * CODE_CHARS:
+        return False
+    a, b = _sha256(code[:CODE_CHARS]), _sha256(code[CODE_CHARS:])
+    in_order = hmac.compare_digest(first_hash, a) & hmac.compare_digest(second_hash, b)
+    swapped = hmac.compare_digest(first_hash, b) & hmac.compare_digest(second_hash, a)
+    return in_order or swapped
 
 
 def _new_code() -> tuple[str, str]:
@@ -253,7 +274,7 @@ class AccessService:
                 role_granted_by=principal.username,
             )  # fmt: skip
             tx.audit(AuditEvent(principal.label, "user.create", "user", username, at, origin=origin, details=details))
-        return Enrolment(user_id, code, at + ENROL_VALID, pending)
+        return Enrolment(user_id, code, at + ENROL_VALID, pending, parts=2 if pending else 1)
 
     def _add_user(self, by: str, username: str, password: str, role: Role, display_name: str, origin: str) -> int:
         username = check_username(username)
@@ -271,12 +292,13 @@ class AccessService:
         details: dict[str, Any] = {"role": role.value}
         if role not in GUARDED:
             return False, details
-        if role is Role.ADMINISTRATOR and tx.active_administrators() == [principal.user_id]:
-            return False, details | {"bootstrap": True}  # the only administrator makes a second one
+        if role is Role.ADMINISTRATOR and tx.may_bootstrap(principal.user_id):
+            return False, details | {"bootstrap": True}  # the only administrator ever makes a second one
         return True, details | {"pending": True}
 
-    def approve_role(self, principal: Principal, username: str, origin: str = "") -> None:
-        """A second administrator confirms a pending role grant."""
+    def approve_role(self, principal: Principal, username: str, origin: str = "") -> Enrolment | None:
+        """A second administrator confirms a pending role grant. If the account awaits enrolment,
+        the answer is the second part of its code, which only this administrator sees."""
         authorize(principal, Action.USER_MANAGE)
         user = self._user(username)
         if not user.role_pending:
@@ -284,10 +306,19 @@ class AccessService:
         require_second_person(principal, user.role_granted_by or "", f"granting {username} the role {user.role}")
         require_second_person(principal, user.username, f"granting {username} the role {user.role}")
         at = self.clock()
+        second = _new_code() if user.enrol_hash is not None else None
         with self.store.transaction() as tx:
-            tx.update_user(user.id, role_pending=False)
-            details = {"role": user.role, "granted_by": user.role_granted_by}
+            if second is None:
+                tx.update_user(user.id, role_pending=False)
+            else:  # both parts are valid for the same time from now
+                tx.update_user(user.id, role_pending=False, enrol2_hash=second[1], enrol_expires=at + ENROL_VALID)
+            details = {"role": user.role, "granted_by": user.role_granted_by} | (
+                {"second_code": True} if second else {}
+            )
             tx.audit(AuditEvent(principal.label, "user.role_approve", "user", username, at, "", origin, details))
+        if second is None:
+            return None
+        return Enrolment(user.id, second[0], at + ENROL_VALID, False, part=2, parts=2)
 
     def enrol(self, username: str, code: str, password: str, origin: str = "cli") -> None:
         """The holder sets their password with the one-time code (then it is spent)."""
@@ -296,7 +327,7 @@ class AccessService:
         good = (
             user is not None
             and user.enrol_hash is not None
-            and hmac.compare_digest(user.enrol_hash, _sha256(code.strip()))
+            and _code_matches(code, user.enrol_hash, user.enrol2_hash)
             and user.enrol_expires is not None
             and at < user.enrol_expires
         )
@@ -304,27 +335,54 @@ class AccessService:
             name = user.username if user is not None else UNKNOWN_USER
             self.store.audit(AuditEvent(name, "user.enrol_failure", "user", name, at, origin=origin))
             raise Unauthenticated("the enrolment code is wrong, used or expired")
+        if user.role_pending and Role(user.role) in GUARDED:  # the first part only: said to its holder
+            self.store.audit(AuditEvent(user.username, "user.enrol_failure", "user", user.username, at, origin=origin,
+                                        details={"awaiting": "second part"}))  # fmt: skip
+            raise Forbidden(
+                f"{user.username}: the role {user.role} awaits a second administrator's approval, "
+                "which gives the second part of the enrolment code"
+            )
         check_password(password, user.username)
         with self.store.transaction() as tx:
-            tx.update_user(user.id, password_hash=self.hasher.hash(password), enrol_hash=None, enrol_expires=None)
+            tx.update_user(
+                user.id, password_hash=self.hasher.hash(password), enrol_hash=None, enrol2_hash=None, enrol_expires=None
+            )
             tx.audit(AuditEvent(user.username, "user.enrol", "user", user.username, at, origin=origin))
 
     def reset(self, principal: Principal, username: str, reason: str, origin: str = "") -> Enrolment:
-        """A new enrolment code: the password, sessions and API keys stop working."""
+        """A new enrolment code: the password, sessions and API keys stop working. For a guarded
+        role, the code is the first part: a second administrator's approval gives the second."""
         authorize(principal, Action.USER_MANAGE)
         user = self._user(username)
         if user.id == principal.user_id:
             raise Conflict("an administrator cannot reset themselves (tekser users password)")
         at = self.clock()
-        code, code_hash = _new_code()
         with self.store.transaction() as tx:
-            tx.update_user(user.id, password_hash=NO_PASSWORD, enrol_hash=code_hash, enrol_expires=at + ENROL_VALID,
-                           totp_secret=None, totp_pending=None, totp_last_step=None)  # fmt: skip
-            tx.end_sessions(at, user_id=user.id)
-            tx.revoke_keys_of(user.id, at)
-            details = {"authenticator_removed": True} if user.totp_secret or user.totp_pending else {}
+            two = Role(user.role) in GUARDED
+            if two and not set(tx.active_administrators()) - {principal.user_id, user.id}:
+                raise Conflict(
+                    f"cannot reset {username}: the second part of the new code needs another administrator "
+                    "than you, and there is none (keep at least three administrators)"
+                )
+            enrolment = self._re_enrol(tx, principal, user, at, pending=two or bool(user.role_pending))
+            details: dict[str, Any] = {"parts": enrolment.parts}
+            if user.totp_secret or user.totp_pending:
+                details["authenticator_removed"] = True
             tx.audit(AuditEvent(principal.label, "user.reset", "user", username, at, reason, origin, details))
-        return Enrolment(user.id, code, at + ENROL_VALID, bool(user.role_pending))
+        return enrolment
+
+    def _re_enrol(self, tx: Any, principal: Principal, user: Any, at: datetime, pending: bool) -> Enrolment:
+        """Clear the account's password, authenticator, sessions and keys and issue a (first-part) code
+        (an authenticator enrolled after a password set by one administrator's code may be theirs)."""
+        code, code_hash = _new_code()
+        tx.update_user(
+            user.id, password_hash=NO_PASSWORD, enrol_hash=code_hash, enrol2_hash=None,
+            enrol_expires=at + ENROL_VALID, role_pending=pending, role_granted_by=principal.username,
+            totp_secret=None, totp_pending=None, totp_last_step=None,
+        )  # fmt: skip
+        tx.end_sessions(at, user_id=user.id)
+        tx.revoke_keys_of(user.id, at)
+        return Enrolment(user.id, code, at + ENROL_VALID, pending, parts=2 if pending else 1)
 
     def set_active(self, principal: Principal, username: str, active: bool, reason: str, origin: str = "") -> None:
         authorize(principal, Action.USER_MANAGE)
@@ -341,10 +399,16 @@ class AccessService:
             action = "user.enable" if active else "user.disable"
             tx.audit(AuditEvent(principal.label, action, "user", username, at, reason, origin))
 
-    def set_role(self, principal: Principal, username: str, role: Role, reason: str, origin: str = "") -> None:
+    def set_role(
+        self, principal: Principal, username: str, role: Role, reason: str, origin: str = ""
+    ) -> Enrolment | None:
+        """Change a role. Promoting an account to a guarded role from one that is not re-enrols it
+        (the answer is the first part of its new code): its password was set with one
+        administrator's code, so that administrator could be holding it."""
         authorize(principal, Action.USER_MANAGE)
         user = self._user(username)
         at = self.clock()
+        enrolment = None
         with self.store.transaction() as tx:
             if role is not Role.ADMINISTRATOR:
                 _keep_an_administrator(tx, user, "demote")
@@ -353,8 +417,12 @@ class AccessService:
                 pending, grant = bool(user.role_pending), {}
             tx.update_user(user.id, role=role.value, role_pending=pending, role_granted_by=principal.username)
             tx.end_sessions(at, user_id=user.id)
+            if pending and Role(user.role) not in GUARDED:
+                enrolment = self._re_enrol(tx, principal, user, at, pending=True)
+                grant = grant | {"re_enrol": True}
             details = {"from": user.role, "to": role.value} | {k: v for k, v in grant.items() if k != "role"}
             tx.audit(AuditEvent(principal.label, "user.role", "user", username, at, reason, origin, details))
+        return enrolment
 
     def change_password(self, principal: Principal, current: str, new: str, origin: str = "") -> None:
         user = self.store.user(principal.user_id)

@@ -373,6 +373,8 @@ users = Table(
     # enrolment: the SHA-256 of the one-time code the holder sets their password with (none once used)
     Column("enrol_hash", String(64), nullable=True),
     Column("enrol_expires", DateTime(timezone=True), nullable=True),
+    # the second part's SHA-256, for a guarded role: given by the approving administrator
+    Column("enrol2_hash", String(64), nullable=True),
     # four eyes on administration: a grant of a guarded role awaits a second administrator
     Column("role_pending", Boolean, nullable=False, server_default=false()),
     Column("role_granted_by", String(64), nullable=True),

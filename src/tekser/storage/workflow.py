@@ -30,6 +30,7 @@ from tekser.storage.tables import (
     alert_decisions,
     alerts,
     api_keys,
+    audit_events,
     case_items,
     cases,
     internal_entries,
@@ -63,6 +64,7 @@ class UserRow:
     enrol_expires: datetime | None = None
     role_pending: bool = False
     role_granted_by: str | None = None
+    enrol2_hash: str | None = None
     totp_secret: str | None = None  # sealed
     totp_pending: str | None = None  # sealed, awaiting its first code
     totp_last_step: int | None = None
@@ -135,6 +137,7 @@ def _user(row: Any) -> UserRow:
         _utc(row.enrol_expires),
         bool(row.role_pending),
         row.role_granted_by,
+        row.enrol2_hash,
         row.totp_secret,
         row.totp_pending,
         None if row.totp_last_step is None else int(row.totp_last_step),
@@ -220,6 +223,24 @@ class WorkflowTransaction:
         else:  # SQLite: take the write lock first (a no-op update), so that the read is not stale
             self.connection.execute(update(users).where(users.c.role == "administrator").values(role=users.c.role))
         return sorted(int(i) for i in self.connection.execute(query).scalars())
+
+    def may_bootstrap(self, administrator_id: int) -> bool:
+        """Whether ``administrator_id`` is the only administrator this deployment has ever had: no
+        other account holds the role (in any state) and no bootstrap was audited before."""
+        others = (
+            select(func.count())
+            .select_from(users)
+            .where(users.c.role == "administrator", users.c.id != administrator_id)
+        )
+        earlier = (
+            select(func.count())
+            .select_from(audit_events)
+            .where(
+                audit_events.c.action.in_(("user.create", "user.role")),
+                audit_events.c.details.like('%"bootstrap":true%'),  # RFC 8785 JSON: no spaces
+            )
+        )
+        return not self.connection.execute(others).scalar_one() and not self.connection.execute(earlier).scalar_one()
 
     def add_key(self, user_id: int, prefix: str, key_hash: str, label: str, at: datetime, expires_at: datetime) -> int:
         result = self.connection.execute(

@@ -136,7 +136,8 @@ def test_entity_aliases_and_addresses(parsed: dict[str, ListEntry]) -> None:
     }
     assert {n.full for n in entry.names if n.split_from == "Steppe Relief (SRF)"} == {"Steppe Relief", "SRF"}
     (address,) = entry.addresses
-    assert (address.street, address.city, address.postal_code, address.country) is not None
+    assert (address.street, address.city, address.postal_code) == ("12 Abay Avenue", "Almaty", "050000")
+    assert address.country is not None and (address.country.name, address.country.code) == ("Kazakhstan", "KZ")
     assert address.text == "12 Abay Avenue, Almaty, 050000, Kazakhstan"
     assert parsed["un:KPe.901"].designations[0].category == "proliferation"
 
