@@ -58,6 +58,7 @@ def _free_port() -> int:
 def _deployment(folder: Path) -> tuple[dict[str, str], dict[str, str]]:
     """A database with lists, traffic, alerts and three users; (environment, API keys by user)."""
     env = {**os.environ, "TEKSER_DB_URL": f"sqlite:///{folder / 'load.sqlite'}", "TEKSER_API_KEY": ""}
+    env["TEKSER_REQUIRE_ADMIN_MFA"] = "false"  # a load test: administrators without an authenticator
     env["TEKSER_INDEX_CACHE"] = str(folder / "index")
     _tekser(env, "lists", "import", str(FIXTURES / "un"), str(FIXTURES / "ofac"), "--min-entries", "3", "--by", "bench")
     plant = "un:QDi.901:NURLANULY:ASQAR:1975-03-12:KAZ:N01234567"

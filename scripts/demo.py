@@ -40,6 +40,8 @@ PASSWORD = "demo password, not for production"
 
 def _env(user: str | None) -> dict[str, str]:
     env = {**os.environ, "TEKSER_DB_URL": DB_URL, "COLUMNS": "120", "TEKSER_SIGNING_KEY": str(DEMO / "signing.pem")}
+    # a demonstration: administrators act without an authenticator app (a deployment requires one)
+    env["TEKSER_REQUIRE_ADMIN_MFA"] = "false"
     env["TEKSER_API_KEY"] = KEYS[user] if user else ""
     return env
 
@@ -70,6 +72,8 @@ def make_users() -> None:
     second administrator, whose approval gives the second part of their code."""
     people = [("aigerim", "analyst"), ("dana", "analyst"), ("yerlan", "supervisor"), ("asel", "supervisor"),
               ("marat", "auditor"), ("saule", "dpo"), ("gateway", "service")]  # fmt: skip
+    print("(a demonstration: TEKSER_REQUIRE_ADMIN_MFA=false lets administrators act without an authenticator app;"
+          " a deployment requires one: tekser users totp-enrol)")  # fmt: skip
     print("\033[36m$ tekser users create-admin admin --password-stdin\033[0m")
     print(capture("users", "create-admin", "admin", "--password-stdin", stdin=PASSWORD + "\n").strip())
     KEYS["admin"] = _key("admin")

@@ -16,6 +16,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 MIN_PEPPER = 32  # characters: secrets.token_urlsafe(32) gives 43
+from tekser.errors import ConfigError
 
 
 def default_db_url() -> str:
@@ -91,6 +92,38 @@ class Settings(BaseSettings):
         default=None,
         description="File holding the password pepper (its first line), readable by tekser only.",
     )
+
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="Deployment secret (at least 32 random characters, e.g. `openssl rand -base64 32`) from which "
+        "the key sealing authenticator (TOTP) secrets in the database is derived; without it (or "
+        "TEKSER_SECRET_KEY_FILE) no one can enrol an authenticator. Keep it out of the database and its backups.",
+    )
+    secret_key_file: Path | None = Field(
+        default=None,
+        description="File holding the deployment secret (its first line), instead of TEKSER_SECRET_KEY: "
+        "e.g. a container secret.",
+    )
+    require_admin_mfa: bool = Field(
+        default=True,
+        description="Administrators administer only once they have confirmed an authenticator (TOTP). "
+        "Turn off only for a demonstration or a test deployment.",
+    )
+
+    def deployment_secret(self) -> bytes | None:
+        """The deployment secret (TEKSER_SECRET_KEY, else the first line of TEKSER_SECRET_KEY_FILE), or None."""
+        if self.secret_key is not None and self.secret_key.get_secret_value().strip():
+            return self.secret_key.get_secret_value().strip().encode("utf-8")
+        if self.secret_key_file is not None:
+            try:
+                lines = self.secret_key_file.read_text(encoding="utf-8").splitlines()
+            except OSError as error:
+                raise ConfigError(f"TEKSER_SECRET_KEY_FILE {self.secret_key_file}: {error.strerror}") from None
+            first = lines[0].strip() if lines else ""
+            if not first:
+                raise ConfigError(f"TEKSER_SECRET_KEY_FILE {self.secret_key_file} is empty")
+            return first.encode("utf-8")
+        return None
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from tekser.services.cases import CaseService
     from tekser.services.internal_lists import InternalListService
     from tekser.services.operations import Operations
+    from tekser.services.totp import SecretBox
     from tekser.services.workflow import WorkflowService
     from tekser.storage.screening import SqlScreeningStore
     from tekser.storage.workflow import SqlWorkflowStore
@@ -47,6 +48,13 @@ def open_engine(current: Settings, *, create: bool = False) -> Engine:
     from tekser.storage.database import open_database
 
     return open_database(current.db_url, create_folder=create or current.creates_database_folder())
+
+
+def _secret_box(current: Settings) -> SecretBox | None:
+    from tekser.services.totp import SecretBox
+
+    secret = current.deployment_secret()
+    return SecretBox(secret) if secret is not None else None
 
 
 def open_desk(current: Settings) -> Desk:
@@ -78,7 +86,9 @@ def open_desk(current: Settings) -> Desk:
         engine=engine,
         store=store,
         screening=screening,
-        access=AccessService(store, pepper=current.pepper()),
+        access=AccessService(
+            store, pepper=current.pepper(), secret_box=_secret_box(current), require_admin_mfa=current.require_admin_mfa
+        ),
         workflow=WorkflowService(store, screening, iapi),
         cases=CaseService(store, screening, signer),
         internal=InternalListService(store, ListPublisher(lists)),

@@ -85,3 +85,26 @@ def test_an_api_key_holder_is_told_since_their_latest_sign_in(world: World) -> N
     assert [n.kind for n in world.access.notices(ana).items] == ["key_created"]
     world.access.cli_principal("ana", PASSWORD)
     assert world.access.notices(ana).items == ()
+
+
+def test_a_replayed_authenticator_code_is_told_at_the_next_sign_in(world: World) -> None:
+    """ASVS 2.8.5: a used TOTP code given again is refused, audited, and its holder told."""
+    import pyotp
+    from tests.workflow.conftest import FAST_HASHER
+
+    from tekser.services.access import AccessService
+    from tekser.services.totp import SecretBox, step_of
+
+    access = AccessService(world.store, FAST_HASHER, world.clock, secret_box=SecretBox(b"x" * 32))
+    sue = world.who["sue"]
+    secret = access.totp_enrol(sue).secret
+    access.totp_confirm(sue, pyotp.TOTP(secret).generate_otp(step_of(world.clock())))
+    world.clock.advance(seconds=30)
+    code = pyotp.TOTP(secret).generate_otp(step_of(world.clock()))
+    access.login("sue", PASSWORD, "10.0.0.1", code)
+    with pytest.raises(Unauthenticated):
+        access.login("sue", PASSWORD, "10.9.9.9", code)  # someone who saw the code
+    world.clock.advance(seconds=30)
+    _, principal = access.login("sue", PASSWORD, "10.0.0.1", pyotp.TOTP(secret).generate_otp(step_of(world.clock())))
+    told = {n.kind: n for n in access.notices(principal, signed_in=True).items}
+    assert told["otp_replays"].count == 1 and told["otp_replays"].origin == "10.9.9.9"

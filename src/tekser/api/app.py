@@ -82,9 +82,17 @@ Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 Count = Annotated[int, Query(ge=0, le=MAX_ID)]
 
 
+Code = Annotated[str, Field(max_length=16)]  # an authenticator's code (6 digits)
+
+
 class Login(BaseModel):
     username: UserName
     password: Password
+    otp: Code | None = None  # the authenticator's current code, once the user has confirmed one
+
+
+class TotpCode(BaseModel):
+    code: Code
 
 
 class Enrol(BaseModel):
@@ -264,7 +272,7 @@ def create_app(settings: Settings | None = None, desk: Desk | None = None) -> Fa
     @app.post("/api/session")
     def login(body: Login, request: Request, response: Response) -> dict[str, Any]:
         try:
-            token, who = d.access.login(body.username, body.password, where(request))
+            token, who = d.access.login(body.username, body.password, where(request), body.otp)
         except TooManyAttempts as refused:  # 429 and when to come back (RFC 6585, RFC 9110)
             response.status_code = 429
             response.headers["Retry-After"] = str(refused.retry_after)
@@ -295,6 +303,18 @@ def create_app(settings: Settings | None = None, desk: Desk | None = None) -> Fa
         token = request.cookies.get(COOKIE) if who.via == "session" else None
         notices = d.access.notices(who, session_token=token)
         return {"username": who.username, "role": who.role.value, "via": who.via, "notices": _notices(notices)}
+
+    @app.post("/api/me/totp")
+    def totp_enrol(who: Who, request: Request) -> dict[str, str]:
+        if who.via != "session":
+            raise Forbidden("an authenticator is enrolled from a signed-in session, not with an API key")
+        new = d.access.totp_enrol(who, where(request))  # shown once (every answer is Cache-Control: no-store)
+        return {"secret": new.secret, "uri": new.uri}
+
+    @app.post("/api/me/totp/confirm")
+    def totp_confirm(body: TotpCode, who: Who, request: Request) -> dict[str, bool]:
+        d.access.totp_confirm(who, body.code, where(request))
+        return {"confirmed": True}
 
     # --- alerts -----------------------------------------------------------------------------
 

@@ -4,7 +4,9 @@ A command acts as the holder of the API key in ``TEKSER_API_KEY`` (environment, 
 a key on the command line ends up in the shell history and the process list). Before the first
 administrator exists, list and screening commands run as the ``--by`` name (setting a
 deployment up); decisions never do. ``tekser keys create`` is the one place a password is
-typed: it makes the key the other commands use.
+typed for work: it makes the key the other commands use (``users password`` and the
+authenticator commands ``users totp-enrol`` / ``totp-confirm`` take it too). Once an account has
+an authenticator, each of them also takes its current code (``--otp``, or asked for).
 """
 
 from __future__ import annotations
@@ -110,6 +112,23 @@ def print_json(data: Any) -> None:
 PasswordStdin = Annotated[
     bool, typer.Option("--password-stdin", help="Read the password from the first line of standard input.")
 ]
+OtpOption = Annotated[
+    str | None,
+    typer.Option("--otp", help="The current code of your authenticator (asked for when your account has one)."),
+]
+UserOption = Annotated[str, typer.Option("--user", help="Your user name (you type your password).")]
+
+
+def sign_in(d: Desk, username: str, password: str, otp: str | None) -> Principal:
+    """The CLI's sign-in with a password, and the authenticator's code if the account has one
+    (asked for when not given: the next line of standard input without a terminal)."""
+    if otp is None:
+        user = d.store.user_by_name(username.strip())
+        if user is not None and user.totp_secret is not None:
+            otp = str(typer.prompt("Authenticator code"))
+    return d.access.cli_principal(username, password, origin(), otp)
+
+
 Reason = Annotated[str, typer.Option("--reason", help="Why (recorded in the audit log).")]
 
 users_app = typer.Typer(help="Users and their roles (administrators).", no_args_is_help=True)
@@ -217,12 +236,12 @@ def list_users(
 
         def table() -> None:
             table = Table(title=f"Users ({len(found)})")
-            for column in ("user", "name", "role", "active"):
+            for column in ("user", "name", "role", "active", "totp"):
                 table.add_column(column)
             for u in found:
                 role = u["role"] + (" (awaiting approval)" if u["role_pending"] else "")
                 active = ("yes" if u["active"] else "no") + ("" if u["enrolled"] else " (not enrolled)")
-                table.add_row(u["username"], u["display_name"], role, active)
+                table.add_row(u["username"], u["display_name"], role, active, "yes" if u["totp"] else "no")
             console.print(table)
 
         emit(found, chosen(format_, output_json), table)
@@ -283,6 +302,7 @@ def whoami(
 @users_app.command("password")
 def change_password(
     username: Annotated[str, typer.Option("--user", help="Your user name.")],
+    otp: OtpOption = None,
     db: DbOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -290,26 +310,65 @@ def change_password(
     with handled(debug):
         d = desk(db)
         current = str(typer.prompt("Current password", hide_input=True))
-        principal = d.access.cli_principal(username, current, origin())
+        principal = sign_in(d, username, current, otp)
         print_notices(d.access.notices(principal, signed_in=True), errors, say_none=False)
         new = str(typer.prompt("New password", hide_input=True, confirmation_prompt=True))
         d.access.change_password(principal, current, new, origin())
         console.print("password changed; your sessions were ended")
 
 
+@users_app.command("totp-enrol")
+def totp_enrol(
+    username: UserOption,
+    password_stdin: PasswordStdin = False,
+    otp: OtpOption = None,
+    db: DbOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Enrol an authenticator app (TOTP): prints, once, its otpauth:// URI and (last line) its secret."""
+    with handled(debug):
+        d = desk(db)
+        principal = sign_in(d, username, read_password(password_stdin, False), otp)
+        new = d.access.totp_enrol(principal, origin())
+        console.print(
+            f"authenticator for {principal.username}: add it to your app (shown once), then confirm it with "
+            f"a code: tekser users totp-confirm CODE --user {principal.username}"
+        )
+        console.out(new.uri, highlight=False)
+        console.out(new.secret, highlight=False)
+
+
+@users_app.command("totp-confirm")
+def totp_confirm(
+    code: Annotated[str, typer.Argument(help="A code the new authenticator shows.")],
+    username: UserOption,
+    password_stdin: PasswordStdin = False,
+    otp: OtpOption = None,
+    db: DbOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Activate the enrolled authenticator: from now on, signing in needs its current code."""
+    with handled(debug):
+        d = desk(db)
+        principal = sign_in(d, username, read_password(password_stdin, False), otp)
+        d.access.totp_confirm(principal, code, origin())
+        console.print(f"authenticator confirmed: signing in as {principal.username} now needs its code (--otp)")
+
+
 @keys_app.command("create")
 def create_key(
-    username: Annotated[str, typer.Option("--user", help="Your user name (you type your password).")],
+    username: UserOption,
     label: Annotated[str, typer.Option(help="What the key is for.")] = "command line",
     days: Annotated[int, typer.Option(help="Days until it expires (at most 90).")] = 30,
     password_stdin: PasswordStdin = False,
+    otp: OtpOption = None,
     db: DbOption = None,
     debug: DebugOption = False,
 ) -> None:
     """Create an API key for yourself. It is shown once: keep it in TEKSER_API_KEY."""
     with handled(debug):
         d = desk(db)
-        principal = d.access.cli_principal(username, read_password(password_stdin, False), origin())
+        principal = sign_in(d, username, read_password(password_stdin, False), otp)
         print_notices(
             d.access.notices(principal, signed_in=True), errors, say_none=False
         )  # standard error: the key is the output

@@ -116,6 +116,9 @@ class Principal:
     via: str = "session"  # session | api-key:<prefix> | cli
     # where refusals are recorded (every authorisation decision that says no is an audit event)
     audit: Callable[[AuditEvent], object] | None = field(default=None, compare=False, repr=False)
+    # an administrator without a confirmed second factor (where the deployment requires one): may
+    # sign in, enrol an authenticator and look after their own keys, and administer nothing
+    needs_mfa: bool = False
 
     @property
     def label(self) -> str:
@@ -136,10 +139,27 @@ def _refuse(principal: Principal, action: str, message: str) -> Forbidden:
     return Forbidden(message)
 
 
+# what an administrator without a second factor may still do: their own keys (list, revoke), list status
+WITHOUT_MFA = frozenset({Action.KEY_OWN, Action.LIST_VIEW})
+
+
 def authorize(principal: Principal, action: Action) -> None:
-    """Raise :class:`Forbidden` (and record the refusal) unless the principal's role may do ``action``."""
+    """Raise :class:`Forbidden` (and record the refusal) unless the principal's role may do ``action``
+    (and, for an administrator who must have one, unless they have a second factor)."""
     if not allowed(principal.role, action):
         raise _refuse(principal, action.value, f"{principal.username} ({principal.role}) may not {action}")
+    if action not in WITHOUT_MFA:
+        require_second_factor(principal, action.value)
+
+
+def require_second_factor(principal: Principal, action: str) -> None:
+    """Administration needs a confirmed authenticator (ASVS 4.3.1): refuse, saying how to enrol one."""
+    if principal.needs_mfa:
+        message = (
+            f"{principal.username}: administration needs a second factor; enrol an authenticator first "
+            f"(tekser users totp-enrol --user {principal.username}, or POST /api/me/totp)"
+        )
+        raise _refuse(principal, action, message)
 
 
 def require_second_person(principal: Principal, maker: str, what: str) -> None:

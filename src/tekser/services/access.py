@@ -39,6 +39,13 @@
 - **Bootstrap**, once per deployment: the first administrator, while no other administrator has
   ever existed, makes the second one alone (audited as ``bootstrap``), or nobody could ever approve
   anything. That one step rests on the installers; it is flagged in the administration report.
+- **Second factor** (TOTP, RFC 6238; :mod:`tekser.services.totp`): a user enrols an authenticator
+  (its secret shown once) and confirms it with a first code; from then on signing in needs the
+  current code as well, each code usable once (a replay is refused and audited as
+  ``auth.otp_replay``), a wrong or missing code counting as a failed sign-in in the throttle. An
+  administrator without a confirmed authenticator may sign in and enrol one, and administer
+  nothing, not even make an API key (``require_admin_mfa``, on unless the deployment turns it
+  off). ``reset`` removes the authenticator with the password.
 """
 
 from __future__ import annotations
@@ -50,7 +57,7 @@ import logging
 import math
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -59,14 +66,29 @@ from typing import Any, Protocol
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from tekser.domain.access import Action, Principal, Role, allowed, authorize, require_second_person
+from tekser.domain.access import (
+    Action,
+    Principal,
+    Role,
+    allowed,
+    authorize,
+    require_second_factor,
+    require_second_person,
+)
 from tekser.domain.audit import AuditEvent, AuditRecord
 from tekser.errors import ConfigError, Conflict, Forbidden, InvalidInput, NotFound, TooManyAttempts, Unauthenticated
+from tekser.services.totp import SecretBox, matching_step, new_secret, provisioning_uri
 
 log = logging.getLogger(__name__)
 
 KEY_PREFIX = "tk_"
 UNKNOWN_USER = "unknown user"  # how a failed sign-in with a name no user has is audited
+# one answer for a wrong name, password or code: which of them was wrong is not told
+WRONG = "wrong user name or password (or authenticator code)"
+NO_SECRET_KEY = (
+    "a second factor needs the deployment secret that seals authenticator secrets: "
+    "set TEKSER_SECRET_KEY or TEKSER_SECRET_KEY_FILE (at least 32 random characters)"
+)
 MAX_KEY_DAYS = 90
 SESSION_IDLE = timedelta(minutes=15)
 SESSION_ABSOLUTE = timedelta(hours=8)
@@ -201,8 +223,10 @@ _NOTICE = {
     "auth.failure": ("sign_in_failures", "failed sign-ins with your user name"),
     "auth.lockout": ("lockouts", "your user name was locked after failed sign-ins"),
     "user.enrol_failure": ("enrolment_failures", "wrong enrolment codes given for your account"),
+    "user.totp_confirm": ("authenticator_set", "an authenticator (TOTP) was set up for your account"),
+    "auth.otp_replay": ("otp_replays", "a used code of your authenticator was given again (refused)"),
 }
-_COUNTED = frozenset({"auth.failure", "auth.lockout", "user.enrol_failure"})
+_COUNTED = frozenset({"auth.failure", "auth.lockout", "user.enrol_failure", "auth.otp_replay"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,10 +288,12 @@ def _notices(records: list[AuditRecord]) -> tuple[Notice, ...]:
     return tuple(changes) + tuple(counted.values())
 
 
-def _principal(user: Any, via: str, audit: Any) -> Principal:
-    if user.role_pending:  # a grant awaiting its second administrator confers nothing
-        raise Forbidden(f"{user.username}: the role {user.role} awaits a second administrator's approval")
-    return Principal(user.id, user.username, Role(user.role), via, audit)
+@dataclass(frozen=True, slots=True)
+class TotpEnrolment:
+    """A new authenticator, shown once: active after its holder confirms a first code."""
+
+    secret: str  # base32, to type into an authenticator app
+    uri: str  # otpauth://totp/..., the same as a link or QR code
 
 
 def check_password(password: str, username: str) -> None:
@@ -327,8 +353,12 @@ class AccessService:
         clock: Callable[[], datetime] = _utcnow,
         throttle: Throttle | None = None,
         pepper: bytes | None = None,
+        secret_box: SecretBox | None = None,
+        require_admin_mfa: bool = True,
     ) -> None:
         self.store = store
+        self.secret_box = secret_box  # seals authenticator secrets; None: no deployment secret, no TOTP
+        self.require_admin_mfa = require_admin_mfa
         self.hasher = hasher or PasswordHasher()  # argon2id, 64 MiB, t=3, p=4
         self._pepper = pepper  # never logged, never stored
         self.clock = clock
@@ -454,16 +484,20 @@ class AccessService:
                     "than you, and there is none (keep at least three administrators)"
                 )
             enrolment = self._re_enrol(tx, principal, user, at, pending=two or bool(user.role_pending))
-            tx.audit(AuditEvent(principal.label, "user.reset", "user", username, at, reason, origin,
-                                {"parts": enrolment.parts}))  # fmt: skip
+            details: dict[str, Any] = {"parts": enrolment.parts}
+            if user.totp_secret or user.totp_pending:
+                details["authenticator_removed"] = True
+            tx.audit(AuditEvent(principal.label, "user.reset", "user", username, at, reason, origin, details))
         return enrolment
 
     def _re_enrol(self, tx: Any, principal: Principal, user: Any, at: datetime, pending: bool) -> Enrolment:
-        """Clear the account's password, sessions and keys and issue a (first-part) code."""
+        """Clear the account's password, authenticator, sessions and keys and issue a (first-part) code
+        (an authenticator enrolled after a password set by one administrator's code may be theirs)."""
         code, code_hash = _new_code()
         tx.update_user(
             user.id, password_hash=NO_PASSWORD, enrol_hash=code_hash, enrol2_hash=None,
             enrol_expires=at + ENROL_VALID, role_pending=pending, role_granted_by=principal.username,
+            totp_secret=None, totp_pending=None, totp_last_step=None,
         )  # fmt: skip
         tx.end_sessions(at, user_id=user.id)
         tx.revoke_keys_of(user.id, at)
@@ -529,6 +563,7 @@ class AccessService:
                 "active": u.active,
                 "enrolled": u.enrol_hash is None,
                 "role_pending": u.role_pending,
+                "totp": u.totp_secret is not None,
             }
             for u in self.store.users()
         ]
@@ -598,9 +633,22 @@ class AccessService:
 
     # --- authentication -------------------------------------------------------------------
 
-    def _authenticate(self, username: str, password: str, origin: str) -> Any:
-        """The active user with this name and password; throttled, and one argon2 verification
-        whether the name exists, is disabled or is active."""
+    def _principal(self, user: Any, via: str) -> Principal:
+        if user.role_pending:  # a grant awaiting its second administrator confers nothing
+            raise Forbidden(f"{user.username}: the role {user.role} awaits a second administrator's approval")
+        role = Role(user.role)
+        needs_mfa = self.require_admin_mfa and role is Role.ADMINISTRATOR and user.totp_secret is None
+        return Principal(user.id, user.username, role, via, self.store.audit, needs_mfa)
+
+    def _box(self) -> SecretBox:
+        if self.secret_box is None:
+            raise ConfigError(NO_SECRET_KEY)
+        return self.secret_box
+
+    def _authenticate(self, username: str, password: str, origin: str, otp: str | None = None) -> Any:
+        """The active user with this name and password (and the current code of their
+        authenticator, if they have one); throttled, and one argon2 verification whether the name
+        exists, is disabled or is active."""
         name = username.strip()
         key = name[:64]  # the throttle's key: the name as typed (column width)
         dummy = self._dummy_hash()
@@ -610,8 +658,25 @@ class AccessService:
         verified = self._matches(user.password_hash if user is not None else dummy, password)
         if user is None or not user.active or not verified:
             self._failed(key, origin, at, known=user is not None)
-            raise Unauthenticated("wrong user name or password")
-        if record is not None:  # a success starts the count again
+            raise Unauthenticated(WRONG)
+        step = None
+        if user.totp_secret is not None:
+            secret = self._box().open(user.totp_secret, user.id)
+            step = matching_step(secret, otp or "", at)
+            if step is None:  # missing or wrong: a failure like a wrong password
+                self._failed(key, origin, at, known=True)
+                raise Unauthenticated(WRONG)
+        if step is not None:
+            with self.store.transaction() as tx:
+                fresh = tx.use_totp_step(user.id, step)
+                if fresh and record is not None:  # a success starts the count again
+                    tx.clear_sign_in_account(key)
+            if not fresh:  # a code of this step (or a later one) was used already: a replay
+                replay = AuditEvent(user.username, "auth.otp_replay", "user", user.username, at, origin=origin,
+                                    details={"step": step})  # fmt: skip
+                self._failed(key, origin, at, known=True, also=[replay])
+                raise Unauthenticated(WRONG)
+        elif record is not None:  # a success starts the count again
             with self.store.transaction() as tx:
                 tx.clear_sign_in_account(key)
         self._rehash(user, password)
@@ -642,13 +707,14 @@ class AccessService:
         self._refused[scope] = (message, until)
         return _too_many(message, until, at)
 
-    def _failed(self, key: str, origin: str, at: datetime, known: bool) -> None:
+    def _failed(self, key: str, origin: str, at: datetime, known: bool, also: Sequence[AuditEvent] = ()) -> None:
         """Count a failure for the name and the client, lock either when over its limit, audit (a
-        name no user has as ``unknown user``: it is often a password typed into the wrong field)."""
+        name no user has as ``unknown user``: it is often a password typed into the wrong field;
+        ``also``: what else to record about this failure)."""
         limit = self.throttle
         self.store.forget_sign_in_failures(at - limit.window, at - limit.quiet)
         name = key if known else UNKNOWN_USER
-        events = [AuditEvent(name or "?", "auth.failure", "user", name, at, origin=origin)]
+        events = [AuditEvent(name or "?", "auth.failure", "user", name, at, origin=origin), *also]
         with self.store.transaction() as tx:
             # rows first, the audit log (its writers' lock) last: no two sign-ins wait on each other
             record = tx.lock_sign_in_account(key, at)
@@ -671,12 +737,13 @@ class AccessService:
             for event in events:
                 tx.audit(event)
 
-    def login(self, username: str, password: str, origin: str = "") -> tuple[str, Principal]:
-        """A new session: its token (for the cookie) and who it is."""
-        user = self._authenticate(username, password, origin)
+    def login(self, username: str, password: str, origin: str = "", otp: str | None = None) -> tuple[str, Principal]:
+        """A new session: its token (for the cookie) and who it is (``otp``: the authenticator's
+        current code, needed once the user has one)."""
+        user = self._authenticate(username, password, origin, otp)
         at = self.clock()
         token = secrets.token_urlsafe(32)
-        principal = _principal(user, "session", self.store.audit)
+        principal = self._principal(user, "session")
         with self.store.transaction() as tx:
             tx.add_session(_sha256(token), user.id, at)
             tx.audit(AuditEvent(user.username, "auth.login", "user", user.username, at, origin=origin))
@@ -696,7 +763,7 @@ class AccessService:
         if not user.active:
             raise Unauthenticated("not signed in")
         self.store.touch_session(found.token_hash, at)
-        return _principal(user, "session", self.store.audit)
+        return self._principal(user, "session")
 
     def logout(self, token: str, origin: str = "") -> None:
         at = self.clock()
@@ -717,12 +784,13 @@ class AccessService:
         user = self.store.user(found.user_id)
         if not user.active:
             raise Unauthenticated("the API key is unknown, revoked or expired")
-        return _principal(user, f"api-key:{found.prefix}", self.store.audit)
+        return self._principal(user, f"api-key:{found.prefix}")
 
     # --- API keys -------------------------------------------------------------------------
 
     def create_key(self, principal: Principal, label: str, days: int = MAX_KEY_DAYS, origin: str = "") -> NewKey:
         authorize(principal, Action.KEY_OWN)
+        require_second_factor(principal, "key.create")  # an administrator's key would administer
         if not 1 <= days <= MAX_KEY_DAYS:
             raise InvalidInput(f"an API key lives 1 to {MAX_KEY_DAYS} days")
         key = KEY_PREFIX + secrets.token_urlsafe(32)
@@ -759,10 +827,11 @@ class AccessService:
             for k in self.store.api_keys(principal.user_id)
         ]
 
-    def cli_principal(self, username: str, password: str, origin: str = "cli") -> Principal:
-        """The CLI's sign-in (user name and password, no session kept; throttled as the API's)."""
-        user = self._authenticate(username, password, origin)
-        principal = _principal(user, "cli", self.store.audit)
+    def cli_principal(self, username: str, password: str, origin: str = "cli", otp: str | None = None) -> Principal:
+        """The CLI's sign-in (user name, password and, once the user has an authenticator, its
+        current code; no session kept; throttled as the API's)."""
+        user = self._authenticate(username, password, origin, otp)
+        principal = self._principal(user, "cli")
         at = self.clock()
         details = {"via": "cli"}
         self.store.audit(
@@ -788,3 +857,35 @@ class AccessService:
         keys = [str(k.id) for k in self.store.api_keys(principal.user_id)]
         records = self.store.events_about(principal.username, keys, frozenset(_NOTICE), previous or 0)
         return Notices(principal.username, previous, _notices(records))
+
+    # --- second factor (TOTP) -------------------------------------------------------------
+
+    def totp_enrol(self, principal: Principal, origin: str = "") -> TotpEnrolment:
+        """A new authenticator secret for the signed-in user, shown once; it replaces the current
+        authenticator (if any) only when confirmed with a code (:meth:`totp_confirm`)."""
+        if principal.via.startswith("api-key"):  # a key is a derived credential: it enrols no factor
+            raise Forbidden("an authenticator is enrolled after signing in with a password, not with an API key")
+        box = self._box()
+        secret = new_secret()
+        at = self.clock()
+        with self.store.transaction() as tx:
+            tx.update_user(principal.user_id, totp_pending=box.seal(secret, principal.user_id))
+            tx.audit(AuditEvent(principal.label, "user.totp_enrol", "user", principal.username, at, origin=origin))
+        return TotpEnrolment(secret, provisioning_uri(secret, principal.username))
+
+    def totp_confirm(self, principal: Principal, code: str, origin: str = "") -> None:
+        """Activate the enrolled authenticator with one of its codes (which is then used)."""
+        user = self.store.user(principal.user_id)
+        if user.totp_pending is None:
+            raise Conflict("no authenticator awaits confirmation: enrol one first (tekser users totp-enrol)")
+        at = self.clock()
+        step = matching_step(self._box().open(user.totp_pending, user.id), code, at)
+        if step is None:
+            self.store.audit(AuditEvent(principal.label, "user.totp_confirm_failure", "user", user.username, at,
+                                        origin=origin))  # fmt: skip
+            raise InvalidInput("the code does not match the new authenticator (is its clock right?): try the next one")
+        with self.store.transaction() as tx:
+            tx.update_user(user.id, totp_secret=user.totp_pending, totp_pending=None,
+                           totp_last_step=max(step, user.totp_last_step or step))  # fmt: skip
+            details = {"replaced": user.totp_secret is not None}
+            tx.audit(AuditEvent(principal.label, "user.totp_confirm", "user", user.username, at, "", origin, details))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     DateTime,
@@ -378,6 +379,11 @@ users = Table(
     # four eyes on administration: a grant of a guarded role awaits a second administrator
     Column("role_pending", Boolean, nullable=False, server_default=false()),
     Column("role_granted_by", String(64), nullable=True),
+    # second factor (TOTP): secrets sealed with AES-GCM under the deployment secret (never in clear);
+    # the confirmed one, one awaiting its first code, and the last time step a code was used at
+    Column("totp_secret", String(255), nullable=True),
+    Column("totp_pending", String(255), nullable=True),
+    Column("totp_last_step", BigInteger, nullable=True),
     UniqueConstraint("username", name="uq_users_username"),
 )
 

@@ -65,6 +65,9 @@ class UserRow:
     role_pending: bool = False
     role_granted_by: str | None = None
     enrol2_hash: str | None = None
+    totp_secret: str | None = None  # sealed
+    totp_pending: str | None = None  # sealed, awaiting its first code
+    totp_last_step: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +138,9 @@ def _user(row: Any) -> UserRow:
         bool(row.role_pending),
         row.role_granted_by,
         row.enrol2_hash,
+        row.totp_secret,
+        row.totp_pending,
+        None if row.totp_last_step is None else int(row.totp_last_step),
     )
 
 
@@ -204,6 +210,15 @@ class WorkflowTransaction:
             update(users).where(users.c.id == user_id, users.c.password_hash == old).values(password_hash=new)
         )
         return bool(result.rowcount)
+
+    def use_totp_step(self, user_id: int, step: int) -> bool:
+        """Record that a code of ``step`` was used; False when that step or a later one already was
+        (one conditional update: two sign-ins racing with the same code cannot both win)."""
+        last = users.c.totp_last_step
+        result = self.connection.execute(
+            update(users).where(users.c.id == user_id, or_(last.is_(None), last < step)).values(totp_last_step=step)
+        )
+        return bool(result.rowcount == 1)
 
     def active_administrators(self) -> list[int]:
         """The active administrators' ids, locked until the transaction ends: two administrators
