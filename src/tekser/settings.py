@@ -15,8 +15,9 @@ from platformdirs import user_data_dir
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-MIN_PEPPER = 32  # characters: secrets.token_urlsafe(32) gives 43
 from tekser.errors import ConfigError
+
+MIN_PEPPER = 32  # characters: secrets.token_urlsafe(32) gives 43
 
 
 def default_db_url() -> str:
