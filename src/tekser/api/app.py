@@ -244,7 +244,8 @@ def create_app(settings: Settings | None = None, desk: Desk | None = None) -> Fa
     async def tekser_error(request: Request, error: TekserError) -> JSONResponse:
         status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
         if status == 500:  # a deployment's configuration fails: the operator finds it by the incident id
-            return server_problem(request, error, str(error), type(error).__name__)
+            name = type(error).__name__
+            return server_problem(request, error, str(error), name, error=name, message=str(error))
         body: dict[str, Any] = {"error": type(error).__name__, "message": str(error)}
         if isinstance(error, InvalidInput) and error.errors:
             body["fields"] = [{"record": e.record, "field": e.field, "message": e.message} for e in error.errors]

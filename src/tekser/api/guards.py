@@ -223,7 +223,7 @@ def install_problems(app: FastAPI) -> None:
 
 
 def server_problem(
-    request: Request, error: BaseException, detail: str = "", kind: str = "server-error"
+    request: Request, error: BaseException, detail: str = "", kind: str = "server-error", **extra: Any
 ) -> JSONResponse:
     """A 500 whose body says nothing internal but an incident id; the log has the traceback under it."""
     incident = new_incident()
@@ -234,7 +234,7 @@ def server_problem(
         exc_info=(type(error), error, error.__traceback__),
     )  # fmt: skip
     shown = detail or f"the server failed; quote incident {incident} to support"
-    return problem(500, shown, kind, incident=incident)
+    return problem(500, shown, kind, incident=incident, **extra)
 
 
 # --- who is calling, from where --------------------------------------------------------------------
