@@ -298,4 +298,6 @@ def test_a_server_error_carries_an_incident_id_the_log_has_with_the_traceback(
     monkeypatch.setattr(world.workflow, "list_alerts", misconfigured)
     with caplog.at_level(logging.ERROR, logger="tekser.api"):
         body = _is_problem(api.get("/api/alerts", headers=headers), 500)
+    # the deployment's own configuration: said as before, with an incident id
+    assert body["type"] == "urn:tekser:problem:ConfigError" and body["detail"] == "the signing key file is unreadable"
     assert re.fullmatch(r"[0-9a-f]{12}", body["incident"]) and body["incident"] in caplog.text

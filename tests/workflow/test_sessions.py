@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -215,6 +216,15 @@ def test_a_new_key_or_a_role_approval_through_a_session_needs_a_recent_password(
     assert api.post("/api/session/confirm", json={"password": PASSWORD}).status_code == 200
     assert api.post("/api/keys", json={"label": "script"}).status_code == 200
     assert api.post("/api/users/vic/approve-role").status_code == 200
+
+
+def test_a_transmission_approval_through_a_stale_session_is_refused_before_anything_else(world: World) -> None:
+    sue = world.who["sue"]
+    stale = replace(sue, via="session", session="0123456789ab", authenticated_at=world.clock() - timedelta(minutes=16))
+    with pytest.raises(ReauthenticationRequired):
+        world.cases.approve_transmission(stale, 999_999, "checked")
+    with pytest.raises(NotFound):  # with a fresh password, the request itself is looked at
+        world.cases.approve_transmission(replace(stale, authenticated_at=world.clock()), 999_999, "checked")
 
 
 def test_wrong_confirmations_lock_the_name_like_failed_sign_ins(desk: Desk, world: World) -> None:

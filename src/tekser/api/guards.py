@@ -223,7 +223,7 @@ def install_problems(app: FastAPI) -> None:
 
 
 def server_problem(
-    request: Request, error: BaseException, detail: str = "", kind: str = "server-error", **extra: Any
+    request: Request, failure: BaseException, detail: str = "", kind: str = "server-error", **extra: Any
 ) -> JSONResponse:
     """A 500 whose body says nothing internal but an incident id; the log has the traceback under it."""
     incident = new_incident()
@@ -231,7 +231,7 @@ def server_problem(
     # it may carry a name)
     logger.error(
         "incident %s: %s %s failed", incident, request.method, request.url.path,
-        exc_info=(type(error), error, error.__traceback__),
+        exc_info=(type(failure), failure, failure.__traceback__),
     )  # fmt: skip
     shown = detail or f"the server failed; quote incident {incident} to support"
     return problem(500, shown, kind, incident=incident, **extra)

@@ -162,7 +162,7 @@ def handled(debug: bool) -> Iterator[None]:
 incidents = logging.getLogger("tekser.incidents")
 
 
-def _log_incident(incident: str, error: BaseException, current: Settings) -> str:
+def _log_incident(incident: str, error: Exception, current: Settings) -> str:
     """Log ``error``'s traceback at ERROR under ``incident``; where it went: the incident log file,
     unless the program configured logging itself. Never the terminal (one line there): a
     traceback may quote a statement or a message's content."""
