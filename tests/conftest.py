@@ -65,6 +65,19 @@ def _kept_indexes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         os.environ["TEKSER_INDEX_CACHE"] = previous
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _incident_log(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Tracebacks of the CLI's internal errors go to the test session's folder (not the user's log
+    folder); the CLI tests' child processes inherit the setting."""
+    previous = os.environ.get("TEKSER_INCIDENT_LOG")
+    os.environ["TEKSER_INCIDENT_LOG"] = str(tmp_path_factory.mktemp("logs") / "incidents.log")
+    yield
+    if previous is None:
+        os.environ.pop("TEKSER_INCIDENT_LOG", None)
+    else:
+        os.environ["TEKSER_INCIDENT_LOG"] = previous
+
+
 @pytest.fixture(scope="session")
 def fixtures_dir() -> Path:
     return FIXTURES

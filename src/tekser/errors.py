@@ -14,11 +14,19 @@ about either.
     ├── Unauthenticated   no valid credentials (unknown user, wrong password, expired key or session)
     │   └── TooManyAttempts  sign-in refused for a while after repeated failures (says when to retry)
     └── Forbidden         the role does not allow the action, or a second person must do it (four eyes)
+        └── ReauthenticationRequired  a sensitive action through a session signed in too long ago
 """
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
+
+
+def new_incident() -> str:
+    """An id for one unexpected failure (48 random bits, 12 hex digits): printed to the user and
+    logged with the traceback, so that what a user quotes to support finds the traceback."""
+    return secrets.token_hex(6)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,3 +149,8 @@ class TooManyAttempts(Unauthenticated):
 
 class Forbidden(TekserError):
     """The action is not allowed to this user: their role, or maker and checker would be one person."""
+
+
+class ReauthenticationRequired(Forbidden):
+    """A sensitive action (an approval, a new API key) asked of a session whose password was given
+    too long ago: the holder confirms it again (``POST /api/session/confirm``) and retries."""

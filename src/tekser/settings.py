@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Annotated, Any
 
-from platformdirs import user_data_dir
+from platformdirs import user_data_dir, user_log_dir
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -54,6 +54,11 @@ class Settings(BaseSettings):
         description="X-Api-Key for the Kazakhstan AFM API (issued to organisations registered in Kazakhstan).",
     )
     debug: bool = Field(default=False, description="Show tracebacks for errors.")
+    incident_log: Path = Field(
+        default_factory=lambda: Path(user_log_dir("tekser", appauthor=False)) / "incidents.log",
+        description="File the command line appends an internal error's traceback to, under the incident "
+        "id it prints (the terminal gets one line).",
+    )
     api_key: str | None = Field(
         default=None,
         description="API key the command line acts with (who you are: tekser keys create); "

@@ -22,7 +22,7 @@ def test_the_session_cookie_is_secure_httponly_strict_and_times_out(api: TestCli
     response = api.post("/api/session", json={"username": "ana", "password": PASSWORD})
     cookie = response.headers["set-cookie"]
     assert f"{COOKIE}=" in cookie
-    for flag in ("Secure", "HttpOnly", "SameSite=strict", "Path=/api"):
+    for flag in ("Secure", "HttpOnly", "SameSite=strict", "Path=/;"):
         assert flag.lower() in cookie.lower()
     assert api.get("/api/me").json() == {"username": "ana", "role": "analyst", "via": "session", "notices": []}
     world.clock.advance(minutes=16)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import re
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -16,7 +18,7 @@ from tests.workflow.conftest import PASSWORD, World
 from typer.testing import CliRunner
 
 from tekser.api.app import create_app
-from tekser.errors import InvalidInput
+from tekser.errors import ConfigError, InvalidInput
 from tekser.settings import Settings
 from tekser.storage.tables import audit_events
 from tekser.wiring import Desk
@@ -288,3 +290,33 @@ def test_random_odd_requests_never_get_a_server_error(
     assert response.status_code < 500, (path, content, response.text)
     listing = api.get("/api/audit/events" + search, headers=headers)
     assert listing.status_code < 500, (query, listing.text)
+
+
+def test_a_server_error_carries_an_incident_id_the_log_has_with_the_traceback(
+    api: TestClient, world: World, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(*_: Any, **__: Any) -> None:
+        raise RuntimeError("a bug, with internal detail")
+
+    monkeypatch.setattr(world.workflow, "list_alerts", broken)
+    headers = _bearer(world, "ana")
+    with caplog.at_level(logging.ERROR, logger="tekser.api"):
+        first = _is_problem(api.get("/api/alerts", headers=headers, params={"status": "new"}), 500)
+        second = _is_problem(api.get("/api/alerts", headers=headers), 500)
+    assert re.fullmatch(r"[0-9a-f]{12}", first["incident"]) and first["incident"] != second["incident"]
+    assert first["incident"] in first["detail"] and "internal detail" not in json.dumps(first)
+    (record,) = [r for r in caplog.records if first["incident"] in r.getMessage()]
+    assert record.levelno == logging.ERROR and "GET /api/alerts" in record.getMessage()
+    assert "status=new" not in record.getMessage()  # the path, not the query string
+    assert record.exc_info is not None and str(record.exc_info[1]) == "a bug, with internal detail"
+    assert "RuntimeError: a bug, with internal detail" in caplog.text  # the traceback, for the operator
+
+    def misconfigured(*_: Any, **__: Any) -> None:
+        raise ConfigError("the signing key file is unreadable")
+
+    monkeypatch.setattr(world.workflow, "list_alerts", misconfigured)
+    with caplog.at_level(logging.ERROR, logger="tekser.api"):
+        body = _is_problem(api.get("/api/alerts", headers=headers), 500)
+    # the deployment's own configuration: said as before, with an incident id
+    assert body["type"] == "urn:tekser:problem:ConfigError" and body["detail"] == "the signing key file is unreadable"
+    assert re.fullmatch(r"[0-9a-f]{12}", body["incident"]) and body["incident"] in caplog.text

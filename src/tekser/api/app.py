@@ -2,9 +2,16 @@
 
 Who is calling:
 
-- a **browser** signs in with ``POST /api/session`` and gets a session cookie — ``Secure``,
-  ``HttpOnly``, ``SameSite=Strict``, ``Path=/api`` — with an idle (15 min) and an absolute
-  (8 h) timeout, enforced on the server;
+- a **browser** signs in with ``POST /api/session`` and gets a session cookie
+  ``__Host-tekser_session`` — ``Secure``, ``HttpOnly``, ``SameSite=Strict``, ``Path=/``, no
+  ``Domain`` — with an idle (15 min) and an absolute (8 h) timeout, enforced on the server. The
+  ``__Host-`` prefix makes browsers refuse the cookie unless it is exactly that: host-only, sent
+  over HTTPS only, so a sibling subdomain or a plain-http page cannot set or overwrite it. With
+  ``cookie_secure`` off (a local test over plain http) browsers would refuse a ``__Host-`` cookie,
+  so the cookie is then plain ``tekser_session``. ``GET /api/sessions`` lists the caller's
+  sessions and ``DELETE /api/sessions/{id}`` (or ``?others=true``) ends them; approving and
+  making API keys through a session need the password given within 15 minutes
+  (``POST /api/session/confirm``);
 - a **program** sends ``Authorization: Bearer tk_...`` (an API key).
 
 No secret ever travels in a URL: a request whose query string carries something that looks like
@@ -35,6 +42,7 @@ from tekser.api.guards import (
     networks,
     own_origins,
     problem,
+    server_problem,
 )
 from tekser.domain.access import Principal, Role
 from tekser.domain.alerts import alert_summary
@@ -57,7 +65,14 @@ from tekser.services.audit import parse_anchor
 from tekser.settings import Settings
 from tekser.wiring import Desk, open_desk
 
-COOKIE = "tekser_session"
+COOKIE = "__Host-tekser_session"  # over HTTPS (cookie_secure, the default)
+PLAIN_COOKIE = "tekser_session"  # cookie_secure off: browsers refuse a __Host- cookie without Secure
+
+
+def cookie_name(secure: bool) -> str:
+    return COOKIE if secure else PLAIN_COOKIE
+
+
 STATUS: dict[type[TekserError], int] = {
     InvalidInput: 422,
     SourceError: 422,
@@ -93,6 +108,11 @@ class Login(BaseModel):
 
 class TotpCode(BaseModel):
     code: Code
+
+
+class Confirmation(BaseModel):
+    password: Password
+    otp: Code | None = None  # once the user has an authenticator, its current code too
 
 
 class Enrol(BaseModel):
@@ -209,7 +229,7 @@ def _principal(request: Request) -> Principal:
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         return desk.access.api_key(header[7:].strip())
-    token = request.cookies.get(COOKIE)
+    token = request.cookies.get(request.app.state.cookie)
     if token:
         return desk.access.session(token)
     raise Unauthenticated("sign in (POST /api/session) or send an API key (Authorization: Bearer)")
@@ -228,14 +248,18 @@ def create_app(settings: Settings | None = None, desk: Desk | None = None) -> Fa
     the_desk = desk or open_desk(current)
     app = FastAPI(title="tekser", version=__version__, docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
     app.state.desk = the_desk
+    app.state.cookie = cookie = cookie_name(current.cookie_secure)
     app.add_middleware(RequestLimits)
     install_problems(app)
     proxies = networks(current.trusted_proxies)
     origins = own_origins(current.public_url, current.allowed_origins)
 
     @app.exception_handler(TekserError)
-    async def tekser_error(_: Request, error: TekserError) -> JSONResponse:
+    async def tekser_error(request: Request, error: TekserError) -> JSONResponse:
         status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
+        if status == 500:  # a deployment's configuration fails: the operator finds it by the incident id
+            name = type(error).__name__
+            return server_problem(request, error, str(error), name, error=name, message=str(error))
         body: dict[str, Any] = {"error": type(error).__name__, "message": str(error)}
         if isinstance(error, InvalidInput) and error.errors:
             body["fields"] = [{"record": e.record, "field": e.field, "message": e.message} for e in error.errors]
@@ -269,34 +293,73 @@ def create_app(settings: Settings | None = None, desk: Desk | None = None) -> Fa
 
     # --- sessions ---------------------------------------------------------------------------
 
+    def refused(response: Response, error: TooManyAttempts) -> dict[str, Any]:
+        # 429 and when to come back (RFC 6585, RFC 9110)
+        response.status_code = 429
+        response.headers["Retry-After"] = str(error.retry_after)
+        return {"error": type(error).__name__, "message": str(error)}
+
     @app.post("/api/session")
     def login(body: Login, request: Request, response: Response) -> dict[str, Any]:
         try:
             token, who = d.access.login(body.username, body.password, where(request), body.otp)
-        except TooManyAttempts as refused:  # 429 and when to come back (RFC 6585, RFC 9110)
-            response.status_code = 429
-            response.headers["Retry-After"] = str(refused.retry_after)
-            return {"error": type(refused).__name__, "message": str(refused)}
+        except TooManyAttempts as error:
+            return refused(response, error)
+        # no Domain: host-only; Path=/ (a __Host- cookie must have it: one application per host)
         response.set_cookie(
-            COOKIE,
+            cookie,
             token,
             max_age=int(SESSION_ABSOLUTE.total_seconds()),
             secure=current.cookie_secure,
             httponly=True,
             samesite="strict",
-            path="/api",
+            path="/",
         )
         # the changes to their authentication details since their previous sign-in (ASVS 2.2.3, 2.5.5)
         notices = d.access.notices(who, session_token=token)
-        return {"username": who.username, "role": who.role.value, "notices": _notices(notices)}
+        return {"username": who.username, "role": who.role.value, "session": who.session, "notices": _notices(notices)}
+
+    def forget_cookie(response: Response) -> None:
+        response.delete_cookie(cookie, path="/", secure=current.cookie_secure, httponly=True, samesite="strict")
 
     @app.delete("/api/session")
     def logout(request: Request, response: Response) -> dict[str, bool]:
-        token = request.cookies.get(COOKIE)
+        token = request.cookies.get(cookie)
         if token:
             d.access.logout(token, where(request))
-        response.delete_cookie(COOKIE, path="/api", secure=current.cookie_secure, httponly=True, samesite="strict")
+        forget_cookie(response)
         return {"signed_out": True}
+
+    @app.post("/api/session/confirm")
+    def confirm(body: Confirmation, request: Request, response: Response) -> dict[str, Any]:
+        token = request.cookies.get(cookie)
+        if not token:
+            raise Unauthenticated("not signed in: a password is confirmed for a session (POST /api/session)")
+        try:
+            who = d.access.confirm(token, body.password, where(request), body.otp)
+        except TooManyAttempts as error:
+            return refused(response, error)
+        assert who.authenticated_at is not None
+        return {"confirmed": True, "authenticated_at": who.authenticated_at.isoformat()}
+
+    @app.get("/api/sessions")
+    def sessions(who: Who) -> list[dict[str, Any]]:
+        return d.access.sessions(who)
+
+    @app.delete("/api/sessions")
+    def end_other_sessions(who: Who, request: Request, others: bool = False) -> dict[str, Any]:
+        if not others:
+            raise InvalidInput("say which: DELETE /api/sessions/{id}, or ?others=true for all but this one")
+        return {"ended": d.access.end_other_sessions(who, where(request))}
+
+    @app.delete("/api/sessions/{session_id}")
+    def end_session(
+        session_id: Annotated[str, Path(max_length=16)], who: Who, request: Request, response: Response
+    ) -> dict[str, Any]:
+        d.access.end_session(who, session_id, where(request))
+        if session_id == who.session:  # the caller ended the session it asks with
+            forget_cookie(response)
+        return {"ended": [session_id]}
 
     @app.get("/api/me")
     def me(who: Who, request: Request) -> dict[str, Any]:

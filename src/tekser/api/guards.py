@@ -8,7 +8,9 @@
   a path or query string carries no control character. Refused with 400.
 - **Errors** are ``application/problem+json`` (RFC 9457: ``type``, ``title``, ``status``,
   ``detail``), and every response — an error raised before routing, a 500 — carries the same
-  security headers.
+  security headers. A 500 says nothing internal but carries an ``incident`` id (48 random bits),
+  and the server logs the traceback under the same id (logger ``tekser.api``): what a user quotes
+  to support, and what the operator searches the log for.
 - **Who is calling from where**: ``X-Forwarded-For`` counts only when the connection comes from
   a configured proxy (``TEKSER_TRUSTED_PROXIES``); a browser's ``Origin`` is compared with the
   configured public address and allowed origins, never with the request's own ``Host``.
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import logging
 import re
 from collections.abc import Iterable
 from http import HTTPStatus
@@ -29,6 +32,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from tekser.errors import new_incident
+
+logger = logging.getLogger("tekser.api")
 
 MAX_ID = 2**31 - 1  # ids are INTEGER columns (32 bits on PostgreSQL)
 MAX_BODY = 16 * 1024
@@ -210,9 +217,24 @@ def install_problems(app: FastAPI) -> None:
         return problem(error.status_code, str(error.detail), headers=dict(error.headers or {}))
 
     @app.exception_handler(Exception)
-    async def server_error(_: Request, __: Exception) -> JSONResponse:
+    async def server_error(request: Request, error: Exception) -> JSONResponse:
         # raised past every middleware: the headers are set here, nothing internal is shown
-        return problem(500, "the server failed; the failure is logged", "server-error")
+        return server_problem(request, error)
+
+
+def server_problem(
+    request: Request, failure: BaseException, detail: str = "", kind: str = "server-error", **extra: Any
+) -> JSONResponse:
+    """A 500 whose body says nothing internal but an incident id; the log has the traceback under it."""
+    incident = new_incident()
+    # the path only: a query string is not logged (it is refused when it carries a secret, but
+    # it may carry a name)
+    logger.error(
+        "incident %s: %s %s failed", incident, request.method, request.url.path,
+        exc_info=(type(failure), failure, failure.__traceback__),
+    )  # fmt: skip
+    shown = detail or f"the server failed; quote incident {incident} to support"
+    return problem(500, shown, kind, incident=incident, **extra)
 
 
 # --- who is calling, from where --------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import logging
 import os
 import re
 import sys
@@ -27,6 +28,7 @@ from tekser.errors import (
     SourceError,
     TekserError,
     Unauthenticated,
+    new_incident,
 )
 from tekser.settings import Settings
 
@@ -147,16 +149,22 @@ def handled(debug: bool) -> Iterator[None]:
         os.dup2(devnull, sys.stdout.fileno())
         raise typer.Exit(0) from None
     except Exception as error:
-        if debug or Settings().debug:
+        current = Settings()
+        if debug or current.debug:
             raise
         unreadable = _unreadable(error)
         if unreadable is not None:  # a path the user gave, or a file that is not text: their input (exit 2)
             errors.print(styled("[red]error:[/red] {}", unreadable), soft_wrap=True)
             raise typer.Exit(2) from None
+        incident = new_incident()
+        where = _log_incident(incident, error, current)
         errors.print(
-            styled("[red]internal error:[/red] {} (run again with --debug for details)", _one_line(error)),
+            styled(
+                "[red]internal error:[/red] {} (incident {}{}; run again with --debug for details)",
+                _one_line(error), incident, f", traceback in {where}" if where else "",
+            ),
             soft_wrap=True,
-        )
+        )  # fmt: skip
         raise typer.Exit(70) from None
 
 
@@ -167,6 +175,34 @@ def _unreadable(error: Exception) -> str | None:
     if isinstance(error, UnicodeDecodeError):  # a reader that did not say which file (see text_lines)
         return f"input is not UTF-8 text ({error.reason}: byte 0x{error.object[error.start]:02x})"
     return None
+
+
+incidents = logging.getLogger("tekser.incidents")
+
+
+def _log_incident(incident: str, error: Exception, current: Settings) -> str:
+    """Log ``error``'s traceback at ERROR under ``incident``; where it went: the incident log file,
+    unless the program configured logging itself. Never the terminal (one line there): a
+    traceback may quote a statement or a message's content."""
+    handler: logging.Handler | None = None
+    where = ""
+    if not incidents.handlers and not logging.getLogger().handlers:  # nobody configured logging
+        try:
+            current.incident_log.parent.mkdir(parents=True, exist_ok=True)
+            handler = logging.FileHandler(current.incident_log, encoding="utf-8")
+            handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+            where = str(current.incident_log)
+        except OSError:
+            handler = logging.NullHandler()  # unwritable: lost rather than on the terminal
+        incidents.addHandler(handler)
+    try:
+        trace = (type(error), error, error.__traceback__)
+        incidents.error("incident %s: %s", incident, _one_line(error), exc_info=trace)
+    finally:
+        if handler is not None:
+            incidents.removeHandler(handler)
+            handler.close()
+    return where
 
 
 def _one_line(error: Exception) -> str:

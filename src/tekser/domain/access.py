@@ -12,11 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from tekser.domain.audit import AuditEvent
-from tekser.errors import Forbidden
+from tekser.errors import Forbidden, ReauthenticationRequired
+
+# a session approves, grants or makes keys only this long after its holder last gave the password
+REAUTHENTICATE_AFTER = timedelta(minutes=15)
 
 
 class Role(StrEnum):
@@ -119,6 +122,8 @@ class Principal:
     # an administrator without a confirmed second factor (where the deployment requires one): may
     # sign in, enrol an authenticator and look after their own keys, and administer nothing
     needs_mfa: bool = False
+    session: str = ""  # through a session: its public id (what its holder's list of sessions shows)
+    authenticated_at: datetime | None = None  # through a session: when the password was last given
 
     @property
     def label(self) -> str:
@@ -167,3 +172,22 @@ def require_second_person(principal: Principal, maker: str, what: str) -> None:
     if principal.username == maker:
         message = f"{what} needs a second person: {maker} cannot approve their own request"
         raise _refuse(principal, "four-eyes", message)
+
+
+def require_recent_authentication(principal: Principal, now: datetime, what: str) -> None:
+    """Re-authentication before a sensitive action (ASVS 3.7.1): through a session, the password
+    must have been given within :data:`REAUTHENTICATE_AFTER`. An API key (a program) and the command
+    line (which asks for the password, or acts with a key) are not sessions: nothing to re-confirm."""
+    if principal.via != "session":
+        return
+    if principal.authenticated_at is not None and now - principal.authenticated_at <= REAUTHENTICATE_AFTER:
+        return
+    minutes = int(REAUTHENTICATE_AFTER.total_seconds() // 60)
+    message = (
+        f"{what} needs your password again (signed in more than {minutes} minutes ago): "
+        "confirm it with POST /api/session/confirm and retry"
+    )
+    if principal.audit is not None:
+        details = {"role": principal.role.value, "refused": message}
+        principal.audit(AuditEvent(principal.label, "access.denied", "action", "reauthenticate", now, details=details))
+    raise ReauthenticationRequired(message)

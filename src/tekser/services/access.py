@@ -19,7 +19,12 @@
 - Every sign-in that checks a password runs **one** argon2 verification, against a dummy hash for
   an unknown user name, so that the time taken does not tell which names exist or are disabled.
 - **Sessions** are random tokens kept as SHA-256 with an idle timeout (15 minutes) and an
-  absolute one (8 hours); disabling a user ends their sessions.
+  absolute one (8 hours); disabling a user ends their sessions. Each has a public id (random,
+  neither the token nor its hash) by which its holder lists and ends their sessions (``sessions``,
+  ``end_session``, ``end_other_sessions``), audited as ``session.end``.
+- **Re-authentication**: through a session, approving an adverse action or a role grant and making
+  an API key need the password given within 15 minutes (at sign-in, or again with ``confirm``,
+  which the sign-in throttle counts like a sign-in); programs (API keys) are not asked.
 - The first administrator is created from the command line, when there is no user yet.
 - **Notices**: at sign-in (and on ``/api/me``, ``tekser users whoami``) a user is told of the changes
   to their own authentication details since their previous sign-in — password changed or set,
@@ -58,7 +63,7 @@ import math
 import re
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any, Protocol
@@ -72,6 +77,7 @@ from tekser.domain.access import (
     Role,
     allowed,
     authorize,
+    require_recent_authentication,
     require_second_factor,
     require_second_person,
 )
@@ -162,6 +168,7 @@ class AccessStore(Protocol):
     def forget_sign_in_failures(self, window_start: datetime, quiet_since: datetime) -> None: ...
     def api_keys(self, user_id: int | None = None) -> list[Any]: ...
     def session(self, token_hash: str) -> Any: ...
+    def open_sessions(self, user_id: int) -> list[Any]: ...
     def touch_session(self, token_hash: str, at: datetime) -> None: ...
     def sign_ins(self, username: str, until: datetime | None = None, limit: int = 2) -> list[int]: ...
     def events_about(
@@ -419,6 +426,7 @@ class AccessService:
         """A second administrator confirms a pending role grant. If the account awaits enrolment,
         the answer is the second part of its code, which only this administrator sees."""
         authorize(principal, Action.USER_MANAGE)
+        require_recent_authentication(principal, self.clock(), "approving a role grant")
         user = self._user(username)
         if not user.role_pending:
             raise Conflict(f"{username} has no role grant awaiting approval")
@@ -633,12 +641,17 @@ class AccessService:
 
     # --- authentication -------------------------------------------------------------------
 
-    def _principal(self, user: Any, via: str) -> Principal:
+    def _principal(self, user: Any, via: str, session: Any = None) -> Principal:
         if user.role_pending:  # a grant awaiting its second administrator confers nothing
             raise Forbidden(f"{user.username}: the role {user.role} awaits a second administrator's approval")
         role = Role(user.role)
         needs_mfa = self.require_admin_mfa and role is Role.ADMINISTRATOR and user.totp_secret is None
-        return Principal(user.id, user.username, role, via, self.store.audit, needs_mfa)
+        principal = Principal(user.id, user.username, role, via, self.store.audit, needs_mfa)
+        if session is None:
+            return principal
+        # a session from before re-authentication was recorded counts as authenticated at its creation
+        signed_in = session.authenticated_at or session.created_at
+        return replace(principal, session=session.public_id, authenticated_at=signed_in)
 
     def _box(self) -> SecretBox:
         if self.secret_box is None:
@@ -743,11 +756,20 @@ class AccessService:
         user = self._authenticate(username, password, origin, otp)
         at = self.clock()
         token = secrets.token_urlsafe(32)
-        principal = self._principal(user, "session")
+        public_id = secrets.token_hex(6)  # shown in the holder's list: not derived from the token
+        principal = replace(self._principal(user, "session"), session=public_id, authenticated_at=at)
         with self.store.transaction() as tx:
-            tx.add_session(_sha256(token), user.id, at)
+            tx.add_session(_sha256(token), user.id, at, public_id, origin)
             tx.audit(AuditEvent(user.username, "auth.login", "user", user.username, at, origin=origin))
         return token, principal
+
+    def _live(self, found: Any, at: datetime) -> bool:
+        return (
+            found is not None
+            and found.ended_at is None
+            and at - found.last_seen <= SESSION_IDLE
+            and at - found.created_at <= SESSION_ABSOLUTE
+        )
 
     def session(self, token: str) -> Principal:
         """Who holds this session token (refreshing its idle timer); expired or ended: refused."""
@@ -755,7 +777,7 @@ class AccessService:
         found = self.store.session(_sha256(token))
         if found is None or found.ended_at is not None:
             raise Unauthenticated("not signed in")
-        if at - found.last_seen > SESSION_IDLE or at - found.created_at > SESSION_ABSOLUTE:
+        if not self._live(found, at):
             with self.store.transaction() as tx:
                 tx.end_sessions(at, token_hash=found.token_hash)
             raise Unauthenticated("the session has expired: sign in again")
@@ -763,7 +785,59 @@ class AccessService:
         if not user.active:
             raise Unauthenticated("not signed in")
         self.store.touch_session(found.token_hash, at)
-        return self._principal(user, "session")
+        return self._principal(user, "session", found)
+
+    def confirm(self, token: str, password: str, origin: str = "", otp: str | None = None) -> Principal:
+        """The session's holder gives the password again (re-authentication before a sensitive
+        action): the session counts as signed in now. A wrong password counts in the sign-in
+        throttle like a failed sign-in, and a locked name is refused here as there."""
+        principal = self.session(token)
+        user = self._authenticate(principal.username, password, origin, otp)
+        at = self.clock()
+        with self.store.transaction() as tx:
+            tx.confirm_session(_sha256(token), at)
+            tx.audit(AuditEvent(user.username, "auth.confirm", "session", principal.session, at, origin=origin))
+        return replace(principal, authenticated_at=at)
+
+    def sessions(self, principal: Principal) -> list[dict[str, Any]]:
+        """The caller's own sessions still running, oldest first; ``current`` marks the one asking."""
+        at = self.clock()
+        return [
+            {
+                "id": s.public_id,
+                "created_at": s.created_at.isoformat(),
+                "last_seen": s.last_seen.isoformat(),
+                "client": s.client,
+                "current": bool(principal.session) and s.public_id == principal.session,
+            }
+            for s in self.store.open_sessions(principal.user_id)
+            if self._live(s, at) and s.public_id
+        ]
+
+    def end_session(self, principal: Principal, session_id: str, origin: str = "") -> None:
+        """End one of the caller's own sessions (another user's id is not found, as an unknown one)."""
+        at = self.clock()
+        found = [s for s in self.store.open_sessions(principal.user_id) if s.public_id == session_id]
+        if not session_id or not found or not self._live(found[0], at):
+            raise NotFound(f"no session {session_id!r} of yours is running")
+        with self.store.transaction() as tx:
+            tx.end_sessions(at, user_id=principal.user_id, public_id=session_id)
+            details = {"current": session_id == principal.session}
+            tx.audit(AuditEvent(principal.label, "session.end", "session", session_id, at, "", origin, details))
+
+    def end_other_sessions(self, principal: Principal, origin: str = "") -> list[str]:
+        """End every session of the caller's but the one asking (all of them, asked with an API
+        key); the public ids of those ended."""
+        at = self.clock()
+        rows = self.store.open_sessions(principal.user_id)
+        current = next((s for s in rows if principal.session and s.public_id == principal.session), None)
+        ended = [s.public_id for s in rows if s is not current and self._live(s, at)]
+        with self.store.transaction() as tx:
+            tx.end_sessions(at, user_id=principal.user_id, keep=current.token_hash if current else None)
+            if ended:
+                details = {"ended": ended}
+                tx.audit(AuditEvent(principal.label, "session.end", "session", "others", at, "", origin, details))
+        return ended
 
     def logout(self, token: str, origin: str = "") -> None:
         at = self.clock()
@@ -791,6 +865,7 @@ class AccessService:
     def create_key(self, principal: Principal, label: str, days: int = MAX_KEY_DAYS, origin: str = "") -> NewKey:
         authorize(principal, Action.KEY_OWN)
         require_second_factor(principal, "key.create")  # an administrator's key would administer
+        require_recent_authentication(principal, self.clock(), "making an API key")
         if not 1 <= days <= MAX_KEY_DAYS:
             raise InvalidInput(f"an API key lives 1 to {MAX_KEY_DAYS} days")
         key = KEY_PREFIX + secrets.token_urlsafe(32)

@@ -16,7 +16,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from tekser.domain.access import Action, Principal, authorize, require_second_person
+from tekser.domain.access import (
+    Action,
+    Principal,
+    authorize,
+    require_recent_authentication,
+    require_second_person,
+)
 from tekser.domain.audit import AuditEvent
 from tekser.domain.limits import MAX_SHORT, bounded
 from tekser.errors import Conflict, InvalidInput, NotFound
@@ -227,6 +233,7 @@ class CaseService:
     def approve_transmission(self, principal: Principal, request_id: int, reason: str, origin: str = "") -> CaseFile:
         """The second person approves: the case file is produced, signed and recorded."""
         authorize(principal, Action.ACTION_APPROVE)
+        require_recent_authentication(principal, self.clock(), "approving a transmission")
         case_id, request = self._request(request_id)
         require_second_person(principal, request["actor"], f"transmitting case #{case_id}")
         if self.signer is None:

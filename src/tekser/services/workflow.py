@@ -16,7 +16,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from tekser.domain.access import Action, Principal, authorize, require_second_person
+from tekser.domain.access import (
+    Action,
+    Principal,
+    authorize,
+    require_recent_authentication,
+    require_second_person,
+)
 from tekser.domain.alerts import Outcome
 from tekser.domain.audit import AuditEvent
 from tekser.domain.limits import MAX_SHORT, bounded
@@ -177,6 +183,7 @@ class WorkflowService:
         """The second person approves an adverse action. For no board, returns the status change
         for the airline (CUSRES BGM+132) when the passenger was told otherwise before."""
         authorize(principal, Action.ACTION_APPROVE)
+        require_recent_authentication(principal, self.clock(), "approving an adverse action")
         alert_id = self.store.alert_ids_with_request(request_id)
         request = next(r for r in self.store.decisions(alert_id) if r.id == request_id)
         require_second_person(principal, request.actor, f"{request.value} on alert #{alert_id}")

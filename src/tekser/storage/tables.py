@@ -409,6 +409,12 @@ web_sessions = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("last_seen", DateTime(timezone=True), nullable=False),
     Column("ended_at", DateTime(timezone=True)),
+    # what its holder is shown in their list of sessions: random, neither the token nor its hash
+    Column("public_id", String(16)),
+    Column("client", String(255)),  # the address it signed in from
+    Column("authenticated_at", DateTime(timezone=True)),  # sign-in or the last password confirmation
+    Index("ix_web_sessions_public_id", "public_id", unique=True),
+    Index("ix_web_sessions_user_id", "user_id"),
 )
 
 # sign-in throttling: failures per typed user name (existing or not, so that a lockout does not

@@ -88,6 +88,9 @@ class SessionRow:
     created_at: datetime
     last_seen: datetime
     ended_at: datetime | None
+    public_id: str = ""  # what its holder sees in their list of sessions
+    client: str = ""  # the address it signed in from
+    authenticated_at: datetime | None = None  # sign-in or the last password confirmation
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +124,19 @@ def _iso(value: Any) -> str:
     moment = _utc(value)
     assert moment is not None
     return moment.isoformat()
+
+
+def _session(row: Any) -> SessionRow:
+    return SessionRow(
+        row.token_hash,
+        int(row.user_id),
+        _utc(row.created_at) or row.created_at,
+        _utc(row.last_seen) or row.last_seen,
+        _utc(row.ended_at),
+        row.public_id or "",
+        row.client or "",
+        _utc(row.authenticated_at),
+    )
 
 
 def _user(row: Any) -> UserRow:
@@ -273,18 +289,47 @@ class WorkflowTransaction:
             update(api_keys).where(api_keys.c.user_id == user_id, api_keys.c.revoked_at.is_(None)).values(revoked_at=at)
         )
 
-    def add_session(self, token_hash: str, user_id: int, at: datetime) -> None:
+    def add_session(self, token_hash: str, user_id: int, at: datetime, public_id: str, client: str) -> None:
         self.connection.execute(
-            insert(web_sessions).values(token_hash=token_hash, user_id=user_id, created_at=at, last_seen=at)
+            insert(web_sessions).values(
+                token_hash=token_hash,
+                user_id=user_id,
+                created_at=at,
+                last_seen=at,
+                public_id=public_id,
+                client=client[:255],
+                authenticated_at=at,
+            )
         )
 
-    def end_sessions(self, at: datetime, *, token_hash: str | None = None, user_id: int | None = None) -> None:
+    def end_sessions(
+        self,
+        at: datetime,
+        *,
+        token_hash: str | None = None,
+        user_id: int | None = None,
+        public_id: str | None = None,
+        keep: str | None = None,
+    ) -> int:
+        """End the open sessions that match (``keep``: a token hash spared); how many ended."""
         query = update(web_sessions).where(web_sessions.c.ended_at.is_(None))
         if token_hash is not None:
             query = query.where(web_sessions.c.token_hash == token_hash)
         if user_id is not None:
             query = query.where(web_sessions.c.user_id == user_id)
-        self.connection.execute(query.values(ended_at=at))
+        if public_id is not None:
+            query = query.where(web_sessions.c.public_id == public_id)
+        if keep is not None:
+            query = query.where(web_sessions.c.token_hash != keep)
+        return int(self.connection.execute(query.values(ended_at=at)).rowcount)
+
+    def confirm_session(self, token_hash: str, at: datetime) -> None:
+        """Its holder gave the password again: the session counts as freshly authenticated."""
+        self.connection.execute(
+            update(web_sessions)
+            .where(web_sessions.c.token_hash == token_hash)
+            .values(authenticated_at=at, last_seen=at)
+        )
 
     # sign-in throttling
     def lock_sign_in_account(self, username: str, at: datetime) -> SignInRow:
@@ -560,15 +605,17 @@ class SqlWorkflowStore:
     def session(self, token_hash: str) -> SessionRow | None:
         with self.engine.connect() as connection:
             row = connection.execute(select(web_sessions).where(web_sessions.c.token_hash == token_hash)).first()
-        if row is None:
-            return None
-        return SessionRow(
-            row.token_hash,
-            int(row.user_id),
-            _utc(row.created_at) or row.created_at,
-            _utc(row.last_seen) or row.last_seen,
-            _utc(row.ended_at),
+        return _session(row) if row is not None else None
+
+    def open_sessions(self, user_id: int) -> list[SessionRow]:
+        """A user's sessions not ended (some may have timed out: the caller decides), oldest first."""
+        query = (
+            select(web_sessions)
+            .where(web_sessions.c.user_id == user_id, web_sessions.c.ended_at.is_(None))
+            .order_by(web_sessions.c.created_at, web_sessions.c.public_id)
         )
+        with self.engine.connect() as connection:
+            return [_session(row) for row in connection.execute(query)]
 
     def touch_session(self, token_hash: str, at: datetime) -> None:
         with self.engine.begin() as connection:
