@@ -146,7 +146,9 @@ def test_timed_out_sessions_are_not_listed_and_cannot_be_ended(world: World) -> 
 
 def test_the_freshness_rule_holds_for_sessions_only() -> None:
     now = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
-    signed_in = Principal(1, "sam", Role.SUPERVISOR, "session", None, "abc", now - REAUTHENTICATE_AFTER)
+    signed_in = Principal(
+        1, "sam", Role.SUPERVISOR, "session", None, session="abc", authenticated_at=now - REAUTHENTICATE_AFTER
+    )
     require_recent_authentication(signed_in, now, "approving")  # just within
     with pytest.raises(ReauthenticationRequired, match="POST /api/session/confirm"):
         require_recent_authentication(signed_in, now + timedelta(seconds=1), "approving")
