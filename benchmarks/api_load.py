@@ -67,13 +67,16 @@ def _deployment(folder: Path) -> tuple[dict[str, str], dict[str, str]]:
     _tekser(env, "users", "create-admin", "admin", "--password-stdin", stdin=PASSWORD + "\n")
     keys = {"admin": _tekser(env, "keys", "create", "--user", "admin", "--password-stdin", stdin=PASSWORD + "\n")}
     keys["admin"] = keys["admin"].strip().splitlines()[-1]
-    # each user enrols with their code; a second administrator (the bootstrap) approves the roles
+    # each user enrols with their code; a second administrator (the bootstrap) approves the roles,
+    # which gives the second part of the code
     for name, role in (("admin2", "administrator"), ("ana", "analyst"), ("sue", "supervisor")):
         added = _tekser({**env, "TEKSER_API_KEY": keys["admin"]}, "users", "add", name, "--role", role)
-        _tekser({**env, "TEKSER_ENROL_CODE": added.strip().splitlines()[-1]}, "users", "enrol", name,
-                "--password-stdin", stdin=PASSWORD + "\n")  # fmt: skip
+        code = added.strip().splitlines()[-1]
         if name != "admin2":
-            _tekser({**env, "TEKSER_API_KEY": keys["admin2"]}, "users", "approve-role", name)
+            approved = _tekser({**env, "TEKSER_API_KEY": keys["admin2"]}, "users", "approve-role", name)
+            code += " " + approved.strip().splitlines()[-1]
+        _tekser({**env, "TEKSER_ENROL_CODE": code}, "users", "enrol", name,
+                "--password-stdin", stdin=PASSWORD + "\n")  # fmt: skip
         made = _tekser(env, "keys", "create", "--user", name, "--password-stdin", stdin=PASSWORD + "\n")
         keys[name] = made.strip().splitlines()[-1]
     return env, keys
