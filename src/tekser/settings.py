@@ -54,6 +54,11 @@ class Settings(BaseSettings):
         description="X-Api-Key for the Kazakhstan AFM API (issued to organisations registered in Kazakhstan).",
     )
     debug: bool = Field(default=False, description="Show tracebacks for errors.")
+    customer_retention_days: int = Field(
+        default=5 * 365,
+        ge=1,
+        description="Days a customer subject stored by a batch (tekser screen --store) is kept for rescreening.",
+    )
     incident_log: Path = Field(
         default_factory=lambda: Path(user_log_dir("tekser", appauthor=False)) / "incidents.log",
         description="File the command line appends an internal error's traceback to, under the incident "

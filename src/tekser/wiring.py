@@ -13,13 +13,18 @@ from tekser.settings import Settings
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from tekser.ingest.lists.sources import Sources
     from tekser.services.access import AccessService
     from tekser.services.administration import ListAdministration
     from tekser.services.audit import AuditService
     from tekser.services.cases import CaseService
     from tekser.services.internal_lists import InternalListService
     from tekser.services.operations import Operations
+    from tekser.services.ports import WatchlistStore
+    from tekser.services.screening_service import ScreeningService
     from tekser.services.totp import SecretBox
+    from tekser.services.travel_ingest import TravelIngestService
+    from tekser.services.watchlists import WatchlistService
     from tekser.services.workflow import WorkflowService
     from tekser.storage.screening import SqlScreeningStore
     from tekser.storage.workflow import SqlWorkflowStore
@@ -42,12 +47,91 @@ class Desk:
     api_key: str | None
 
 
-def open_engine(current: Settings, *, create: bool = False) -> Engine:
-    """The deployment's database, its schema migrated. A missing SQLite folder is refused unless
-    ``create`` (``tekser db upgrade --create``) or it is the default one in the user's data directory."""
+def open_engine(current: Settings, *, create: bool = False, migrate: bool = False) -> Engine:
+    """The deployment's database, its schema at head: a new one is made, one of an earlier release
+    is refused unless ``migrate`` (``tekser db upgrade``, ``tekser serve``). A missing SQLite folder is
+    refused unless ``create`` (``tekser db upgrade --create``) or it is the default one in the user's
+    data directory."""
     from tekser.storage.database import open_database
 
-    return open_database(current.db_url, create_folder=create or current.creates_database_folder())
+    return open_database(current.db_url, create_folder=create or current.creates_database_folder(), migrate=migrate)
+
+
+@dataclass(frozen=True)
+class SchemaState:
+    """Where the database is and which schema revision it has, against the newest one this release knows."""
+
+    url: str
+    revision: str | None
+    head: str | None
+    exists: bool = True
+
+    @property
+    def pending(self) -> bool:
+        return self.revision != self.head
+
+
+def schema_state(current: Settings) -> SchemaState:
+    """The database's schema revision, read without migrating anything (``tekser db info``)."""
+    from tekser.storage.database import head_revision, stored_revision
+
+    url, revision, exists = stored_revision(current.db_url)
+    return SchemaState(url, revision, head_revision(), exists)
+
+
+def upgrade_database(current: Settings, *, create: bool = False) -> SchemaState:
+    """Create the database or bring its schema to the newest revision (``tekser db upgrade``)."""
+    from tekser.storage.database import head_revision, schema_revision
+
+    engine = open_engine(current, create=create, migrate=True)
+    try:
+        return SchemaState(engine.url.render_as_string(), schema_revision(engine), head_revision())
+    finally:
+        engine.dispose()
+
+
+def describe_database_error(error: BaseException) -> str:
+    """A database error in one line, without its statement or parameters (they hold message data)."""
+    from tekser.storage.database import describe_error
+
+    return describe_error(error)
+
+
+def watchlist_service(current: Settings, sources: Sources) -> WatchlistService:
+    from tekser.services.watchlists import WatchlistService
+    from tekser.storage.watchlists import SqlWatchlistStore
+
+    return WatchlistService(SqlWatchlistStore(open_engine(current)), sources)
+
+
+def stored_lists(current: Settings) -> WatchlistStore:
+    """The list versions stored in the database (what ``tekser screen`` matches against)."""
+    from tekser.storage.watchlists import SqlWatchlistStore
+
+    return SqlWatchlistStore(open_engine(current))
+
+
+def screening_service(current: Settings) -> ScreeningService:
+    """Screening against the lists stored in the database; customer subjects kept for the configured retention."""
+    from datetime import timedelta
+
+    from tekser.services.screening_service import ScreeningService
+    from tekser.storage.screening import SqlScreeningStore
+    from tekser.storage.watchlists import SqlWatchlistStore
+
+    engine = open_engine(current)
+    return ScreeningService(
+        SqlWatchlistStore(engine),
+        SqlScreeningStore(engine),
+        customer_retention=timedelta(days=current.customer_retention_days),
+    )
+
+
+def travel_ingest_service(current: Settings) -> TravelIngestService:
+    from tekser.services.travel_ingest import TravelIngestService
+    from tekser.storage.travel import SqlTravelStore
+
+    return TravelIngestService(SqlTravelStore(open_engine(current)))
 
 
 def _secret_box(current: Settings) -> SecretBox | None:

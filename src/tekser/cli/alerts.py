@@ -26,13 +26,9 @@ app = typer.Typer(
 
 
 def screening_service(db: str | None) -> ScreeningService:
-    from tekser.services.screening_service import ScreeningService
-    from tekser.storage.screening import SqlScreeningStore
-    from tekser.storage.watchlists import SqlWatchlistStore
-    from tekser.wiring import open_engine
+    from tekser.wiring import screening_service as wired
 
-    engine = open_engine(settings(db))
-    return ScreeningService(SqlWatchlistStore(engine), SqlScreeningStore(engine))
+    return wired(settings(db))
 
 
 def iapi_service(db: str | None) -> IapiService:

@@ -121,14 +121,11 @@ class Services:
 
 def services(db: str | None) -> Services:
     from tekser.ingest.lists.sources import load_sources
-    from tekser.services.watchlists import WatchlistService
-    from tekser.storage.watchlists import SqlWatchlistStore
-    from tekser.wiring import open_engine
+    from tekser.wiring import watchlist_service
 
     current = settings(db)
     sources = load_sources(current.sources_file)
-    engine = open_engine(current)
-    return Services(current, sources, WatchlistService(SqlWatchlistStore(engine), sources))
+    return Services(current, sources, watchlist_service(current, sources))
 
 
 @contextmanager
@@ -208,9 +205,9 @@ def _log_incident(incident: str, error: Exception, current: Settings) -> str:
 def _one_line(error: Exception) -> str:
     """An unexpected error in one line; a database error without its SQL or parameters (message data)."""
     if type(error).__module__.startswith("sqlalchemy"):
-        from tekser.storage.database import describe_error
+        from tekser.wiring import describe_database_error
 
-        return describe_error(error)
+        return describe_database_error(error)
     lines = str(error).strip().splitlines()
     return f"{type(error).__name__}: {lines[0] if lines else ''}"
 

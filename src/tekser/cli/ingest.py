@@ -40,15 +40,12 @@ def ingest(
     with handled(debug):
         from tekser.cli.auth import run_as
         from tekser.domain.access import Action
-        from tekser.services.travel_ingest import TravelIngestService
 
         what = "--failed" if failed else "--retry" if retry else ", ".join(paths or ["-"])
         run_as(db, Action.TRAVEL_INGEST, ("messages", what), screen=screen)
-        from tekser.storage.travel import SqlTravelStore
-        from tekser.wiring import open_engine
+        from tekser.wiring import travel_ingest_service
 
-        store = SqlTravelStore(open_engine(settings(db)))
-        service = TravelIngestService(store)
+        service = travel_ingest_service(settings(db))
         if failed:
             rows = [
                 {"id": m.id, "name": m.name, "received_at": m.received_at.isoformat(), "error": m.error}
@@ -87,7 +84,7 @@ def ingest(
         _show(outcomes, output_json)
         if not output_json:
             console.print(this_run(outcomes), highlight=False)
-            counts = store.counts()
+            counts = service.totals()
             parsed, failed_count = counts.get("messages_parsed", 0), counts.get("messages_failed", 0)
             console.print(
                 f"database totals: {parsed} parsed and {failed_count} failed messages, {counts['flights']} flights, "

@@ -77,6 +77,9 @@ def serve(
                 "warning: no password pepper is configured (TEKSER_PASSWORD_PEPPER_FILE): a copy of the "
                 "database is enough to guess passwords against"
             )
+        from tekser.wiring import upgrade_database
+
+        upgrade_database(current)  # the server migrates at start; the other commands leave the schema alone
         api = create_app(current)
         secrets = [pepper.decode("utf-8")] if pepper is not None else []
         uvicorn.run(api, host=host, port=port, log_level="info", proxy_headers=False, log_config=log_config(secrets))
@@ -95,22 +98,26 @@ def db_upgrade(
 ) -> None:
     """Create the database or bring its schema to the newest revision."""
     with handled(debug):
-        from tekser.storage.database import schema_revision
-        from tekser.wiring import open_engine
+        from tekser.wiring import upgrade_database
 
-        current = settings(db)
-        engine = open_engine(current, create=create)
-        console.print(f"{engine.url.render_as_string()}: schema at revision {schema_revision(engine)}")
+        state = upgrade_database(settings(db), create=create)
+        console.print(f"{state.url}: schema at revision {state.revision}")
 
 
 @db_app.command("info")
 def db_info(db: DbOption = None, debug: DebugOption = False) -> None:
-    """Where the database is and which schema revision it has."""
+    """Where the database is and which schema revision it has (read only: nothing is migrated)."""
     with handled(debug):
-        from tekser.storage.database import schema_revision
-        from tekser.wiring import open_engine
+        from tekser.wiring import schema_state
 
-        current = settings(db)
-        engine = open_engine(current)
-        console.print(f"database: {engine.url.render_as_string()}")
-        console.print(f"schema revision: {schema_revision(engine)}")
+        state = schema_state(settings(db))
+        console.print(f"database: {state.url}")
+        if not state.exists:
+            console.print(
+                "schema revision: none (no database yet: the first command, or `tekser db upgrade`, makes it)"
+            )
+        else:
+            console.print(f"schema revision: {state.revision}")
+        console.print(f"newest revision: {state.head}")
+        if state.exists and state.pending:
+            console.print("upgrade pending: run `tekser db upgrade` (back up the database first)")

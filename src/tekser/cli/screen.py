@@ -114,11 +114,9 @@ def screen(
             if lists is not None:
                 screener = screener_from_files(lists, config)
             else:
-                from tekser.storage.watchlists import SqlWatchlistStore  # (not needed for list files: 0.3 s)
-                from tekser.wiring import open_engine
+                from tekser.wiring import stored_lists  # (not needed for list files: 0.3 s)
 
-                engine = open_engine(settings(db))
-                screener = screener_from_store(SqlWatchlistStore(engine), config, only or None)
+                screener = screener_from_store(stored_lists(settings(db)), config, only or None)
             sink: TextIO = (
                 sys.stdout if output_path == "-" else stack.enter_context(Path(output_path).open("w", encoding="utf-8"))
             )
@@ -220,21 +218,16 @@ def _batch(
 ) -> None:
     """Resumable batch screening with alerts kept in the database."""
     import hashlib
-    from datetime import UTC, datetime, timedelta
 
     from tekser.cli.alerts import screening_service
-    from tekser.domain.alerts import subject_fingerprint
     from tekser.ingest.subjects import read_subjects
-    from tekser.matching.reverse import subject_keys
-    from tekser.services.screening_service import subject_data
 
     service = screening_service(db)
     if customers is not None:
         if customers == "-":
             fail("--store needs --input FILE (a batch must be re-readable to resume)", 2)
         path = Path(customers)
-        now = datetime.now(UTC)
-        rows, rejected = [], 0
+        accepted, rejected = [], 0
         with text_lines(path) as lines:
             items = list(read_subjects(lines, **reading))
         for item in items:
@@ -244,33 +237,18 @@ def _batch(
                 continue
             for warning in item.warnings:
                 errors.print(f"warning: {warning}", highlight=False)
-            fingerprint = subject_fingerprint(
-                item.name, item.birth_date.text if item.birth_date else None, item.document
-            )
-            data = subject_data(item)
-            rows.append(
-                (
-                    "customer",
-                    item.id,
-                    fingerprint,
-                    item.name,
-                    data,
-                    now,
-                    now + timedelta(days=5 * 365),
-                    subject_keys(item),
-                )
-            )
-        ids = service.store.add_subjects(rows)
+            accepted.append(item)
+        ids = service.add_customers(accepted)
         digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
         selection = f"customers {path.name} {digest}"
     else:
         service.register_travellers()
         if flights:
             first, _, last = flights.partition("..")
-            ids = service.store.subjects_of_flights(first, last)  # type: ignore[attr-defined]
+            ids = service.flight_subject_ids(first, last)
             selection = f"flights {first}..{last}"
         else:
-            ids = service.store.subject_ids(alive_at=datetime.now(UTC))
+            ids = service.stored_subject_ids()
             selection = f"stored subjects up to #{max(ids) if ids else 0}"
         rejected = 0
     with progress(quiet) as report:

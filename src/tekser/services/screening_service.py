@@ -48,6 +48,8 @@ class ScreeningStore(Protocol):  # implemented by tekser.storage.screening.SqlSc
     def subjects_with_keys(self, keys: Iterable[str], alive_at: datetime) -> list[int]: ...
     def subjects_by_keys(self, keys: Iterable[str]) -> Iterable[tuple[int, list[str]]]: ...
     def subject_ids(self, origin: str | None = ..., alive_at: datetime | None = ...) -> list[int]: ...
+
+    def subjects_of_flights(self, departure_from: str, departure_to: str) -> list[int]: ...
     def record_screening(
         self, subject_id: int, versions: dict[str, int], new: list[Any], at: datetime, batch_run: int | None = ...
     ) -> int: ...
@@ -143,6 +145,7 @@ class ScreeningService:
         store: ScreeningStore,
         config: MatchConfig | None = None,
         retention: timedelta = timedelta(days=183),
+        customer_retention: timedelta = timedelta(days=5 * 365),
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         chunk: int = 200,
     ) -> None:
@@ -150,7 +153,8 @@ class ScreeningService:
         self.chunk = chunk  # subjects screened, then committed, at a time
         self.store = store
         self.config = config or MatchConfig()
-        self.retention = retention
+        self.retention = retention  # of travellers, from their message's arrival
+        self.customer_retention = customer_retention  # of customer subjects, from their batch
         self.clock = clock
         self._active: _Active | None = None
 
@@ -246,6 +250,34 @@ class ScreeningService:
             received + self.retention,
             subject_keys(subject),
         )
+
+    def add_customers(self, subjects: Iterable[Subject]) -> list[int]:
+        """Store customer subjects for a batch (kept for the deployment's customer retention); their ids."""
+        now = self.clock()
+        rows = [
+            (
+                "customer",
+                subject.id,
+                subject_fingerprint(
+                    subject.name, subject.birth_date.text if subject.birth_date else None, subject.document
+                ),
+                subject.name,
+                subject_data(subject),
+                now,
+                now + self.customer_retention,
+                subject_keys(subject),
+            )
+            for subject in subjects
+        ]
+        return self.store.add_subjects(rows)
+
+    def stored_subject_ids(self) -> list[int]:
+        """Every stored subject still within its retention."""
+        return self.store.subject_ids(alive_at=self.clock())
+
+    def flight_subject_ids(self, first: str, last: str) -> list[int]:
+        """The stored travellers of the flights departing from ``first`` to ``last`` (YYYY-MM-DD)."""
+        return self.store.subjects_of_flights(first, last)
 
     def screen_subjects(
         self,

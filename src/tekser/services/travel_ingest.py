@@ -45,6 +45,8 @@ class TravelStore(Protocol):
 
     def mark_failed_again(self, message_id: int, error: str) -> None: ...
 
+    def counts(self) -> dict[str, int]: ...
+
 
 @dataclass(slots=True)
 class IngestOutcome:
@@ -177,6 +179,10 @@ class TravelIngestService:
         self.store = store
         self.clock = clock
         self.sensitive = sensitive or default_filter()
+
+    def totals(self) -> dict[str, int]:
+        """How many messages (parsed, failed), flights, travellers and bookings the database holds."""
+        return self.store.counts()
 
     def ingest(self, data: bytes, name: str) -> IngestOutcome:
         sha256 = hashlib.sha256(data).hexdigest()

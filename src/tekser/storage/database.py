@@ -2,7 +2,9 @@
 
 SQLite is the embedded default: WAL journal, ``synchronous=FULL`` (an acknowledged import
 survives a power cut) and foreign keys on. PostgreSQL is reached by URL
-(``postgresql+psycopg://...``). The schema is brought to the newest Alembic revision on open.
+(``postgresql+psycopg://...``). A new database gets the newest Alembic revision on first open; one
+made by an earlier release is migrated only on request (``tekser db upgrade``, or ``tekser serve``
+at start): a command never changes a deployment's schema behind its operator's back.
 
 Several processes may write at once (two ``tekser ingest`` on one database): the writes that
 read before they insert run through :func:`write_transaction`, which serialises them (SQLite
@@ -163,8 +165,44 @@ def schema_revision(engine: Engine) -> str | None:
         return str(row[0]) if row else None
 
 
-def open_database(url: str, *, create_folder: bool = False) -> Engine:
-    """Engine with the schema migrated to head: what every command uses."""
+def stored_revision(url: str) -> tuple[str, str | None, bool]:
+    """The database's address, its schema revision and whether it exists, read without creating or
+    migrating anything (a missing SQLite file stays missing)."""
+    engine = make_engine(url)
+    shown = engine.url.render_as_string()
+    try:
+        name = engine.url.database
+        if engine.dialect.name == "sqlite" and name and name != ":memory:" and not Path(name).expanduser().exists():
+            return shown, None, False
+        try:
+            return shown, schema_revision(engine), True
+        except OperationalError as error:
+            raise ConfigError(f"cannot open database {shown}: {error.orig}") from None
+    finally:
+        engine.dispose()
+
+
+def head_revision() -> str | None:
+    """The newest schema revision this release knows."""
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def open_database(url: str, *, create_folder: bool = False, migrate: bool = False) -> Engine:
+    """Engine whose schema is at head. A database without a schema yet (the first run) is made;
+    one at an older revision is migrated only when ``migrate`` (otherwise refused, naming the
+    command that upgrades it)."""
     engine = make_engine(url, create_folder=create_folder)
+    if not migrate:
+        try:
+            revision = schema_revision(engine)
+        except OperationalError as error:
+            raise ConfigError(f"cannot open database {engine.url.render_as_string()}: {error.orig}") from None
+        head = head_revision()
+        if revision is not None and revision != head:
+            engine.dispose()
+            raise ConfigError(
+                f"the database {engine.url.render_as_string()} has schema revision {revision}, this release "
+                f"needs {head}: run `tekser db upgrade` (back up the database first)"
+            )
     upgrade(engine)
     return engine
