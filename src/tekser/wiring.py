@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from tekser.services.administration import ListAdministration
     from tekser.services.audit import AuditService
     from tekser.services.cases import CaseService
+    from tekser.services.iapi import IapiService
     from tekser.services.internal_lists import InternalListService
     from tekser.services.operations import Operations
     from tekser.services.ports import WatchlistStore
@@ -111,20 +112,32 @@ def stored_lists(current: Settings) -> WatchlistStore:
     return SqlWatchlistStore(open_engine(current))
 
 
-def screening_service(current: Settings) -> ScreeningService:
-    """Screening against the lists stored in the database; customer subjects kept for the configured retention."""
+def _screening(current: Settings, engine: Engine, store: SqlScreeningStore) -> ScreeningService:
     from datetime import timedelta
 
     from tekser.services.screening_service import ScreeningService
-    from tekser.storage.screening import SqlScreeningStore
     from tekser.storage.watchlists import SqlWatchlistStore
 
+    retention = timedelta(days=current.customer_retention_days)
+    return ScreeningService(SqlWatchlistStore(engine), store, customer_retention=retention)
+
+
+def screening_service(current: Settings) -> ScreeningService:
+    """Screening against the lists stored in the database; customer subjects kept for the configured retention."""
+    from tekser.storage.screening import SqlScreeningStore
+
     engine = open_engine(current)
-    return ScreeningService(
-        SqlWatchlistStore(engine),
-        SqlScreeningStore(engine),
-        customer_retention=timedelta(days=current.customer_retention_days),
-    )
+    return _screening(current, engine, SqlScreeningStore(engine))
+
+
+def iapi_service(current: Settings) -> IapiService:
+    """Check-in requests answered against the stored lists (``tekser iapi``)."""
+    from tekser.services.iapi import IapiService
+    from tekser.storage.screening import SqlScreeningStore
+
+    engine = open_engine(current)
+    screening = SqlScreeningStore(engine)
+    return IapiService(_screening(current, engine, screening), screening)
 
 
 def travel_ingest_service(current: Settings) -> TravelIngestService:
@@ -151,7 +164,6 @@ def open_desk(current: Settings) -> Desk:
     from tekser.services.iapi import IapiService
     from tekser.services.internal_lists import InternalListService, ListPublisher
     from tekser.services.operations import Operations
-    from tekser.services.screening_service import ScreeningService
     from tekser.services.watchlists import WatchlistService
     from tekser.services.workflow import WorkflowService
     from tekser.storage.audit import SqlAuditStore
@@ -162,7 +174,7 @@ def open_desk(current: Settings) -> Desk:
     engine = open_engine(current)
     store = SqlWorkflowStore(engine)
     screening = SqlScreeningStore(engine)
-    iapi = IapiService(ScreeningService(SqlWatchlistStore(engine), screening), screening)
+    iapi = IapiService(_screening(current, engine, screening), screening)
     lists = WatchlistService(SqlWatchlistStore(engine), load_sources(current.sources_file))
     key_file = current.signing_key_file()
     signer = Ed25519Signer.from_file(key_file) if key_file is not None and key_file.is_file() else None

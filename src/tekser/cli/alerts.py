@@ -32,17 +32,16 @@ def screening_service(db: str | None) -> ScreeningService:
 
 
 def iapi_service(db: str | None) -> IapiService:
-    from tekser.services.iapi import IapiService
+    from tekser.wiring import iapi_service as wired
 
-    screening = screening_service(db)
-    return IapiService(screening, screening.store)  # type: ignore[arg-type]
+    return wired(settings(db))
 
 
 def _reader(d: Desk, by: str | None) -> Principal:
     """Who reads: the API key's holder, or — before any user exists — the --by name, audited."""
     from tekser.domain.access import Principal, Role
 
-    if not d.api_key and not d.store.user_count():
+    if not d.api_key and not d.access.has_users():
         return Principal(0, actor(by), Role.ANALYST, "cli, no users yet")
     return signed_in(d)
 
@@ -127,7 +126,7 @@ def outcome(
     """Record what happened at the border: the ground truth for measuring precision."""
     with handled(debug):
         d = desk(db)
-        if not d.api_key and not d.store.user_count():
+        if not d.api_key and not d.access.has_users():
             screening_service(db).record_outcome(alert_id, value, actor(by), note)
             console.print(f"alert #{alert_id}: outcome {value} recorded by {actor(by)}")
             return

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import socket
 import sys
-from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -49,7 +48,7 @@ def signed_in(d: Desk, action: Action | None = None) -> Principal:
     from tekser.domain.access import authorize
 
     if not d.api_key:
-        if not d.store.user_count():
+        if not d.access.has_users():
             raise Unauthenticated("no user exists yet: create the first administrator (tekser users create-admin)")
         raise Unauthenticated("sign in: set TEKSER_API_KEY to your API key (tekser keys create makes one)")
     principal = d.access.api_key(d.api_key)
@@ -61,7 +60,7 @@ def signed_in(d: Desk, action: Action | None = None) -> Principal:
 def _caller(d: Desk, by: str | None, action: Action | None = None) -> Principal | str:
     """The API key's holder (allowed to do ``action`` when given), or before any user exists the
     operator setting the deployment up (``--by`` or the login name)."""
-    if not d.api_key and not d.store.user_count():
+    if not d.api_key and not d.access.has_users():
         return actor(by)
     principal = signed_in(d, action)
     if by and by != principal.username:
@@ -122,10 +121,8 @@ UserOption = Annotated[str, typer.Option("--user", help="Your user name (you typ
 def sign_in(d: Desk, username: str, password: str, otp: str | None) -> Principal:
     """The CLI's sign-in with a password, and the authenticator's code if the account has one
     (asked for when not given: the next line of standard input without a terminal)."""
-    if otp is None:
-        user = d.store.user_by_name(username.strip())
-        if user is not None and user.totp_secret is not None:
-            otp = str(typer.prompt("Authenticator code"))
+    if otp is None and d.access.asks_for_code(username):
+        otp = str(typer.prompt("Authenticator code"))
     return d.access.cli_principal(username, password, origin(), otp)
 
 
@@ -276,8 +273,7 @@ def set_role(username: str, role: str, reason: Reason, db: DbOption = None, debu
         if again is not None:  # promoted to a guarded role: enrolled again, with two parts
             _print_code(username, again, f"is now {chosen.value} and enrols again")
             return
-        changed = d.store.user_by_name(username)
-        pending = changed is not None and changed.role_pending
+        pending = d.access.role_pending(username)
         console.print(f"user {username} is now {chosen.value}" + (" (awaiting approval)" if pending else ""))
 
 
@@ -423,7 +419,6 @@ def signing_init(
 ) -> None:
     """Create the Ed25519 key that signs transmitted case files (never overwrites one)."""
     from tekser.domain.access import Action
-    from tekser.domain.audit import AuditEvent
     from tekser.exports.signing import create_key_file
 
     with handled(debug):
@@ -435,16 +430,7 @@ def signing_init(
             )
         who = acting_as(db, by, Action.POLICY_CHANGE)
         public = create_key_file(target)
-        d = desk(db)
-        event = AuditEvent(
-            who,
-            "config.signing_key",
-            "config",
-            "signing_key",
-            datetime.now(UTC),
-            "",
-            origin(),
-            {"path": str(target), "public_key": public},
+        desk(db).operations.record(
+            who, "config.signing_key", ("config", "signing_key"), {"path": str(target), "public_key": public}, origin()
         )
-        d.store.audit(event)
         console.print(f"signing key written to {target} (mode 600); public key: {public}")

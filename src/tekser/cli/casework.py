@@ -150,7 +150,7 @@ def approve_transmission(
     with handled(debug):
         d = desk(db)
         signed = d.cases.approve_transmission(signed_in(d), request_id, reason, origin())
-        case_id = d.store.case_of_request(request_id)
+        case_id = d.cases.case_of_request(request_id)
         html_path, pdf_path = _write(case_id, out, signed.html, signed.pdf, "-transmitted")
         signature = pdf_path.with_suffix(".pdf.sig.json")
         signature.write_text(

@@ -139,7 +139,7 @@ def _rescreen(list_ids: set[str], db: str | None, output_json: bool, quiet: bool
     from tekser.cli.alerts import screening_service
 
     service = screening_service(db)
-    if not service.store.subject_ids():
+    if not service.has_subjects():
         return
     for list_id in sorted(list_ids):
         with progress(quiet) as report:
@@ -265,7 +265,7 @@ def diff(
         service = services(db).watchlists
         if second is None:
             after = service.resolve(first)
-            before = service.store.version(after.previous_id) if after.previous_id else None
+            before = service.previous(after)
         else:
             before, after = service.resolve(first), service.resolve(second)
         result = service.diff(before, after)
@@ -319,7 +319,7 @@ def failures(
                 return
             to.mkdir(parents=True, exist_ok=True)
             for file in failure.files:
-                (to / file.name).write_bytes(service.store.failure_file(failure.id, file.name))
+                (to / file.name).write_bytes(service.failure_file(failure.id, file.name))
                 console.print(f"wrote {to / file.name}")
             return
         rows = [
@@ -375,7 +375,7 @@ def _set_policy(
     )
     state = "enabled" if event.enabled else "disabled"
     console.print(f"{event.target} {state} by {event.actor} at {event.at:%Y-%m-%d %H:%M} UTC: {event.reason}")
-    imported = sorted({v.list_id for v in watchlists.store.versions()})
+    imported = sorted({v.list_id for v in watchlists.versions()})
     if list_id not in imported:  # allowed (a deployment sets its policy before the first import), but say so
         errors.print(
             styled(

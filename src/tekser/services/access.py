@@ -378,6 +378,20 @@ class AccessService:
 
     # --- users ----------------------------------------------------------------------------
 
+    def has_users(self) -> bool:
+        """Whether any user exists (before the first one, the operator acts under their own name)."""
+        return bool(self.store.user_count())
+
+    def asks_for_code(self, username: str) -> bool:
+        """Whether signing in as ``username`` needs an authenticator code (an unknown name: no)."""
+        user = self.store.user_by_name(username.strip())
+        return user is not None and user.totp_secret is not None
+
+    def role_pending(self, username: str) -> bool:
+        """Whether ``username``'s new role still awaits a second administrator's approval."""
+        user = self.store.user_by_name(username)
+        return user is not None and bool(user.role_pending)
+
     def create_first_administrator(
         self, username: str, password: str, display_name: str = "", origin: str = "cli"
     ) -> int:

@@ -265,6 +265,10 @@ class CaseService:
             principal, case_id, "reject", request["ref"], _reason(reason, "a rejection"), origin, request_id=request_id
         )
 
+    def case_of_request(self, request_id: int) -> int:
+        """The case a transmission request belongs to."""
+        return self.store.case_of_request(request_id)
+
     def _request(self, request_id: int) -> tuple[int, dict[str, Any]]:
         case_id = self.store.case_of_request(request_id)
         case = self.store.case(case_id)

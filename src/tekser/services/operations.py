@@ -45,3 +45,9 @@ class Operations:
         event = AuditEvent(label, action.value, kind, which, self.clock(), "", origin, details or {})
         self.audit.append(event)
         return label
+
+    def record(
+        self, label: str, action: str, target: tuple[str, str], details: dict[str, Any], origin: str = ""
+    ) -> None:
+        """Record an operator's change of the deployment (already authorised by :meth:`begin`'s caller)."""
+        self.audit.append(AuditEvent(label, action, target[0], target[1], self.clock(), "", origin, details))

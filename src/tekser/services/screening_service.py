@@ -271,6 +271,10 @@ class ScreeningService:
         ]
         return self.store.add_subjects(rows)
 
+    def has_subjects(self) -> bool:
+        """Whether any subject is stored (travellers or customers, within retention or not)."""
+        return bool(self.store.subject_ids())
+
     def stored_subject_ids(self) -> list[int]:
         """Every stored subject still within its retention."""
         return self.store.subject_ids(alive_at=self.clock())

@@ -290,6 +290,14 @@ class WatchlistService:
     def failures(self, limit: int = 50) -> list[ImportFailure]:
         return self.store.failures(limit)
 
+    def failure_file(self, failure_id: int, name: str) -> bytes:
+        """A file of a refused import, exactly as it was received."""
+        return self.store.failure_file(failure_id, name)
+
+    def previous(self, version: ListVersion) -> ListVersion | None:
+        """The version ``version`` replaced (None for a list's first)."""
+        return self.store.version(version.previous_id) if version.previous_id else None
+
     # --- policy -----------------------------------------------------------------------------
 
     def policy(self) -> Policy:
