@@ -104,3 +104,14 @@ def test_customer_subjects_are_kept_for_the_configured_retention(tmp_path: Path,
         created, expires = connection.execute(select(screen_subjects.c.created_at, screen_subjects.c.expires_at)).one()
     engine.dispose()
     assert expires - created == timedelta(days=days)
+
+
+def test_serve_migrates_an_older_schema_at_start(cli: Cli, older: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    served: list[object] = []
+    monkeypatch.setattr(uvicorn, "run", lambda api, **options: served.append(api))
+    result = _run(cli, "serve", "--db", older)
+    assert result.exit_code == 0, result.output
+    assert len(served) == 1  # the app was built over the upgraded database, then served
+    assert _revision(older) == head_revision()
