@@ -1,7 +1,7 @@
 """What the HTTP API checks before a route sees a request, and how it says no.
 
 - **Sizes**: a body is read only up to its route's limit (16 KiB; 64 KiB for a proposed internal
-  list entry) and refused with 413 past it — whether ``Content-Length`` announces it or the bytes
+  list entry, 1 MiB for an iAPI request, 16 MiB for a travel message, 200 MiB for a list upload) and refused with 413 past it — whether ``Content-Length`` announces it or the bytes
   just keep coming. Nothing is parsed before the limit is known to hold.
 - **Odd input**: a JSON body must be JSON a database can store: no ``NaN``/``Infinity``, no
   number outside 64 bits, no NUL byte or unpaired surrogate in a string, nesting at most 32 deep;
@@ -39,7 +39,13 @@ logger = logging.getLogger("tekser.api")
 
 MAX_ID = 2**31 - 1  # ids are INTEGER columns (32 bits on PostgreSQL)
 MAX_BODY = 16 * 1024
-LARGER_BODIES = {("POST", "/api/internal"): 64 * 1024}  # a proposed entry's record
+LARGER_BODIES = {
+    ("POST", "/api/internal"): 64 * 1024,  # a proposed entry's record
+    ("POST", "/api/v1/messages"): 16 * 1024 * 1024,  # a PAXLST or PNRGOV message of a full flight
+    ("POST", "/api/v1/iapi"): 1024 * 1024,  # a check-in request: a few passengers
+}
+MAX_LIST_UPLOAD = 200 * 1024 * 1024  # a list file (OFAC's advanced XML is about 100 MB)
+_LIST_IMPORT = re.compile(r"^/api/v1/lists/[^/]+/import$")
 MAX_DEPTH = 32
 _INT64 = 2**63
 _CONTROL = re.compile(rb"[\x00-\x1f\x7f]")
@@ -69,7 +75,10 @@ def problem(
 
 
 def body_limit(method: str, path: str) -> int:
-    return LARGER_BODIES.get((method, path.rstrip("/")), MAX_BODY)
+    path = path.rstrip("/")
+    if method == "POST" and _LIST_IMPORT.match(path):
+        return MAX_LIST_UPLOAD
+    return LARGER_BODIES.get((method, path), MAX_BODY)
 
 
 class RequestLimits:
