@@ -1,8 +1,9 @@
 """What the HTTP API checks before a route sees a request, and how it says no.
 
 - **Sizes**: a body is read only up to its route's limit (16 KiB; 64 KiB for a proposed internal
-  list entry, 1 MiB for an iAPI request, 16 MiB for a travel message, 200 MiB for a list upload) and refused with 413 past it — whether ``Content-Length`` announces it or the bytes
-  just keep coming. Nothing is parsed before the limit is known to hold.
+  list entry, 1 MiB for an iAPI request, 16 MiB for a travel message, 200 MiB for a list upload)
+  and refused with 413 past it — whether ``Content-Length`` announces it or the bytes just keep
+  coming. Nothing is parsed before the limit is known to hold.
 - **Odd input**: a JSON body must be JSON a database can store: no ``NaN``/``Infinity``, no
   number outside 64 bits, no NUL byte or unpaired surrogate in a string, nesting at most 32 deep;
   a path or query string carries no control character. Refused with 400.
