@@ -198,7 +198,8 @@ def _empty(tmp_path: Path) -> tuple[TestClient, Engine, str]:
     access = AccessService(store, FAST_HASHER, require_admin_mfa=False)
     access.create_first_administrator("admin", PASSWORD)
     key = access.create_key(access.cli_principal("admin", PASSWORD), "api").key
-    desk = Desk(engine, store, screening, access, WorkflowService(store, screening, iapi), CaseService(store, screening),
+    workflow = WorkflowService(store, screening, iapi)
+    desk = Desk(engine, store, screening, access, workflow, CaseService(store, screening),
                 InternalListService(store, ListPublisher(lists)), AuditService(SqlAuditStore(engine)),
                 ListAdministration(lists), Operations(SqlAuditStore(engine)), None)  # fmt: skip
     return TestClient(create_app(Settings(db_url="sqlite://"), desk), base_url="https://testserver"), engine, key
