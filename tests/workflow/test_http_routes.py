@@ -116,6 +116,7 @@ def test_a_refused_upload_keeps_the_active_version(api: TestClient, world: World
     cut = _un_file(world)[:4000]  # cut short: no end marker
     response = api.post("/api/v1/lists/un/import", content=cut, headers=_as(world, "admin") | RAW, params=UN)
     body = response.json()
+    assert response.status_code == 422
     assert body["ok"] is False and body["outcomes"][0]["status"] == "refused"
     assert "tekser-upload" not in str(body)
     assert world.lists.resolve("un").label == "un@1"

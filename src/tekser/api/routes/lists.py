@@ -10,12 +10,12 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from fastapi import Path as PathParam
 from starlette.concurrency import run_in_threadpool
 
 from tekser.api.app import Who
-from tekser.api.routes.support import Limit, Offset, begin, desk, page, screening
+from tekser.api.routes.support import Limit, Offset, begin, desk, page, raw_body, screening
 from tekser.domain.access import Action
 from tekser.domain.limits import MAX_SHORT, MAX_TEXT
 from tekser.domain.policy import Policy
@@ -132,11 +132,12 @@ def policy(
     return page(rows, limit, offset)
 
 
-@router.post("/lists/{list_id}/import")
+@router.post("/lists/{list_id}/import", openapi_extra=raw_body("application/octet-stream"))
 async def import_list(
     list_id: ListId,
     who: Who,
     request: Request,
+    response: Response,
     format_: Annotated[str | None, Query(alias="format", max_length=64)] = None,
     filename: Annotated[
         str | None, Query(max_length=128, description="The file's name (how its format is recognised).")
@@ -172,7 +173,10 @@ async def import_list(
         service = screening(request)
         if service.store.subject_ids():
             rescreened = [_summary(await run_in_threadpool(service.rescreen, i)) for i in imported]
-    return {"ok": all(o.ok for o in outcomes), "outcomes": result, "rescreened": rescreened}
+    ok = all(o.ok for o in outcomes)
+    if not ok:  # refused (kept as a failure): the active version is unchanged
+        response.status_code = 422
+    return {"ok": ok, "outcomes": result, "rescreened": rescreened}
 
 
 def _outcome(outcome: Any, folder: str) -> dict[str, Any]:

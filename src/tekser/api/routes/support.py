@@ -54,3 +54,10 @@ def iapi(request: Request) -> IapiService:
 
 def screening(request: Request) -> ScreeningService:
     return iapi(request).screening
+
+
+def raw_body(media_type: str) -> dict[str, Any]:
+    """The OpenAPI description of a route that reads its body itself (a file or a message as sent)."""
+    return {
+        "requestBody": {"required": True, "content": {media_type: {"schema": {"type": "string", "format": "binary"}}}}
+    }

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from tekser.api.app import Who
-from tekser.api.routes.support import begin, desk, iapi, screening
+from tekser.api.routes.support import begin, desk, iapi, raw_body, screening
 from tekser.domain.access import Action
 from tekser.errors import InvalidInput, MessageError, NotFound
 from tekser.wiring import travel_ingest
@@ -32,7 +32,7 @@ async def _body(request: Request) -> bytes:
     return body
 
 
-@router.post("/messages")
+@router.post("/messages", openapi_extra=raw_body(EDIFACT))
 async def ingest_message(
     who: Who,
     request: Request,
@@ -57,7 +57,7 @@ async def ingest_message(
     return {"message": asdict(outcome), "screening": screened}
 
 
-@router.post("/iapi")
+@router.post("/iapi", openapi_extra=raw_body(EDIFACT), responses={200: {"content": {EDIFACT: {}}}})
 async def answer_check_in(who: Who, request: Request, name: Name = "iapi") -> Response:
     """A check-in request (PAXLST, interactive API) answered with a boarding directive per
     passenger (CUSRES): 0Z OK to board, 2Z advisory (an alert is raised), 1Z no board (only
