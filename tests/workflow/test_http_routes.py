@@ -233,6 +233,8 @@ def test_a_list_upload_has_its_own_size_limit(api: TestClient, world: World, mon
     assert api.post("/api/policy", content=big, headers=admin | RAW).status_code == 413
     accepted = api.post("/api/v1/lists/un/import", content=big, headers=admin | RAW, params=UN)
     assert accepted.status_code == 200, accepted.text
+    anonymous = api.post("/api/v1/lists/un/import", content=big, headers=RAW, params=UN)
+    assert anonymous.status_code == 413  # no credentials: no large body is buffered
     monkeypatch.setattr(guards, "MAX_LIST_UPLOAD", 4096)
     refused = api.post("/api/v1/lists/un/import", content=big, headers=admin | RAW, params=UN)
     assert refused.status_code == 413 and refused.headers["content-type"] == "application/problem+json"

@@ -3,7 +3,8 @@
 - **Sizes**: a body is read only up to its route's limit (16 KiB; 64 KiB for a proposed internal
   list entry, 1 MiB for an iAPI request, 16 MiB for a travel message, 200 MiB for a list upload)
   and refused with 413 past it — whether ``Content-Length`` announces it or the bytes just keep
-  coming. Nothing is parsed before the limit is known to hold.
+  coming. Nothing is parsed before the limit is known to hold. A request without credentials gets
+  16 KiB whatever the route.
 - **Odd input**: a JSON body must be JSON a database can store: no ``NaN``/``Infinity``, no
   number outside 64 bits, no NUL byte or unpaired surrogate in a string, nesting at most 32 deep;
   a path or query string carries no control character. Refused with 400.
@@ -95,6 +96,8 @@ class RequestLimits:
             return
         refusal = _url_problem(scope)
         limit = body_limit(scope["method"], scope["path"])
+        if limit > MAX_BODY and not (_header(scope, b"authorization") or _header(scope, b"cookie")):
+            limit = MAX_BODY  # a large body is buffered only for a caller who at least claims to be someone
         announced = _header(scope, b"content-length")
         if refusal is None and announced is not None:
             if not announced.isdigit():
