@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from tekser.services.internal_lists import InternalListService
     from tekser.services.operations import Operations
     from tekser.services.totp import SecretBox
+    from tekser.services.travel_ingest import TravelIngestService
     from tekser.services.workflow import WorkflowService
     from tekser.storage.screening import SqlScreeningStore
     from tekser.storage.workflow import SqlWorkflowStore
@@ -97,3 +98,11 @@ def open_desk(current: Settings) -> Desk:
         operations=Operations(SqlAuditStore(engine)),
         api_key=current.api_key,
     )
+
+
+def travel_ingest(engine: Engine) -> TravelIngestService:
+    """Storing and parsing travel messages over ``engine`` (the HTTP edge does not open storage itself)."""
+    from tekser.services.travel_ingest import TravelIngestService
+    from tekser.storage.travel import SqlTravelStore
+
+    return TravelIngestService(SqlTravelStore(engine))
