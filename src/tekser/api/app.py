@@ -44,6 +44,7 @@ from tekser.api.guards import (
     problem,
     server_problem,
 )
+from tekser.api.routes import matching
 from tekser.domain.access import Principal, Role
 from tekser.domain.alerts import alert_summary
 from tekser.domain.limits import MAX_SHORT, MAX_TEXT
@@ -674,6 +675,7 @@ def create_app(settings: Settings | None = None, desk: Desk | None = None) -> Fa
         )
         return {"id": event.id, "target": event.target, "enabled": event.enabled}
 
+    app.include_router(matching.router)  # yente-compatible /match, /search; /reconcile
     return app
 
 
