@@ -31,7 +31,7 @@ from tekser.exports.ftm import entry_to_ftm
 if TYPE_CHECKING:
     from tekser.domain.subjects import Subject
     from tekser.matching.screener import Match
-    from tekser.services.screening_service import ScreeningService
+    from tekser.services.screening_service import _Active as Active
     from tekser.wiring import Desk
 
 router = APIRouter(tags=["matching (yente-compatible)"])
@@ -154,11 +154,12 @@ def _caller(request: Request) -> Principal:
 Who = Annotated[Principal, Depends(_caller)]
 
 
-def _service(request: Request) -> ScreeningService:
+def _active(request: Request) -> Active:
+    """The active lists' screener and entries: one snapshot for the whole request."""
     desk: Desk = request.app.state.desk
     if desk.matching is None:
         raise ConfigError("this deployment has no screening service wired (tekser.wiring.open_desk makes one)")
-    return desk.matching
+    return desk.matching.active()
 
 
 def _run(request: Request, who: Principal, what: str, dataset: str, count: int) -> None:
@@ -168,9 +169,8 @@ def _run(request: Request, who: Principal, what: str, dataset: str, count: int) 
     desk.operations.begin(who, Action.SCREENING_RUN, ("subjects", f"{what} {dataset}"), {"subjects": count}, origin)
 
 
-def _only(service: ScreeningService, dataset: str) -> str | None:
+def _only(active: Active, dataset: str) -> str | None:
     """The list a dataset names (None: every active list)."""
-    active = service.active()
     if dataset == DEFAULT:
         return None
     if dataset not in active.versions:
@@ -243,8 +243,8 @@ def _features(match: Match) -> dict[str, float]:
     return features
 
 
-def _entity(service: ScreeningService, key: str) -> dict[str, Any]:
-    entry = service.active().entries[key]
+def _entity(active: Active, key: str) -> dict[str, Any]:
+    entry = active.entries[key]
     target = entry_to_ftm(entry)[0]
     return {
         "id": target["id"],
@@ -259,7 +259,7 @@ def _entity(service: ScreeningService, key: str) -> dict[str, Any]:
 
 
 def _screen(
-    service: ScreeningService,
+    active: Active,
     subject: Subject,
     only: str | None,
     limit: int,
@@ -267,7 +267,7 @@ def _screen(
     cutoff: float = 0.0,
 ) -> tuple[list[Match], int]:
     """The best matches (alerts first by score), within ``only`` and at ``cutoff`` or above, and how many."""
-    screener = service.active().screener
+    screener = active.screener
     wanted = limit if only is None else min(MAX_LIMIT, limit * 5)  # other lists' candidates are dropped
     result = screener.screen(subject, threshold=threshold, top=wanted, explain=True)
     matches = [m for m in result.matches if (only is None or m.list_id == only) and m.score >= cutoff]
@@ -292,16 +292,16 @@ def match(
     """Screen each query of the batch (yente's ``/match``). ``threshold``: the alert threshold
     (default tekser's configured one); ``cutoff``: leave out results scoring below it;
     ``algorithm`` is accepted and ignored: tekser has one."""
-    service = _service(request)
-    only = _only(service, dataset)
+    active = _active(request)
+    only = _only(active, dataset)
     subjects = {key: (example, _values(example.properties)) for key, example in body.queries.items()}
     screened = {key: _subject(key, example.schema_, values) for key, (example, values) in subjects.items()}
     _run(request, who, "match", dataset, len(screened))
     responses: dict[str, Any] = {}
     for key, subject in screened.items():
         example, values = subjects[key]
-        found, total = _screen(service, subject, only, limit, threshold, cutoff)
-        results = [_entity(service, m.key) | {"score": round(m.score, 4), "match": m.alert,
+        found, total = _screen(active, subject, only, limit, threshold, cutoff)
+        results = [_entity(active, m.key) | {"score": round(m.score, 4), "match": m.alert,
                                                 "features": _features(m)} for m in found]  # fmt: skip
         query = {"id": example.id, "schema": example.schema_, "properties": values}
         responses[key] = {"status": 200, "results": results, "total": {"value": total, "relation": "eq"},
@@ -321,15 +321,15 @@ def search(
     offset: Annotated[int, Query(ge=0, le=MAX_LIMIT)] = 0,
 ) -> dict[str, Any]:
     """The list entities whose names are closest to ``q`` (yente's ``/search``), best first."""
-    service = _service(request)
-    only = _only(service, dataset)
+    active = _active(request)
+    only = _only(active, dataset)
     if not q.strip():
         return {"results": [], "facets": {}, "limit": limit, "offset": offset, "total": {"value": 0, "relation": "eq"}}
     values = {"name": [" ".join(q.split())]} | ({"country": countries[:1]} if countries else {})
     subject = _subject("q", schema, values)
     _run(request, who, "search", dataset, 1)
-    found, total = _screen(service, subject, only, min(MAX_LIMIT, limit + offset))
-    results = [_entity(service, m.key) for m in found[offset:]]
+    found, total = _screen(active, subject, only, min(MAX_LIMIT, limit + offset))
+    results = [_entity(active, m.key) for m in found[offset:]]
     return {"results": results, "facets": {}, "limit": limit, "offset": offset,
             "total": {"value": total, "relation": "eq"}}  # fmt: skip
 
@@ -353,7 +353,7 @@ def _manifest(request: Request, dataset: str) -> dict[str, Any]:
     }
 
 
-def _reconcile_one(service: ScreeningService, key: str, query: Any, only: str | None) -> Subject:
+def _reconcile_one(key: str, query: Any) -> Subject:
     if not isinstance(query, dict) or not isinstance(query.get("query", ""), str):
         raise InvalidInput(f"query {key}: an object with a query text")
     kind = query.get("type") or "LegalEntity"
@@ -370,17 +370,17 @@ def _reconcile_one(service: ScreeningService, key: str, query: Any, only: str | 
 def _reconcile(request: Request, who: Principal, dataset: str, queries: Any) -> dict[str, Any]:
     if not isinstance(queries, dict) or len(queries) > MAX_QUERIES:
         raise InvalidInput(f"queries: an object of at most {MAX_QUERIES} queries keyed by id")
-    service = _service(request)
-    only = _only(service, dataset)
-    subjects = {str(key): _reconcile_one(service, str(key), q, only) for key, q in queries.items()}
+    active = _active(request)
+    only = _only(active, dataset)
+    subjects = {str(key): _reconcile_one(str(key), q) for key, q in queries.items()}
     _run(request, who, "reconcile", dataset, len(subjects))
     answers: dict[str, Any] = {}
     for key, subject in subjects.items():
         limit = queries[key].get("limit") if isinstance(queries[key].get("limit"), int) else 5
-        found, _ = _screen(service, subject, only, max(1, min(limit, MAX_LIMIT)))
+        found, _ = _screen(active, subject, only, max(1, min(limit, MAX_LIMIT)))
         results = []
         for m in found:
-            entity = _entity(service, m.key)
+            entity = _entity(active, m.key)
             schema = model.get(entity["schema"])
             results.append({
                 "id": entity["id"],
@@ -397,7 +397,7 @@ def _reconcile(request: Request, who: Principal, dataset: str, queries: Any) -> 
 def _queries(text: str) -> Any:
     try:
         return json.loads(text)
-    except ValueError as error:
+    except json.JSONDecodeError as error:
         raise InvalidInput(f"queries: not JSON ({error.msg})") from None
 
 
