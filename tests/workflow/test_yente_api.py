@@ -191,3 +191,23 @@ def test_reconciliation_suggests_properties(client: TestClient) -> None:
     assert {"id": "birthDate", "name": "Birth date"} in body["result"]
     assert all(item["id"].lower().startswith("birth") or item["name"].lower().startswith("birth")
                for item in body["result"])  # fmt: skip
+
+
+def test_a_batch_of_a_hundred_subjects_fits_and_more_is_refused(client: TestClient, key: str) -> None:
+    example = {
+        "schema": "Person",
+        "properties": {
+            "name": ["Someone Withalongername Andmore"],
+            "birthDate": ["1970"],
+            "nationality": ["kz", "ru"],
+            "gender": ["male"],
+        },
+    }
+    batch = {"queries": {f"subject-{i:03d}": example for i in range(100)}}
+    assert len(json.dumps(batch)) > 16 * 1024  # more than any other route takes
+    auth = {"Authorization": f"ApiKey {key}"}
+    response = client.post("/match/default", json=batch, headers=auth)
+    assert response.status_code == 200, response.text
+    assert len(response.json()["responses"]) == 100
+    batch["queries"]["one-more"] = example
+    assert client.post("/match/default", json=batch, headers=auth).status_code == 422

@@ -40,6 +40,8 @@ logger = logging.getLogger("tekser.api")
 MAX_ID = 2**31 - 1  # ids are INTEGER columns (32 bits on PostgreSQL)
 MAX_BODY = 16 * 1024
 LARGER_BODIES = {("POST", "/api/internal"): 64 * 1024}  # a proposed entry's record
+# a batch of up to 100 subjects (yente's /match, an OpenRefine /reconcile batch), by path prefix
+BATCH_BODIES = {("POST", "/match/"): 256 * 1024, ("POST", "/reconcile"): 256 * 1024}
 MAX_DEPTH = 32
 _INT64 = 2**63
 _CONTROL = re.compile(rb"[\x00-\x1f\x7f]")
@@ -69,7 +71,11 @@ def problem(
 
 
 def body_limit(method: str, path: str) -> int:
-    return LARGER_BODIES.get((method, path.rstrip("/")), MAX_BODY)
+    exact = LARGER_BODIES.get((method, path.rstrip("/")))
+    if exact is not None:
+        return exact
+    return next((size for (verb, start), size in BATCH_BODIES.items() if verb == method and path.startswith(start)),
+                MAX_BODY)  # fmt: skip
 
 
 class RequestLimits:
