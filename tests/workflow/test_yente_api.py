@@ -153,6 +153,7 @@ def test_a_match_is_an_audited_screening_run(client: TestClient, key: str, world
     events = [r.event for r in world.audit_store.records() if r.event.action == "screening.run"]
     assert events and events[-1].object_id == "match default" and events[-1].details == {"subjects": 2}
     assert "Nurlanov" not in json.dumps(events[-1].details)  # names are not logged
+    assert events[-1].origin == "testclient"  # the caller's address, as the other routes record it
 
 
 def test_reconciliation_manifest_and_batch_in_the_w3c_shape(client: TestClient, key: str) -> None:
@@ -211,3 +212,15 @@ def test_a_batch_of_a_hundred_subjects_fits_and_more_is_refused(client: TestClie
     assert len(response.json()["responses"]) == 100
     batch["queries"]["one-more"] = example
     assert client.post("/match/default", json=batch, headers=auth).status_code == 422
+
+
+def test_input_no_subject_can_be_made_of_is_a_422_problem(client: TestClient, key: str) -> None:
+    auth = {"Authorization": f"ApiKey {key}"}
+    unknown = {"queries": {"q": {"schema": "Spaceship", "properties": {"name": ["Askar Nurlanov"]}}}}
+    nameless = {"queries": {"q": {"schema": "Person", "properties": {"birthDate": ["1975-03-12"]}}}}
+    for batch in (unknown, nameless):
+        response = client.post("/match/default", json=batch, headers=auth)
+        assert response.status_code == 422, response.text
+        assert response.headers["content-type"].startswith("application/problem+json")
+    assert client.post("/reconcile", data={"queries": "{not json"}, headers=auth).status_code == 422
+    assert client.get("/reconcile?queries=%5B1%5D", headers=auth).status_code == 422  # a list, not a batch

@@ -252,7 +252,7 @@ def create_app(settings: Settings | None = None, desk: Desk | None = None) -> Fa
     app.state.cookie = cookie = cookie_name(current.cookie_secure)
     app.add_middleware(RequestLimits)
     install_problems(app)
-    proxies = networks(current.trusted_proxies)
+    app.state.proxies = proxies = networks(current.trusted_proxies)
     origins = own_origins(current.public_url, current.allowed_origins)
 
     @app.exception_handler(TekserError)

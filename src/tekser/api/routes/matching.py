@@ -165,7 +165,7 @@ def _active(request: Request) -> Active:
 def _run(request: Request, who: Principal, what: str, dataset: str, count: int) -> None:
     """Allowed to screen, and recorded as a screening run (the subjects' names are not logged)."""
     desk: Desk = request.app.state.desk
-    origin = client_address(request, [])  # (the peer: trusted proxies are the app's concern)
+    origin = client_address(request, getattr(request.app.state, "proxies", []))  # as the app's other routes
     desk.operations.begin(who, Action.SCREENING_RUN, ("subjects", f"{what} {dataset}"), {"subjects": count}, origin)
 
 
