@@ -7,15 +7,20 @@ ScoredEntityResponse, TotalSpec) and the W3C reconciliation API's (manifest, que
 from __future__ import annotations
 
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from tests.workflow.conftest import World
 
 from tekser.api.app import create_app
+from tekser.services.screening_service import ScreeningService
 from tekser.settings import Settings
+from tekser.storage.watchlists import SqlWatchlistStore
 from tekser.wiring import Desk
 
 ENTITY_FIELDS = {"id", "caption", "schema", "properties", "datasets", "referents", "target",
@@ -224,3 +229,25 @@ def test_input_no_subject_can_be_made_of_is_a_422_problem(client: TestClient, ke
         assert response.headers["content-type"].startswith("application/problem+json")
     assert client.post("/reconcile", data={"queries": "{not json"}, headers=auth).status_code == 422
     assert client.get("/reconcile?queries=%5B1%5D", headers=auth).status_code == 422  # a list, not a batch
+
+
+def test_requests_arriving_together_build_the_index_once(world: World) -> None:
+    """HTTP requests run in threads: after a list change, the first ones wait for one index."""
+    reads: list[int] = []
+    together = threading.Barrier(4)  # every thread has read the versions before any builds
+
+    class Counting(SqlWatchlistStore):
+        def active_versions(self) -> list[Any]:
+            found = super().active_versions()
+            together.wait(timeout=30)
+            return found
+
+        def entries(self, version_id: int) -> list[Any]:
+            reads.append(version_id)
+            return list(super().entries(version_id))
+
+    service = ScreeningService(Counting(world.engine), world.screening)
+    with ThreadPoolExecutor(4) as pool:
+        built = list(pool.map(lambda _: service.active(), range(4)))
+    assert len(reads) == 1  # one list, read once
+    assert all(active is built[0] for active in built)
