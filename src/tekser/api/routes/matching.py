@@ -204,7 +204,7 @@ def _subject(key: str, schema: str, values: dict[str, list[str]]) -> Subject:
     found = model.get(schema)
     if found is None:
         raise InvalidInput(f"query {key}: no FollowTheMoney schema named {schema}")
-    names = [name for prop in _NAMES for name in values.get(prop, []) if ";" not in name]
+    names = [name for prop in _NAMES for name in values.get(prop, [])]
     record: dict[str, Any] = {"id": key}
     if not names and ("firstName" in values or "lastName" in values):  # a name given in parts
         given = [*values.get("firstName", [])[:1], *values.get("middleName", [])[:1]]
