@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from tekser.services.cases import CaseService
     from tekser.services.internal_lists import InternalListService
     from tekser.services.operations import Operations
+    from tekser.services.screening_service import ScreeningService
     from tekser.services.totp import SecretBox
     from tekser.services.travel_ingest import TravelIngestService
     from tekser.services.workflow import WorkflowService
@@ -41,6 +42,8 @@ class Desk:
     administration: ListAdministration
     operations: Operations
     api_key: str | None
+    # screening one subject at a time (HTTP /match): the iAPI's service, so one index of the active lists
+    matching: ScreeningService | None = None
 
 
 def open_engine(current: Settings, *, create: bool = False) -> Engine:
@@ -79,7 +82,8 @@ def open_desk(current: Settings) -> Desk:
     engine = open_engine(current)
     store = SqlWorkflowStore(engine)
     screening = SqlScreeningStore(engine)
-    iapi = IapiService(ScreeningService(SqlWatchlistStore(engine), screening), screening)
+    matching = ScreeningService(SqlWatchlistStore(engine), screening)
+    iapi = IapiService(matching, screening)
     lists = WatchlistService(SqlWatchlistStore(engine), load_sources(current.sources_file))
     key_file = current.signing_key_file()
     signer = Ed25519Signer.from_file(key_file) if key_file is not None and key_file.is_file() else None
@@ -97,6 +101,7 @@ def open_desk(current: Settings) -> Desk:
         administration=ListAdministration(lists),
         operations=Operations(SqlAuditStore(engine)),
         api_key=current.api_key,
+        matching=matching,
     )
 
 

@@ -44,6 +44,7 @@ from tekser.api.guards import (
     problem,
     server_problem,
 )
+from tekser.api.routes import matching
 from tekser.domain.access import Principal, Role
 from tekser.domain.alerts import alert_summary
 from tekser.domain.limits import MAX_SHORT, MAX_TEXT
@@ -679,6 +680,7 @@ def create_app(settings: Settings | None = None, desk: Desk | None = None) -> Fa
     app.include_router(lists.router)
     app.include_router(travel.router)
     app.include_router(operations.router)
+    app.include_router(matching.router)  # yente-compatible /match, /search; /reconcile
     return app
 
 

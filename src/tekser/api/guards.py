@@ -48,6 +48,8 @@ LARGER_BODIES = {
 }
 MAX_LIST_UPLOAD = 200 * 1024 * 1024  # a list file (OFAC's advanced XML is about 100 MB)
 _LIST_IMPORT = re.compile(r"^/api/v1/lists/[^/]+/import$")
+# a batch of up to 100 subjects (yente's /match, an OpenRefine /reconcile batch), by path prefix
+BATCH_BODIES = {("POST", "/match/"): 256 * 1024, ("POST", "/reconcile"): 256 * 1024}
 MAX_DEPTH = 32
 _INT64 = 2**63
 _CONTROL = re.compile(rb"[\x00-\x1f\x7f]")
@@ -77,10 +79,14 @@ def problem(
 
 
 def body_limit(method: str, path: str) -> int:
-    path = path.rstrip("/")
-    if method == "POST" and _LIST_IMPORT.match(path):
+    stripped = path.rstrip("/")
+    if method == "POST" and _LIST_IMPORT.match(stripped):
         return MAX_LIST_UPLOAD
-    return LARGER_BODIES.get((method, path), MAX_BODY)
+    exact = LARGER_BODIES.get((method, stripped))
+    if exact is not None:
+        return exact
+    return next((size for (verb, start), size in BATCH_BODIES.items() if verb == method and path.startswith(start)),
+                MAX_BODY)  # fmt: skip
 
 
 class RequestLimits:
