@@ -46,6 +46,8 @@ class Desk:
     administration: ListAdministration
     operations: Operations
     api_key: str | None
+    # screening one subject at a time (HTTP /match): the iAPI's service, so one index of the active lists
+    matching: ScreeningService | None = None
 
 
 def open_engine(current: Settings, *, create: bool = False, migrate: bool = False) -> Engine:
@@ -141,10 +143,7 @@ def iapi_service(current: Settings) -> IapiService:
 
 
 def travel_ingest_service(current: Settings) -> TravelIngestService:
-    from tekser.services.travel_ingest import TravelIngestService
-    from tekser.storage.travel import SqlTravelStore
-
-    return TravelIngestService(SqlTravelStore(open_engine(current)))
+    return travel_ingest(open_engine(current))
 
 
 def _secret_box(current: Settings) -> SecretBox | None:
@@ -174,7 +173,8 @@ def open_desk(current: Settings) -> Desk:
     engine = open_engine(current)
     store = SqlWorkflowStore(engine)
     screening = SqlScreeningStore(engine)
-    iapi = IapiService(_screening(current, engine, screening), screening)
+    matching = _screening(current, engine, screening)
+    iapi = IapiService(matching, screening)
     lists = WatchlistService(SqlWatchlistStore(engine), load_sources(current.sources_file))
     key_file = current.signing_key_file()
     signer = Ed25519Signer.from_file(key_file) if key_file is not None and key_file.is_file() else None
@@ -192,4 +192,13 @@ def open_desk(current: Settings) -> Desk:
         administration=ListAdministration(lists),
         operations=Operations(SqlAuditStore(engine)),
         api_key=current.api_key,
+        matching=matching,
     )
+
+
+def travel_ingest(engine: Engine) -> TravelIngestService:
+    """Storing and parsing travel messages over ``engine`` (the HTTP edge does not open storage itself)."""
+    from tekser.services.travel_ingest import TravelIngestService
+    from tekser.storage.travel import SqlTravelStore
+
+    return TravelIngestService(SqlTravelStore(engine))

@@ -44,6 +44,7 @@ from tekser.api.guards import (
     problem,
     server_problem,
 )
+from tekser.api.routes import matching
 from tekser.domain.access import Principal, Role
 from tekser.domain.alerts import alert_summary
 from tekser.domain.limits import MAX_SHORT, MAX_TEXT
@@ -251,7 +252,7 @@ def create_app(settings: Settings | None = None, desk: Desk | None = None) -> Fa
     app.state.cookie = cookie = cookie_name(current.cookie_secure)
     app.add_middleware(RequestLimits)
     install_problems(app)
-    proxies = networks(current.trusted_proxies)
+    app.state.proxies = proxies = networks(current.trusted_proxies)
     origins = own_origins(current.public_url, current.allowed_origins)
 
     @app.exception_handler(TekserError)
@@ -674,6 +675,12 @@ def create_app(settings: Settings | None = None, desk: Desk | None = None) -> Fa
         )
         return {"id": event.id, "target": event.target, "enabled": event.enabled}
 
+    from tekser.api.routes import lists, operations, travel  # they use Who, defined above
+
+    app.include_router(lists.router)
+    app.include_router(travel.router)
+    app.include_router(operations.router)
+    app.include_router(matching.router)  # yente-compatible /match, /search; /reconcile
     return app
 
 

@@ -1,8 +1,10 @@
 """What the HTTP API checks before a route sees a request, and how it says no.
 
 - **Sizes**: a body is read only up to its route's limit (16 KiB; 64 KiB for a proposed internal
-  list entry) and refused with 413 past it — whether ``Content-Length`` announces it or the bytes
-  just keep coming. Nothing is parsed before the limit is known to hold.
+  list entry, 1 MiB for an iAPI request, 16 MiB for a travel message, 200 MiB for a list upload)
+  and refused with 413 past it — whether ``Content-Length`` announces it or the bytes just keep
+  coming. Nothing is parsed before the limit is known to hold. A request without credentials gets
+  16 KiB whatever the route.
 - **Odd input**: a JSON body must be JSON a database can store: no ``NaN``/``Infinity``, no
   number outside 64 bits, no NUL byte or unpaired surrogate in a string, nesting at most 32 deep;
   a path or query string carries no control character. Refused with 400.
@@ -39,7 +41,15 @@ logger = logging.getLogger("tekser.api")
 
 MAX_ID = 2**31 - 1  # ids are INTEGER columns (32 bits on PostgreSQL)
 MAX_BODY = 16 * 1024
-LARGER_BODIES = {("POST", "/api/internal"): 64 * 1024}  # a proposed entry's record
+LARGER_BODIES = {
+    ("POST", "/api/internal"): 64 * 1024,  # a proposed entry's record
+    ("POST", "/api/v1/messages"): 16 * 1024 * 1024,  # a PAXLST or PNRGOV message of a full flight
+    ("POST", "/api/v1/iapi"): 1024 * 1024,  # a check-in request: a few passengers
+}
+MAX_LIST_UPLOAD = 200 * 1024 * 1024  # a list file (OFAC's advanced XML is about 100 MB)
+_LIST_IMPORT = re.compile(r"^/api/v1/lists/[^/]+/import$")
+# a batch of up to 100 subjects (yente's /match, an OpenRefine /reconcile batch), by path prefix
+BATCH_BODIES = {("POST", "/match/"): 256 * 1024, ("POST", "/reconcile"): 256 * 1024}
 MAX_DEPTH = 32
 _INT64 = 2**63
 _CONTROL = re.compile(rb"[\x00-\x1f\x7f]")
@@ -69,7 +79,14 @@ def problem(
 
 
 def body_limit(method: str, path: str) -> int:
-    return LARGER_BODIES.get((method, path.rstrip("/")), MAX_BODY)
+    stripped = path.rstrip("/")
+    if method == "POST" and _LIST_IMPORT.match(stripped):
+        return MAX_LIST_UPLOAD
+    exact = LARGER_BODIES.get((method, stripped))
+    if exact is not None:
+        return exact
+    return next((size for (verb, start), size in BATCH_BODIES.items() if verb == method and path.startswith(start)),
+                MAX_BODY)  # fmt: skip
 
 
 class RequestLimits:
@@ -85,6 +102,8 @@ class RequestLimits:
             return
         refusal = _url_problem(scope)
         limit = body_limit(scope["method"], scope["path"])
+        if limit > MAX_BODY and not (_header(scope, b"authorization") or _header(scope, b"cookie")):
+            limit = MAX_BODY  # a large body is buffered only for a caller who at least claims to be someone
         announced = _header(scope, b"content-length")
         if refusal is None and announced is not None:
             if not announced.isdigit():

@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -157,6 +158,8 @@ class ScreeningService:
         self.customer_retention = customer_retention  # of customer subjects, from their batch
         self.clock = clock
         self._active: _Active | None = None
+        # HTTP requests run in threads: the first requests after a list change build one index, not one each
+        self._building = threading.Lock()
 
     # --- the active lists ---------------------------------------------------------------------
 
@@ -164,6 +167,12 @@ class ScreeningService:
         versions = {v.list_id: v for v in self.watchlists.active_versions()}
         events = self.watchlists.policy_events()
         signature = (*sorted((k, v.id) for k, v in versions.items()), ("policy", len(events)))
+        with self._building:
+            return self._active_for(versions, events, signature)
+
+    def _active_for(
+        self, versions: dict[str, ListVersion], events: list[Any], signature: tuple[tuple[str, int], ...]
+    ) -> _Active:
         if self._active is None or self._active.signature != signature:
             if not versions:
                 raise NotFound("no active list version to screen against: import lists first (tekser lists import)")
