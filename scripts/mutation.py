@@ -51,7 +51,7 @@ def prepare(package: str, only: str | None) -> Path:
     (pytest reads its settings there) with a [tool.mutmut] section for this package."""
     folder = WORK / package
     folder.mkdir(parents=True, exist_ok=True)
-    for name in ("src", "tests"):
+    for name in ("src", "tests", "docs"):
         link = folder / name
         if not link.is_symlink():
             link.symlink_to(Path("..") / ".." / name)
@@ -60,6 +60,7 @@ def prepare(package: str, only: str | None) -> Path:
             "",
             "[tool.mutmut]",
             'source_paths = ["src"]',
+            'also_copy = ["docs"]',  # tests that read the docs (the access matrix in docs/workflow.md)
             f"only_mutate = {_toml_list([only or f'src/tekser/{package}/*'])}",
             f"pytest_add_cli_args_test_selection = {_toml_list(TESTS[package])}",
             f"pytest_add_cli_args = {_toml_list(PYTEST_ARGS)}",
