@@ -42,6 +42,7 @@ def test_a_refused_role_reads_who_and_what_and_the_refusal_is_recorded() -> None
         "alert.decide",
     )
     assert event.details == {"role": "auditor", "refused": "ana (auditor) may not alert.decide"}
+    assert event.at.tzinfo is UTC  # the audit log's times are UTC, never the machine's local time
 
 
 def test_an_administrator_without_a_second_factor_is_told_how_to_enrol_one() -> None:
