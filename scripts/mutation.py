@@ -25,10 +25,12 @@ from pathlib import Path
 
 REPO = Path(__file__).absolute().parents[1]
 WORK = REPO / ".mutmut"
-MUTMUT = str(Path(sys.executable).with_name("mutmut"))
+# through the interpreter, not the console script: a venv moved or shared between worktrees keeps
+# scripts whose first line names a python that may be gone
+MUTMUT = [sys.executable, "-m", "mutmut"]
 # the core packages and the tests that cover each (what each mutant is run against)
 TESTS = {
-    "domain": ["tests/domain"],
+    "domain": ["tests/domain", "tests/workflow"],  # access, workflow, audit: exercised by the workflow tests
     "names": ["tests/names"],
     "matching": ["tests/matching"],
     "ingest": ["tests/ingest"],
@@ -49,7 +51,7 @@ def prepare(package: str, only: str | None) -> Path:
     (pytest reads its settings there) with a [tool.mutmut] section for this package."""
     folder = WORK / package
     folder.mkdir(parents=True, exist_ok=True)
-    for name in ("src", "tests"):
+    for name in ("src", "tests", "docs"):
         link = folder / name
         if not link.is_symlink():
             link.symlink_to(Path("..") / ".." / name)
@@ -58,6 +60,7 @@ def prepare(package: str, only: str | None) -> Path:
             "",
             "[tool.mutmut]",
             'source_paths = ["src"]',
+            'also_copy = ["docs"]',  # tests that read the docs (the access matrix in docs/workflow.md)
             f"only_mutate = {_toml_list([only or f'src/tekser/{package}/*'])}",
             f"pytest_add_cli_args_test_selection = {_toml_list(TESTS[package])}",
             f"pytest_add_cli_args = {_toml_list(PYTEST_ARGS)}",
@@ -72,14 +75,14 @@ def prepare(package: str, only: str | None) -> Path:
 
 
 def mutmut_run(folder: Path, env: dict[str, str], jobs: int, names: list[str] | None = None) -> int:
-    return subprocess.run([MUTMUT, "run", "--max-children", str(jobs), *(names or [])], cwd=folder, env=env).returncode
+    return subprocess.run([*MUTMUT, "run", "--max-children", str(jobs), *(names or [])], cwd=folder, env=env).returncode
 
 
 def results(folder: Path, env: dict[str, str]) -> tuple[dict[str, int], list[tuple[str, str]]]:
     """(counts by status, the mutants not killed) of the package's last run."""
-    subprocess.run([MUTMUT, "export-cicd-stats"], cwd=folder, env=env, check=True, capture_output=True)
+    subprocess.run([*MUTMUT, "export-cicd-stats"], cwd=folder, env=env, check=True, capture_output=True)
     stats = json.loads((folder / "mutants" / "mutmut-cicd-stats.json").read_text(encoding="utf-8"))
-    listed = subprocess.run([MUTMUT, "results"], cwd=folder, env=env, check=True, capture_output=True, text=True)
+    listed = subprocess.run([*MUTMUT, "results"], cwd=folder, env=env, check=True, capture_output=True, text=True)
     left = []
     for line in listed.stdout.splitlines():
         name, _, status = line.strip().rpartition(": ")

@@ -160,7 +160,8 @@ def check(state: AlertState, kind: RecordKind, value: str, reason: str, actor: s
     if request is None:
         raise Conflict(f"no request #{request_id} on this alert")
     if request.answer is not None:
-        raise Conflict(f"request #{request_id} was already {request.answer}d by {request.answered_by}")
+        answered = "approved" if request.answer is RecordKind.APPROVE else "rejected"  # not "rejectd"
+        raise Conflict(f"request #{request_id} was already {answered} by {request.answered_by}")
     if kind is RecordKind.APPROVE and state.verdict is not Verdict.TRUE_MATCH:
         raise Conflict("the alert is no longer decided a true match")
     return _reason(reason, "an approval" if kind is RecordKind.APPROVE else "a rejection")
