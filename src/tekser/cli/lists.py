@@ -13,10 +13,9 @@ from tekser.cli.auth import acting_as
 from tekser.cli.common import ByOption, DbOption, DebugOption, console, errors, fail, handled, services, styled
 from tekser.cli.output import Format, FormatOption, QuietOption, chosen, progress, write_records
 from tekser.domain.access import Action
-from tekser.domain.policy import Policy, PolicyScope
+from tekser.domain.policy import PolicyScope, version_record
 
 if TYPE_CHECKING:
-    from tekser.domain.watchlists import ListVersion
     from tekser.services.watchlists import ImportOutcome
 
 FORMATS = "un-xml, ofac-csv, eu-fsf-xml, uk-fcdo, kz-afm-xml, ftm, national"  # tekser.ingest.lists.registry
@@ -160,30 +159,6 @@ VERSION_FIELDS = (
 )  # fmt: skip
 
 
-def _version_dict(version: ListVersion, policy: Policy) -> dict[str, Any]:
-    return {
-        "list": version.list_id,
-        "version": version.label,
-        "id": version.id,
-        "active": version.active,
-        "entries": version.entry_count,
-        "counts": version.counts,
-        "published_at": version.published_at.isoformat() if version.published_at else None,
-        "retrieved_at": version.retrieved_at.isoformat(),
-        "imported_at": version.imported_at.isoformat(),
-        "imported_by": version.imported_by,
-        "source": version.source,
-        "reader": version.reader,
-        "content_hash": version.content_hash,
-        "files": [{"name": f.name, "sha256": f.sha256, "size": f.size} for f in version.files],
-        "checks": version.checks,
-        "warnings": list(version.warnings),
-        "unparsed_facts": version.unparsed,
-        "policy": policy.describe(version.list_id),
-        "enabled": policy.list_enabled(version.list_id),
-    }
-
-
 def audited_view(db: str | None, what: str, which: str | None) -> None:
     """Lists are seen by someone: once users exist, the key's holder (audited)."""
     from tekser.cli.auth import run_as
@@ -211,7 +186,7 @@ def show(
         policy = service.policy()
         shown = chosen(format_, output_json)
         if shown is not Format.TABLE:
-            write_records([_version_dict(v, policy) for v in versions], shown, VERSION_FIELDS)
+            write_records([version_record(v, policy) for v in versions], shown, VERSION_FIELDS)
             return
         if not versions:
             console.print("No list loaded yet: `tekser lists import FILE|DIR` or `tekser lists update`.")

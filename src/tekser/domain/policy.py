@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from tekser.domain.watchlists import ListEntry
+from tekser.domain.watchlists import ListEntry, ListVersion
 
 
 class PolicyScope(StrEnum):
@@ -83,3 +84,33 @@ class Policy:
     def describe_all(self) -> list[str]:
         lists = sorted({e.list_id for e in self.exclusions})
         return [f"{list_id}: {line}" for list_id in lists for line in self.describe(list_id)]
+
+
+def version_record(version: ListVersion, policy: Policy, *, findings: bool = True) -> dict[str, Any]:
+    """One list version as both edges show it (the command line's ``lists show``, the HTTP API's
+    ``/api/v1/lists``); ``findings``: with the reader's checks and unparsed facts (the API leaves
+    them out of its listings)."""
+    record: dict[str, Any] = {
+        "list": version.list_id,
+        "version": version.label,
+        "id": version.id,
+        "active": version.active,
+        "entries": version.entry_count,
+        "counts": version.counts,
+        "published_at": version.published_at.isoformat() if version.published_at else None,
+        "retrieved_at": version.retrieved_at.isoformat(),
+        "imported_at": version.imported_at.isoformat(),
+        "imported_by": version.imported_by,
+        "source": version.source,
+        "reader": version.reader,
+        "content_hash": version.content_hash,
+        "files": [{"name": f.name, "sha256": f.sha256, "size": f.size} for f in version.files],
+        "checks": version.checks,
+        "warnings": list(version.warnings),
+        "unparsed_facts": version.unparsed,
+        "policy": policy.describe(version.list_id),
+        "enabled": policy.list_enabled(version.list_id),
+    }
+    if not findings:
+        del record["checks"], record["unparsed_facts"]
+    return record

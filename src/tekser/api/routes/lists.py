@@ -18,7 +18,7 @@ from tekser.api.app import Who
 from tekser.api.routes.support import Limit, Offset, begin, desk, page, raw_body, screening
 from tekser.domain.access import Action
 from tekser.domain.limits import MAX_SHORT, MAX_TEXT
-from tekser.domain.policy import Policy
+from tekser.domain.policy import version_record
 from tekser.domain.watchlists import ListVersion
 from tekser.errors import InvalidInput, NotFound
 
@@ -29,35 +29,13 @@ Reference = Annotated[str | None, Query(max_length=MAX_SHORT)]
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
 
 
-def version_view(version: ListVersion, policy: Policy) -> dict[str, Any]:
-    return {
-        "list": version.list_id,
-        "version": version.label,
-        "id": version.id,
-        "active": version.active,
-        "entries": version.entry_count,
-        "counts": version.counts,
-        "published_at": version.published_at.isoformat() if version.published_at else None,
-        "retrieved_at": version.retrieved_at.isoformat(),
-        "imported_at": version.imported_at.isoformat(),
-        "imported_by": version.imported_by,
-        "source": version.source,
-        "reader": version.reader,
-        "content_hash": version.content_hash,
-        "files": [{"name": f.name, "sha256": f.sha256, "size": f.size} for f in version.files],
-        "warnings": list(version.warnings),
-        "policy": policy.describe(version.list_id),
-        "enabled": policy.list_enabled(version.list_id),
-    }
-
-
 @router.get("/lists")
 def active_lists(who: Who, request: Request, limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
     """The active version of each list."""
     begin(request, who, Action.LIST_VIEW, ("lists.active", "*"))
     service = desk(request).administration.watchlists
     policy = service.policy()
-    return page([version_view(v, policy) for v in service.active_versions()], limit, offset)
+    return page([version_record(v, policy, findings=False) for v in service.active_versions()], limit, offset)
 
 
 @router.get("/lists/{list_id}/versions")
@@ -71,7 +49,7 @@ def list_versions(
     if not versions:
         raise NotFound(f"list {list_id!r} has never been imported")
     policy = service.policy()
-    return page([version_view(v, policy) for v in versions], limit, offset)
+    return page([version_record(v, policy, findings=False) for v in versions], limit, offset)
 
 
 def _version(service: Any, list_id: str, reference: str) -> ListVersion:
